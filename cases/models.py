@@ -1,0 +1,1 @@
+"""Cases, their history, mediations, the triage policy and county calls: see the Cases issue."""

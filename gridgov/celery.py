@@ -1,0 +1,27 @@
+"""The Celery app. The beat schedule lives in gridgov/schedule.py: one place, in code."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+
+app = Celery("gridgov")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_configure.connect
+def _make_broker_folders(sender, **kwargs):
+    # The filesystem broker (embedded default) needs its folders before anyone publishes.
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            os.makedirs(options[key], exist_ok=True)
+
+
+@app.on_after_finalize.connect
+def _install_schedule(sender, **kwargs):
+    from gridgov.schedule import BEAT_SCHEDULE
+
+    sender.conf.beat_schedule = BEAT_SCHEDULE

@@ -1,0 +1,25 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from gridgov import views
+from gridgov.admin import site as admin_site
+from grids import views as grid_views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("m/", views.mobile_home, name="mobile_home"),
+    path("desk/", views.desk_home, name="desk_home"),
+    path("desk/tree/", grid_views.node_list, name="node_list"),
+    path("desk/tree/<int:pk>/", grid_views.node_detail, name="node_detail"),
+    path("desk/tree/<int:pk>/edit/", grid_views.node_edit, name="node_edit"),
+    path("admin/", admin_site.urls),
+]

@@ -1,0 +1,43 @@
+"""The doors: after login each person lands where their work is."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from staff import access
+from staff.queries import posts
+
+DOOR_URLS = {"admin": "admin:index", "desk": "desk_home", "mobile": "mobile_home"}
+
+
+@login_required
+def home(request):
+    door = access.door_for(request.user)
+    if not door:
+        return render(request, "gridgov/no_post.html", status=200)
+    return redirect(reverse(DOOR_URLS[door]))
+
+
+def _door(request, action: str, template: str):
+    if not access.can_anywhere(request.user, action):
+        raise PermissionDenied
+    return render(request, template, {"posts": posts(request.user)})
+
+
+@login_required
+def mobile_home(request):
+    return _door(request, "door.mobile", "mobile/home.html")
+
+
+@login_required
+def desk_home(request):
+    return _door(request, "door.desk", "desk/home.html")
+
+
+def lockout(request, original_response=None, credentials=None):
+    """What a locked-out login sees (django-axes calls this): 429 and when to try again."""
+    from django.conf import settings
+
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "registration/lockout.html", {"cooloff_minutes": minutes}, status=429)

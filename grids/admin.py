@@ -1,0 +1,132 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from mptt.admin import MPTTModelAdmin
+
+from gridgov.admin import ScopedAdminMixin, site
+from grids import actions
+from grids.models import GridNode, RetiredCode
+from staff import access
+from staff.admin import AssignmentInline, save_assignment_formset
+from staff.models import Assignment
+
+
+class GridNodeForm(forms.ModelForm):
+    class Meta:
+        model = GridNode
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get("parent")
+        node = self.instance
+        if (
+            node.pk
+            and parent is not None
+            and parent.tree_id == node.tree_id
+            and node.lft <= parent.lft <= node.rght
+        ):
+            raise ValidationError(
+                {"parent": _("A node cannot be moved under itself or its own descendants.")}
+            )
+        if not node.pk and cleaned.get("code"):
+            actions.check_code_free(cleaned["code"])
+        return cleaned
+
+
+@admin.register(GridNode, site=site)
+class GridNodeAdmin(ScopedAdminMixin, MPTTModelAdmin):
+    form = GridNodeForm
+    scope_via = ""
+    mptt_level_indent = 18
+    list_display = ("name", "tier", "code", "kind", "households", "population", "difficulty")
+    list_filter = ("tier", "kind", "difficulty")
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
+    list_per_page = 100
+    fields = (
+        "parent",
+        "tier",
+        "code",
+        "name",
+        "kind",
+        "households",
+        "population",
+        "difficulty",
+        "centre_lat",
+        "centre_lng",
+        "boundary",
+    )
+    inlines = [AssignmentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A code is never edited in place (it is never reused); recode by moving.
+        return ("tier", "code") if obj is not None else ()
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete for "parent" offers only nodes the admin may add under.
+        field = request.GET.get("field_name")
+        if field == "parent":
+            queryset = access.scope(request.user, "node.create", queryset, via="")
+        elif field == "node":
+            queryset = access.scope(request.user, "assignment.change", queryset, via="")
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in actions.EDITABLE_FIELDS if f in form.cleaned_data}
+        if not change:
+            node = actions.node_create(
+                actor=request.user,
+                parent_id=obj.parent_id,
+                tier=obj.tier,
+                code=obj.code,
+                **data,
+            )
+            for f in GridNode._meta.concrete_fields:
+                setattr(obj, f.attname, getattr(node, f.attname))
+            obj._state.adding = False
+            return
+        if "parent" in form.changed_data:
+            actions.node_move(actor=request.user, node_id=obj.pk, new_parent_id=obj.parent_id)
+        changed = {f: v for f, v in data.items() if f in form.changed_data}
+        if changed:
+            actions.node_update(actor=request.user, node_id=obj.pk, **changed)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Assignment:
+            save_assignment_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        actions.node_delete(actor=request.user, node_id=obj.pk, reason="removed in admin")
+
+    def delete_queryset(self, request, queryset):
+        # Leaves first, so that a parent is empty by the time its turn comes.
+        for node in queryset.order_by("-level"):
+            try:
+                actions.node_delete(actor=request.user, node_id=node.pk, reason="removed in admin")
+            except ValidationError as exc:
+                messages.error(request, "; ".join(exc.messages))
+
+
+@admin.register(RetiredCode, site=site)
+class RetiredCodeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "tier", "retired_at", "reason")
+    search_fields = ("code", "name")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

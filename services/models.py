@@ -1,0 +1,1 @@
+"""Public service items, service requests and volunteer tasks: see the Services issue."""

@@ -1,0 +1,273 @@
+"""The access policy: the one place that decides who may see and do what.
+
+It answers three questions and nothing else does:
+- `can(user, action, obj)`: may this user do `action` on this object?
+- `scope(user, action, queryset)`: which objects of this queryset may they do it on?
+- `who_can(action, obj)`: who may do it on this object (whom to notify, whom to escalate to)?
+
+A grant (an active Assignment) on a node covers that node's whole subtree. Lists and details
+both go through here, so they can never disagree. Out of scope is 404, exactly like a missing
+object; in scope but the role lacks the action is 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from grids.models import GridNode, Tier
+from staff.models import Assignment, Role
+
+R = Role
+
+# Where each role may be assigned.
+ROLE_TIERS: dict[str, tuple[str, ...]] = {
+    R.GRID_WORKER: (Tier.GRID, Tier.MICRO_GRID),
+    R.INFORMANT: (Tier.GRID, Tier.MICRO_GRID),
+    R.STREET_CHIEF: (Tier.VILLAGE, Tier.GRID, Tier.MICRO_GRID),
+    R.PARTY_HOUSEHOLD: (Tier.GRID, Tier.MICRO_GRID),
+    R.VOLUNTEER: (Tier.TOWN, Tier.VILLAGE, Tier.GRID, Tier.MICRO_GRID),
+    R.GRID_CHIEF: (Tier.VILLAGE,),
+    R.INSTRUCTOR: (Tier.VILLAGE, Tier.GRID),
+    R.SUPERVISOR: (Tier.COUNTY, Tier.TOWN, Tier.VILLAGE),
+    R.COMMANDER: (Tier.VILLAGE, Tier.TOWN),
+    R.CENTER_STAFF: (Tier.COUNTY, Tier.TOWN),
+    R.LEADER: (Tier.COUNTY, Tier.TOWN),
+    R.OUTPOST: (Tier.TOWN,),
+    R.DEPARTMENT: (Tier.COUNTY,),
+    R.ADMIN: (Tier.COUNTY, Tier.TOWN),
+}
+
+ALL_ROLES = frozenset(Role.values)
+FIELD_ROLES = frozenset(
+    {
+        R.GRID_WORKER,
+        R.INFORMANT,
+        R.STREET_CHIEF,
+        R.PARTY_HOUSEHOLD,
+        R.VOLUNTEER,
+        R.GRID_CHIEF,
+        R.INSTRUCTOR,
+    }
+)
+DESK_ROLES = frozenset(
+    {R.CENTER_STAFF, R.LEADER, R.SUPERVISOR, R.COMMANDER, R.OUTPOST, R.DEPARTMENT}
+)
+
+# action -> roles that may take it. An action not listed here is refused to everyone.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "node.view": ALL_ROLES,
+    "node.create": frozenset({R.ADMIN}),
+    "node.change": frozenset({R.ADMIN}),
+    "node.move": frozenset({R.ADMIN}),
+    "node.delete": frozenset({R.ADMIN}),
+    "assignment.view": frozenset({R.ADMIN, R.CENTER_STAFF, R.LEADER, R.GRID_CHIEF}),
+    "assignment.change": frozenset({R.ADMIN}),
+    "user.change": frozenset({R.ADMIN}),
+    "door.mobile": FIELD_ROLES,
+    "door.desk": DESK_ROLES | {R.ADMIN},
+    "door.admin": frozenset({R.ADMIN}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    role: str
+    node_id: int
+    tree_id: int
+    lft: int
+    rght: int
+    level: int
+
+    def covers(self, node: GridNode) -> bool:
+        return self.tree_id == node.tree_id and self.lft <= node.lft and node.rght <= self.rght
+
+    def contains(self, other: Grant) -> bool:
+        return self.tree_id == other.tree_id and self.lft <= other.lft and other.rght <= self.rght
+
+
+_CACHE_ATTR = "_gridgov_grants"
+
+
+def grants(user) -> tuple[Grant, ...]:
+    """The user's active grants, read once and kept on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return ()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        rows = (
+            Assignment.objects.active()
+            .filter(user_id=user.pk)
+            .values_list(
+                "role", "node_id", "node__tree_id", "node__lft", "node__rght", "node__level"
+            )
+        )
+        cached = tuple(Grant(*row) for row in rows)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_grants(user) -> None:
+    """Drop the cached grants (after assignments of this user changed in this request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles(user) -> set[str]:
+    return {g.role for g in grants(user)}
+
+
+def _roles_for(action: str) -> frozenset[str]:
+    try:
+        return PERMISSIONS[action]
+    except KeyError:
+        raise ValueError(f"Unknown action {action!r}: add it to staff.access.PERMISSIONS") from None
+
+
+def node_of(obj) -> GridNode:
+    """The tree node an object belongs to, for deciding access to it."""
+    if isinstance(obj, GridNode):
+        return obj
+    node = getattr(obj, "access_node", None)
+    if node is None:
+        node = getattr(obj, "node", None)
+    if not isinstance(node, GridNode):
+        raise TypeError(f"{type(obj).__name__} has no tree node to decide access by")
+    return node
+
+
+def in_scope(user, obj) -> bool:
+    """Is the object inside any subtree the user holds a grant on (may they know it exists)?"""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    node = node_of(obj)
+    return any(g.covers(node) for g in grants(user))
+
+
+def can(user, action: str, obj) -> bool:
+    """May `user` take `action` on `obj`?"""
+    allowed = _roles_for(action)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    node = node_of(obj)
+    return any(g.role in allowed and g.covers(node) for g in grants(user))
+
+
+def can_anywhere(user, action: str) -> bool:
+    """Does the user hold any grant that allows `action` somewhere (menus, doors)?"""
+    allowed = _roles_for(action)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(g.role in allowed for g in grants(user))
+
+
+def require(user, action: str, obj) -> None:
+    """404 when the object is outside the user's scope, 403 when the role lacks the action."""
+    if not in_scope(user, obj):
+        raise Http404("No such object.")
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+def _outermost(selected: list[Grant]) -> list[Grant]:
+    """Drop grants inside another selected grant: they add nothing to a subtree filter."""
+    selected = sorted(selected, key=lambda g: (g.tree_id, g.lft, -g.rght))
+    kept: list[Grant] = []
+    for g in selected:
+        if kept and kept[-1].contains(g):
+            continue
+        kept.append(g)
+    return kept
+
+
+def subtree_q(grant_list, via: str = "node") -> Q:
+    """One range condition per grant on tree_id/lft/rght, through the foreign key `via`."""
+    prefix = f"{via}__" if via else ""
+    q = Q()
+    for g in grant_list:
+        q |= Q(
+            **{
+                f"{prefix}tree_id": g.tree_id,
+                f"{prefix}lft__gte": g.lft,
+                f"{prefix}rght__lte": g.rght,
+            }
+        )
+    return q
+
+
+def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
+    """The objects of `queryset` on which `user` may take `action`; `via` is the path to the node
+    ("" when the queryset is of GridNode itself)."""
+    allowed = _roles_for(action)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    selected = _outermost([g for g in grants(user) if g.role in allowed])
+    if not selected:
+        return queryset.none()
+    return queryset.filter(subtree_q(selected, via))
+
+
+def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
+    """People the user may manage: those holding a grant (current or past) inside a subtree
+    where the user may take `action`, plus people with no grant yet (just created, to be
+    placed). Superusers are managed only by superusers."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    selected = _outermost([g for g in grants(user) if g.role in _roles_for(action)])
+    if not selected:
+        return queryset.none()
+    placed = Assignment.objects.filter(subtree_q(selected, "node")).values("user_id")
+    return (
+        queryset.filter(is_superuser=False)
+        .filter(Q(pk__in=placed) | Q(assignments__isnull=True))
+        .distinct()
+    )
+
+
+def assignments_over(action: str, obj) -> QuerySet:
+    """Active grants on the object's node or any ancestor whose role allows `action`, nearest first."""
+    node = node_of(obj)
+    return (
+        Assignment.objects.active()
+        .filter(
+            role__in=_roles_for(action),
+            node__tree_id=node.tree_id,
+            node__lft__lte=node.lft,
+            node__rght__gte=node.rght,
+            user__is_active=True,
+        )
+        .select_related("user", "node")
+        .order_by("-node__level", "pk")
+    )
+
+
+def who_can(action: str, obj) -> QuerySet:
+    """The people who may take `action` on `obj` (superusers aside): whom to notify or escalate to."""
+    return (
+        get_user_model()
+        .objects.filter(pk__in=assignments_over(action, obj).values("user_id"))
+        .order_by("pk")
+    )
+
+
+def door_for(user) -> str:
+    """Which door a user lands at after login: 'admin', 'desk', 'mobile' or '' (no grant yet)."""
+    if user.is_superuser or can_anywhere(user, "door.admin"):
+        return "admin"
+    if can_anywhere(user, "door.desk"):
+        return "desk"
+    if can_anywhere(user, "door.mobile"):
+        return "mobile"
+    return ""

@@ -1,0 +1,93 @@
+"""People and their grants on the tree. Who may do what is decided in staff/access.py only."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    INFORMANT = "informant", _("Informant")
+    STREET_CHIEF = "street_chief", _("Street chief")
+    PARTY_HOUSEHOLD = "party_household", _("Party-member household")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    GRID_CHIEF = "grid_chief", _("Grid chief")
+    INSTRUCTOR = "instructor", _("Instructor")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    COMMANDER = "commander", _("Commander")
+    CENTER_STAFF = "center_staff", _("Governance-center staff")
+    LEADER = "leader", _("Leader")
+    OUTPOST = "outpost", _("Outpost staff")
+    DEPARTMENT = "department", _("County department staff")
+    ADMIN = "admin", _("Administrator")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self, on=None):
+        today = on or timezone.localdate()
+        return self.filter(starts__lte=today).filter(
+            models.Q(ends__isnull=True) | models.Q(ends__gte=today)
+        )
+
+
+class Assignment(models.Model):
+    """A grant: this person holds this role on this node (and so on its whole subtree)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    node = models.ForeignKey(
+        "grids.GridNode",
+        verbose_name=_("node"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    starts = models.DateField(_("starts"), default=timezone.localdate)
+    ends = models.DateField(_("ends"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__isnull=True) | models.Q(ends__gte=models.F("starts")),
+                name="assignment_ends_after_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "node", "role", "starts"], name="assignment_unique_grant"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "starts"], name="assignment_user_starts")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.node.name}"
+
+    def clean(self) -> None:
+        if self.ends and self.starts and self.ends < self.starts:
+            raise ValidationError({"ends": _("An assignment cannot end before it starts.")})
+        from staff.access import ROLE_TIERS
+
+        if self.node_id and self.role:
+            allowed = ROLE_TIERS.get(self.role)
+            if allowed and self.node.tier not in allowed:
+                from grids.models import Tier
+
+                raise ValidationError(
+                    {
+                        "node": _("A %(role)s is assigned to a %(tiers)s, not a %(tier)s.")
+                        % {
+                            "role": Role(self.role).label,
+                            "tiers": "、".join(str(Tier(t).label) for t in allowed),
+                            "tier": Tier(self.node.tier).label,
+                        }
+                    }
+                )
