@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from grids.models import GridNode, RetiredCode, validate_code, validate_tier
@@ -103,6 +103,11 @@ def node_create(
     node = GridNode(parent=parent, name=name, tier=tier, code=code, **fields)
     check_code_free(code)
     node.full_clean(validate_unique=False)
+    if parent is None:
+        # A new county is appended as a tree of its own. Left to django-mptt, code ordering
+        # would slot it between existing trees and renumber their tree ids under their feet.
+        last = GridNode.objects.aggregate(m=Max("tree_id"))["m"] or 0
+        node.tree_id, node.lft, node.rght, node.level = last + 1, 1, 2, 0
     try:
         with transaction.atomic():
             node.save()
@@ -181,7 +186,15 @@ def node_move(*, actor, node_id: int, new_parent_id: int, new_code: str | None =
         codes = _recoded(node, new_code, subtree)
         for code in codes.values():
             check_code_free(code)
-    node.move_to(new_parent, "last-child")
+    # Siblings stand in code order (as inserts and rebuilds put them).
+    sort_code = new_code or node.code
+    right = (
+        new_parent.get_children().exclude(pk=node.pk).filter(code__gt=sort_code).order_by("code").first()
+    )
+    if right is not None:
+        node.move_to(right, "left")
+    else:
+        node.move_to(new_parent, "last-child")
     if codes:
         by_pk = {n.pk: n for n in subtree}
         RetiredCode.objects.bulk_create(

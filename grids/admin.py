@@ -15,7 +15,10 @@ from staff.models import Assignment
 class GridNodeForm(forms.ModelForm):
     class Meta:
         model = GridNode
-        fields = "__all__"
+        fields = [
+            "parent", "tier", "code", "name", "kind", "households", "population", "difficulty",
+            "centre_lat", "centre_lng", "boundary",
+        ]
 
     def clean(self):
         cleaned = super().clean()

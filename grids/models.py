@@ -183,7 +183,7 @@ class GridNode(MPTTModel):
         return f"{self.name} ({self.code})"
 
     def clean(self) -> None:
-        parent = self.parent if self.parent_id else None
+        parent = self.parent  # may be an unsaved node during a bulk import
         errors: dict[str, list] = {}
         for check in (
             lambda: validate_tier(tier=self.tier, parent=parent),

@@ -27,6 +27,8 @@ def tree(db):
     grid_c = make_node(
         village2, "grid", "西原公村第一网格", code="610722001203001", households=120, difficulty="C"
     )
+    for n in (county, town1, village1, grid_a, grid_b, micro_a1, town2, village2, grid_c):
+        n.refresh_from_db()  # lft/rght moved as later nodes were inserted
     return SimpleNamespace(
         county=county,
         town1=town1,
