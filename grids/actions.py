@@ -189,7 +189,11 @@ def node_move(*, actor, node_id: int, new_parent_id: int, new_code: str | None =
     # Siblings stand in code order (as inserts and rebuilds put them).
     sort_code = new_code or node.code
     right = (
-        new_parent.get_children().exclude(pk=node.pk).filter(code__gt=sort_code).order_by("code").first()
+        new_parent.get_children()
+        .exclude(pk=node.pk)
+        .filter(code__gt=sort_code)
+        .order_by("code")
+        .first()
     )
     if right is not None:
         node.move_to(right, "left")

@@ -16,8 +16,17 @@ class GridNodeForm(forms.ModelForm):
     class Meta:
         model = GridNode
         fields = [
-            "parent", "tier", "code", "name", "kind", "households", "population", "difficulty",
-            "centre_lat", "centre_lng", "boundary",
+            "parent",
+            "tier",
+            "code",
+            "name",
+            "kind",
+            "households",
+            "population",
+            "difficulty",
+            "centre_lat",
+            "centre_lng",
+            "boundary",
         ]
 
     def clean(self):
@@ -62,6 +71,13 @@ class GridNodeAdmin(ScopedAdminMixin, MPTTModelAdmin):
         "boundary",
     )
     inlines = [AssignmentInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["queryset"] = access.scope(
+                request.user, "node.create", GridNode.objects.all(), via=""
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # A code is never edited in place (it is never reused); recode by moving.

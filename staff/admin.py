@@ -38,12 +38,14 @@ class AssignmentInline(admin.TabularInline):
 
 def save_assignment_formset(request, formset) -> None:
     """Inline grants go through the actions: new ones granted, changed ones updated."""
+    # The admin's change message reads these three lists.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.forms:
         if not form.has_changed() or form.cleaned_data.get("DELETE"):
             continue
         data = form.cleaned_data
         if form.instance.pk is None:
-            form.instance = actions.assignment_grant(
+            form.instance = granted = actions.assignment_grant(
                 actor=request.user,
                 user_id=data["user"].pk,
                 node_id=data["node"].pk,
@@ -52,8 +54,9 @@ def save_assignment_formset(request, formset) -> None:
                 ends=data.get("ends"),
                 note=data.get("note", ""),
             )
+            formset.new_objects.append(granted)
         else:
-            actions.assignment_update(
+            updated = actions.assignment_update(
                 actor=request.user,
                 assignment_id=form.instance.pk,
                 role=data["role"],
@@ -61,6 +64,7 @@ def save_assignment_formset(request, formset) -> None:
                 ends=data.get("ends"),
                 note=data.get("note", ""),
             )
+            formset.changed_objects.append((updated, form.changed_data))
 
 
 site.unregister(User)

@@ -172,7 +172,15 @@ def test_each_county_is_its_own_tree(tree):
 
 
 def _assert_tree_valid(tree_id: int) -> None:
-    before = list(GridNode.objects.filter(tree_id=tree_id).order_by("pk").values_list("pk", "lft", "rght", "level"))
+    before = list(
+        GridNode.objects.filter(tree_id=tree_id)
+        .order_by("pk")
+        .values_list("pk", "lft", "rght", "level")
+    )
     GridNode.objects.partial_rebuild(tree_id)
-    after = list(GridNode.objects.filter(tree_id=tree_id).order_by("pk").values_list("pk", "lft", "rght", "level"))
+    after = list(
+        GridNode.objects.filter(tree_id=tree_id)
+        .order_by("pk")
+        .values_list("pk", "lft", "rght", "level")
+    )
     assert before == after

@@ -42,8 +42,12 @@ def _shape(tree_id):
 
 
 def test_concurrent_inserts_into_one_county_leave_a_valid_tree():
-    county = actions.node_create(actor=None, parent_id=None, name="城固县", tier="county", code="610722")
-    town = actions.node_create(actor=None, parent_id=county.pk, name="沙河营镇", tier="town", code="610722107")
+    county = actions.node_create(
+        actor=None, parent_id=None, name="城固县", tier="county", code="610722"
+    )
+    town = actions.node_create(
+        actor=None, parent_id=county.pk, name="沙河营镇", tier="town", code="610722107"
+    )
     villages = [
         actions.node_create(
             actor=None, parent_id=town.pk, name=f"村{i}", tier="village", code=f"610722107{200 + i}"
@@ -72,14 +76,18 @@ def test_concurrent_inserts_into_one_county_leave_a_valid_tree():
     GridNode.objects.partial_rebuild(county.tree_id)
     assert _shape(county.tree_id) == before
     root = GridNode.objects.get(pk=county.pk)
-    assert root.lft == 1 and root.rght == 2 * GridNode.objects.filter(tree_id=county.tree_id).count()
+    assert (
+        root.lft == 1 and root.rght == 2 * GridNode.objects.filter(tree_id=county.tree_id).count()
+    )
 
 
 def test_two_counties_created_at_once_get_different_tree_ids():
     codes = ["610722", "532323", "371322", "610723"]
 
     def create(code):
-        return lambda: actions.node_create(actor=None, parent_id=None, name=code, tier="county", code=code)
+        return lambda: actions.node_create(
+            actor=None, parent_id=None, name=code, tier="county", code=code
+        )
 
     _run_at_once([create(c) for c in codes])
     tree_ids = list(GridNode.objects.filter(parent__isnull=True).values_list("tree_id", flat=True))
@@ -88,12 +96,26 @@ def test_two_counties_created_at_once_get_different_tree_ids():
 
 
 def test_concurrent_moves_and_inserts_keep_the_tree_valid():
-    county = actions.node_create(actor=None, parent_id=None, name="县", tier="county", code="610722")
-    town = actions.node_create(actor=None, parent_id=county.pk, name="镇", tier="town", code="610722107")
-    area_a = actions.node_create(actor=None, parent_id=town.pk, name="片区甲", tier="area", code="610722107P01")
-    area_b = actions.node_create(actor=None, parent_id=town.pk, name="片区乙", tier="area", code="610722107P02")
+    county = actions.node_create(
+        actor=None, parent_id=None, name="县", tier="county", code="610722"
+    )
+    town = actions.node_create(
+        actor=None, parent_id=county.pk, name="镇", tier="town", code="610722107"
+    )
+    area_a = actions.node_create(
+        actor=None, parent_id=town.pk, name="片区甲", tier="area", code="610722107P01"
+    )
+    area_b = actions.node_create(
+        actor=None, parent_id=town.pk, name="片区乙", tier="area", code="610722107P02"
+    )
     villages = [
-        actions.node_create(actor=None, parent_id=area_a.pk, name=f"村{i}", tier="village", code=f"610722107{300 + i}")
+        actions.node_create(
+            actor=None,
+            parent_id=area_a.pk,
+            name=f"村{i}",
+            tier="village",
+            code=f"610722107{300 + i}",
+        )
         for i in range(6)
     ]
 
@@ -102,7 +124,11 @@ def test_concurrent_moves_and_inserts_keep_the_tree_valid():
 
     def insert(i):
         return lambda: actions.node_create(
-            actor=None, parent_id=villages[i].pk, name="格", tier="grid", code=f"{villages[i].code}001"
+            actor=None,
+            parent_id=villages[i].pk,
+            name="格",
+            tier="grid",
+            code=f"{villages[i].code}001",
         )
 
     _run_at_once([move(v) for v in villages[:3]] + [insert(i) for i in range(3, 6)])

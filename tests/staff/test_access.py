@@ -1,0 +1,173 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from grids.models import GridNode
+from staff import access
+from tests.factories import UserFactory, grant
+
+
+def _visible_codes(user):
+    return set(
+        access.scope(user, "node.view", GridNode.objects.all(), via="").values_list(
+            "code", flat=True
+        )
+    )
+
+
+def _subtree_codes(node):
+    node.refresh_from_db()
+    return set(node.get_descendants(include_self=True).values_list("code", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("who", "where"),
+    [
+        ("worker_a", "grid_a"),
+        ("worker_b", "grid_b"),
+        ("village_chief", "village1"),
+        ("staff_town1", "town1"),
+        ("staff_town2", "town2"),
+        ("county_admin", "county"),
+    ],
+)
+def test_each_person_sees_exactly_their_subtree(cast, tree, who, where):
+    assert _visible_codes(getattr(cast, who)) == _subtree_codes(getattr(tree, where))
+
+
+def test_worker_cannot_see_other_grid(cast, tree):
+    assert access.in_scope(cast.worker_a, tree.micro_a1)
+    assert not access.in_scope(cast.worker_a, tree.grid_b)
+    with pytest.raises(Http404):
+        access.require(cast.worker_a, "node.view", tree.grid_b)
+
+
+def test_in_scope_but_not_allowed_is_403(cast, tree):
+    with pytest.raises(PermissionDenied):
+        access.require(cast.staff_town1, "node.change", tree.grid_a)
+    access.require(cast.town1_admin, "node.change", tree.grid_a)
+
+
+def test_town_admin_cannot_touch_the_other_town(cast, tree):
+    with pytest.raises(Http404):
+        access.require(cast.town1_admin, "node.change", tree.grid_c)
+    assert access.can(cast.county_admin, "node.change", tree.grid_c)
+
+
+def test_anonymous_and_inactive_users_see_nothing(cast, tree):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not access.can(AnonymousUser(), "node.view", tree.county)
+    assert access.scope(AnonymousUser(), "node.view", GridNode.objects.all(), via="").count() == 0
+    cast.worker_a.is_active = False
+    assert not access.in_scope(cast.worker_a, tree.grid_a)
+
+
+def test_ended_and_future_assignments_grant_nothing(tree):
+    from staff import actions
+
+    user = UserFactory()
+    today = dt.date.today()
+    actions.assignment_grant(
+        actor=None,
+        user_id=user.pk,
+        node_id=tree.grid_a.pk,
+        role="grid_worker",
+        starts=today - dt.timedelta(days=30),
+        ends=today - dt.timedelta(days=1),
+    )
+    actions.assignment_grant(
+        actor=None,
+        user_id=user.pk,
+        node_id=tree.grid_b.pk,
+        role="grid_worker",
+        starts=today + dt.timedelta(days=1),
+    )
+    assert _visible_codes(user) == set()
+
+
+def test_unknown_action_is_a_programming_error(cast, tree):
+    with pytest.raises(ValueError):
+        access.can(cast.worker_a, "node.frobnicate", tree.grid_a)
+
+
+def test_grants_are_read_once_per_request(cast, tree, django_assert_num_queries):
+    user = cast.staff_town1
+    access.forget_grants(user)
+    with django_assert_num_queries(1):
+        for node in (tree.grid_a, tree.grid_b, tree.grid_c, tree.village1, tree.town2):
+            access.can(user, "node.view", node)
+
+
+def test_scope_costs_one_query_however_many_grants(tree, django_assert_num_queries):
+    few, many = UserFactory(), UserFactory()
+    grant(few, tree.grid_a, "grid_worker")
+    for node in GridNode.objects.exclude(tier="county"):
+        grant(many, node, "informant" if node.tier in ("grid", "micro_grid") else "volunteer")
+    for user in (few, many):
+        access.forget_grants(user)
+        # one query for the grants, one for the scoped list: the same for 1 grant or 8
+        with django_assert_num_queries(2):
+            list(access.scope(user, "node.view", GridNode.objects.all(), via=""))
+
+
+def test_who_can_lists_the_people_above_nearest_first(cast, tree):
+    over = list(access.assignments_over("node.change", tree.grid_a))
+    assert [a.user.username for a in over] == ["town1_admin", "county_admin"]
+    people = set(access.who_can("node.view", tree.grid_a).values_list("username", flat=True))
+    assert people == {
+        "worker_a",
+        "informant_a",
+        "village_chief",
+        "staff_town1",
+        "town1_admin",
+        "county_admin",
+    }
+    assert "worker_b" not in people and "staff_town2" not in people
+
+
+def test_assignment_to_a_wrong_tier_is_refused(tree):
+    from django.core.exceptions import ValidationError
+
+    from staff import actions
+
+    user = UserFactory()
+    with pytest.raises(ValidationError) as exc:
+        actions.assignment_grant(
+            actor=None, user_id=user.pk, node_id=tree.town1.pk, role="grid_worker"
+        )
+    assert "node" in exc.value.message_dict
+
+
+def test_only_an_admin_over_the_node_may_grant(cast, tree):
+    from staff import actions
+
+    newcomer = UserFactory()
+    with pytest.raises(PermissionDenied):
+        actions.assignment_grant(
+            actor=cast.staff_town1, user_id=newcomer.pk, node_id=tree.grid_a.pk, role="grid_worker"
+        )
+    with pytest.raises(Http404):
+        actions.assignment_grant(
+            actor=cast.town1_admin, user_id=newcomer.pk, node_id=tree.grid_c.pk, role="grid_worker"
+        )
+    actions.assignment_grant(
+        actor=cast.town1_admin, user_id=newcomer.pk, node_id=tree.grid_a.pk, role="grid_worker"
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "door"),
+    [
+        ("worker_a", "mobile"),
+        ("informant_a", "mobile"),
+        ("village_chief", "mobile"),
+        ("staff_town1", "desk"),
+        ("town1_admin", "admin"),
+        ("county_admin", "admin"),
+    ],
+)
+def test_each_role_has_its_door(cast, who, door):
+    assert access.door_for(getattr(cast, who)) == door
