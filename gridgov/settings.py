@@ -85,6 +85,10 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # On a fresh clone var/ does not exist yet, and SQLite will not make the folder.
+    _sqlite_name = str(DATABASES["default"]["NAME"])
+    if _sqlite_name and _sqlite_name != ":memory:":
+        Path(_sqlite_name).parent.mkdir(parents=True, exist_ok=True)
     # The web process, the worker and beat share one file: WAL lets readers run beside a
     # writer, IMMEDIATE takes the write lock at BEGIN (no deadlock on lock upgrade), and the
     # timeout makes a writer wait instead of failing with "database is locked".

@@ -274,7 +274,12 @@ def tree_bulk_create(*, actor, root_id: int, rows: Iterable[NodeRow]) -> int:
             node = GridNode(
                 parent=parent, name=row.name, tier=row.tier, code=row.code, **row.fields
             )
-            node.clean()
+            # Field checks (choices, lengths) and the tree rules; the parent may be unsaved yet.
+            node.full_clean(
+                exclude=["parent", "tree_id", "lft", "rght", "level"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
             pending[row.code] = node
         except ValidationError as exc:
             errors.append(

@@ -80,13 +80,26 @@ def assignment_end(*, actor, assignment_id: int, ends: dt.date | None = None) ->
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, full_name: str, password: str | None, email: str = ""):
-    """Create a login for a person. Their grants are given with assignment_grant."""
+def user_create(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    password: str | None,
+    email: str = "",
+    password_hash: str = "",
+):
+    """Create a login for a person. Their grants are given with assignment_grant.
+
+    `password_hash` (already hashed, e.g. shared by a batch of demo users) wins over `password`.
+    """
     if actor is not None and not access.can_anywhere(actor, "user.change"):
         raise access.PermissionDenied
     user_model = get_user_model()
     user = user_model(username=username, first_name=full_name, email=email)
-    if password:
+    if password_hash:
+        user.password = password_hash
+    elif password:
         user.set_password(password)
     else:
         user.set_unusable_password()

@@ -1,0 +1,78 @@
+"""`manage.py load_demo`: the demo county and its logins (grids/demo.py), then who can log in."""
+
+import unicodedata
+
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from grids.demo import DEMO_PASSWORD, load_demo
+from staff.models import Role
+
+URL = "http://127.0.0.1:8000/"
+
+# What users see in zh-hans (GLOSSARY.md), side by side with the English name.
+ROLE_ZH = {
+    Role.GRID_WORKER: "网格员",
+    Role.INFORMANT: "网格信息员",
+    Role.GRID_CHIEF: "网格长",
+    Role.INSTRUCTOR: "网格指导员",
+    Role.CENTER_STAFF: "综治中心工作人员",
+    Role.LEADER: "镇领导",
+    Role.ADMIN: "管理员",
+}
+DOORS = {
+    "mobile": "手机端 /m/",
+    "desk": "工作台 /desk/",
+    "admin": "管理后台 /admin/",
+    "": "—",
+}
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+class Command(BaseCommand):
+    help = "Load the demo counties (城固县, 牟定县) and one login per role; safe to run again."
+
+    def handle(self, *args, **options):
+        result = load_demo(stdout=self.stdout)
+        with translation.override("en"):
+            rows = [["用户名 Username", "姓名 Name", "角色 Role", "地点 Place", "入口 Door"]]
+            for login in result["logins"]:
+                role = Role(login["role"])
+                rows.append(
+                    [
+                        login["username"],
+                        login["full_name"],
+                        f"{ROLE_ZH.get(role, '')} {role.label}".strip(),
+                        login["place"],
+                        DOORS[login["door"]],
+                    ]
+                )
+        workers = result["grid_workers"]
+        out = self.stdout.write
+        out("")
+        out(self.style.SUCCESS("演示账号 Demo logins"))
+        for line in _table(rows):
+            out(line)
+        if workers:
+            out(
+                f"{workers[0]} … {workers[-1]}: 沙河营镇其余 {len(workers)} 个网格的网格员 / "
+                f"grid workers of the other {len(workers)} grids of 沙河营镇"
+            )
+        out("")
+        out(f"密码 Password (all demo logins): {DEMO_PASSWORD}")
+        out(f"打开 Open: {URL}")

@@ -1,0 +1,178 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Sum
+
+from grids import actions as grid_actions
+from grids.demo import DEMO_PASSWORD, NAMED_LOGINS, demo_counties, load_demo
+from grids.models import GridNode
+from staff import access
+from staff.models import Assignment
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # The demo creates 65 logins; the production hasher would take most of the test run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _counts() -> tuple[int, int, int]:
+    return (
+        GridNode.objects.count(),
+        get_user_model().objects.count(),
+        Assignment.objects.count(),
+    )
+
+
+def test_loading_the_demo_twice_changes_nothing(db):
+    first = load_demo()
+    after_first = _counts()
+    second = load_demo()
+    assert _counts() == after_first
+    assert after_first == (first["nodes"], first["users"], first["assignments"])
+    assert (second["nodes"], second["users"], second["assignments"]) == (0, 0, 0)
+
+
+def test_shaheying_has_56_grids_holding_8857_households(db):
+    load_demo()
+    town = GridNode.objects.get(name="沙河营镇")
+    grids = town.get_descendants().filter(tier="grid")
+    assert grids.count() == 56
+    assert grids.aggregate(total=Sum("households"))["total"] == 8857
+    assert town.households == 8857
+    assert set(grids.values_list("difficulty", flat=True)) == {"A", "B", "C"}
+    for grid in grids:
+        assert 100 <= grid.households <= 200
+        assert 3.1 <= grid.population / grid.households <= 3.7
+
+
+def test_liangjiaan_village_lies_under_shaheying(db):
+    load_demo()
+    village = GridNode.objects.get(name="梁家庵村")
+    assert village.tier == "village"
+    assert village.parent.name == "沙河营镇"
+    assert village.code.startswith(village.parent.code)
+    assert village.get_children().filter(tier="grid").exists()
+
+
+def test_every_mouding_micro_grid_has_5_to_10_households_adding_up_to_its_grid(db):
+    load_demo()
+    county = GridNode.objects.get(code="532323")
+    grids = county.get_descendants().filter(tier="grid")
+    assert grids.exists()
+    for grid in grids:
+        micro = list(grid.get_children().values_list("households", flat=True))
+        assert micro, grid.name
+        assert all(5 <= h <= 10 for h in micro), (grid.name, micro)
+        assert sum(micro) == grid.households
+
+
+def test_places_above_the_grids_carry_the_sum_of_their_children(db):
+    load_demo()
+    for node in GridNode.objects.filter(tier__in=["county", "town", "village"]):
+        totals = node.get_children().aggregate(h=Sum("households"), p=Sum("population"))
+        assert (node.households, node.population) == (totals["h"], totals["p"]), node.name
+
+
+def test_every_shaheying_grid_has_its_own_grid_worker(db):
+    load_demo()
+    town = GridNode.objects.get(code="610722107")
+    workers = Assignment.objects.filter(
+        role="grid_worker",
+        node__tree_id=town.tree_id,
+        node__lft__gt=town.lft,
+        node__rght__lt=town.rght,
+    )
+    assert workers.count() == 56
+    assert workers.values("node").distinct().count() == 56
+    assert workers.values("user").distinct().count() == 56
+
+
+def test_each_demo_user_lands_at_the_right_door(db):
+    load_demo()
+    expected = {
+        "wanggang": "mobile",
+        "zhaoxin": "mobile",
+        "liangshuji": "mobile",
+        "zhoudao": "mobile",
+        "mdworker": "mobile",
+        "shy_g01": "mobile",
+        "chenzhuren": "desk",
+        "lizhen": "desk",
+        "zhougan": "desk",
+        "xianadmin": "admin",
+        "zhenadmin": "admin",
+    }
+    users = get_user_model().objects.in_bulk(list(expected), field_name="username")
+    assert {name: access.door_for(user) for name, user in users.items()} == expected
+    assert users["wanggang"].first_name == "王刚"
+    assert users["wanggang"].check_password(DEMO_PASSWORD)
+
+
+def test_demo_users_hold_their_grant_where_the_issue_puts_them(db):
+    load_demo()
+    places = {
+        (a.user.username, a.role): a.node
+        for a in Assignment.objects.select_related("user", "node__parent")
+    }
+    assert places[("wanggang", "grid_worker")].parent.name == "梁家庵村"
+    assert places[("zhaoxin", "informant")] == places[("wanggang", "grid_worker")]
+    assert places[("zhoudao", "instructor")] == places[("wanggang", "grid_worker")]
+    assert places[("liangshuji", "grid_chief")].name == "梁家庵村"
+    assert places[("zhougan", "center_staff")].name == "博望街道"
+    assert places[("xianadmin", "admin")].name == "城固县"
+    mdworker = places[("mdworker", "grid_worker")]
+    assert (mdworker.tier, mdworker.code[:6]) == ("micro_grid", "532323")
+    assert len(places) == len(NAMED_LOGINS) + 55
+
+
+def test_the_demo_tree_is_unchanged_by_a_rebuild(db):
+    load_demo()
+    for county in GridNode.objects.filter(tier="county"):
+        fields = ("pk", "lft", "rght", "level")
+        before = list(GridNode.objects.filter(tree_id=county.tree_id).values_list(*fields))
+        GridNode.objects.partial_rebuild(county.tree_id)
+        after = list(GridNode.objects.filter(tree_id=county.tree_id).values_list(*fields))
+        assert before == after, county.name
+
+
+def test_the_demo_completes_a_tree_that_was_partly_there(db):
+    county = grid_actions.node_create(
+        actor=None, parent_id=None, name="城固县", tier="county", code="610722"
+    )
+    grid_actions.node_create(
+        actor=None, parent_id=county.pk, name="沙河营镇", tier="town", code="610722107"
+    )
+    load_demo()
+    county.refresh_from_db()
+    assert GridNode.objects.get(code="610722107").households == 8857
+    town_households = [town.households for town in demo_counties()[0].children]
+    assert county.households == sum(town_households)
+
+
+def test_a_place_an_admin_removed_stays_removed_when_the_demo_runs_again(db):
+    load_demo()
+    grid = GridNode.objects.get(code="532323103201002")
+    last_micro = grid.get_children().last()
+    grid_actions.node_delete(actor=None, node_id=last_micro.pk, reason="merged")
+    nodes = GridNode.objects.count()
+    result = load_demo()  # the retired code is not handed out again: no error, nothing added
+    assert result["nodes"] == 0
+    assert GridNode.objects.count() == nodes
+    grid.refresh_from_db()
+    micro = grid.get_children().aggregate(h=Sum("households"))["h"]
+    assert grid.households == micro
+
+
+def test_the_command_prints_the_logins_the_password_and_the_address(db):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    for login in NAMED_LOGINS:
+        assert login.username in text
+    assert "梁家庵村第一网格" in text
+    assert DEMO_PASSWORD in text
+    assert "http://127.0.0.1:8000/" in text
+    assert "shy_g01" in text and "shy_g55" in text
