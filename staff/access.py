@@ -58,6 +58,13 @@ DESK_ROLES = frozenset(
     {R.CENTER_STAFF, R.LEADER, R.SUPERVISOR, R.COMMANDER, R.OUTPOST, R.DEPARTMENT}
 )
 
+# Who works cases: hands them out, and handles them.
+DISPATCHERS = frozenset({R.CENTER_STAFF, R.LEADER, R.COMMANDER})
+HANDLERS = frozenset(
+    {R.GRID_WORKER, R.INSTRUCTOR, R.GRID_CHIEF, R.COMMANDER, R.CENTER_STAFF, R.LEADER, R.OUTPOST, R.DEPARTMENT}
+)
+TOWN_CALLERS = frozenset({R.CENTER_STAFF, R.LEADER})
+
 # action -> roles that may take it. An action not listed here is refused to everyone.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "node.view": ALL_ROLES,
@@ -68,6 +75,28 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "assignment.view": frozenset({R.ADMIN, R.CENTER_STAFF, R.LEADER, R.GRID_CHIEF}),
     "assignment.change": frozenset({R.ADMIN}),
     "user.change": frozenset({R.ADMIN}),
+    # Cases: seeing one follows where it happened, acting on one the level that holds it.
+    "case.view": ALL_ROLES,
+    "case.report": (FIELD_ROLES | DESK_ROLES) - {R.VOLUNTEER},
+    "case.accept": DISPATCHERS,
+    "case.reject": DISPATCHERS,
+    "case.merge": DISPATCHERS,
+    "case.dispatch": DISPATCHERS,
+    "case.sign": HANDLERS,
+    "case.return": HANDLERS,
+    "case.request_extension": HANDLERS,
+    "case.approve_extension": DISPATCHERS,
+    "case.supervise": DISPATCHERS | {R.SUPERVISOR},
+    "case.mediate": HANDLERS,
+    "case.escalate": HANDLERS,
+    "case.resolve": HANDLERS,
+    "case.verify": DISPATCHERS,
+    "case.reopen": DISPATCHERS,
+    "case.rate": DISPATCHERS,
+    "case.call_county": TOWN_CALLERS,
+    "countycall.respond": frozenset({R.DEPARTMENT, R.OUTPOST}),
+    "countycall.rate_necessity": frozenset({R.DEPARTMENT}),
+    "countycall.rate": TOWN_CALLERS,
     "door.mobile": FIELD_ROLES,
     "door.desk": DESK_ROLES | {R.ADMIN},
     "door.admin": frozenset({R.ADMIN}),
@@ -128,10 +157,13 @@ def _roles_for(action: str) -> frozenset[str]:
         raise ValueError(f"Unknown action {action!r}: add it to staff.access.PERMISSIONS") from None
 
 
-def node_of(obj) -> GridNode:
-    """The tree node an object belongs to, for deciding access to it."""
+def node_of(obj, action: str | None = None) -> GridNode:
+    """The tree node an object belongs to, for deciding access to it (for some objects, such
+    as a case, acting follows another node than seeing)."""
     if isinstance(obj, GridNode):
         return obj
+    if action is not None and hasattr(obj, "access_node_for"):
+        return obj.access_node_for(action)
     node = getattr(obj, "access_node", None)
     if node is None:
         node = getattr(obj, "node", None)
@@ -157,7 +189,7 @@ def can(user, action: str, obj) -> bool:
         return False
     if user.is_superuser:
         return True
-    node = node_of(obj)
+    node = node_of(obj, action)
     return any(g.role in allowed and g.covers(node) for g in grants(user))
 
 
@@ -236,9 +268,19 @@ def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
     )
 
 
+def is_member(user, department) -> bool:
+    """Does the user work for this department, or for the county department an outpost belongs to?"""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    units = {department.pk, department.parent_id} - {None}
+    return Assignment.objects.active().filter(user_id=user.pk, department_id__in=units).exists()
+
+
 def assignments_over(action: str, obj) -> QuerySet:
     """Active grants on the object's node or any ancestor whose role allows `action`, nearest first."""
-    node = node_of(obj)
+    node = node_of(obj, action)
     return (
         Assignment.objects.active()
         .filter(

@@ -50,6 +50,15 @@ class Assignment(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     starts = models.DateField(_("starts"), default=timezone.localdate)
     ends = models.DateField(_("ends"), null=True, blank=True)
+    department = models.ForeignKey(
+        "cases.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        help_text=_("For department, outpost and platform staff: the unit they work for."),
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = AssignmentQuerySet.as_manager()

@@ -1,0 +1,97 @@
+"""Time rules of the triage policy: deadlines in calendar or working days, report cadence.
+
+Working days follow China's public holidays and make-up workdays (the `chinesecalendar`
+package), and the admin's Holiday table wins over it: for years the package does not know yet,
+or a local change. Where neither knows a year, Saturday and Sunday are days off.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import chinese_calendar
+from django.utils import timezone
+
+from cases.models import Cadence, DayKind, Holiday, TriagePolicy
+
+DEFAULTS = {
+    # 日清周报, 周清月报, 月清季报 (seed 000)
+    "yellow": {"clear_within": 1, "report_cadence": Cadence.WEEKLY},
+    "orange": {"clear_within": 7, "report_cadence": Cadence.MONTHLY},
+    "red": {"clear_within": 30, "report_cadence": Cadence.QUARTERLY},
+}
+
+
+def policy_for(color: str) -> TriagePolicy:
+    policy = TriagePolicy.objects.filter(color=color).first()
+    if policy is None:  # never stored: the seeds' defaults
+        policy = TriagePolicy(color=color, **DEFAULTS[color])
+    return policy
+
+
+class WorkCalendar:
+    """Is a date a working day? Reads the admin's overrides for a range once."""
+
+    def __init__(self, overrides: dict[dt.date, bool] | None = None):
+        self.overrides = overrides
+
+    def _load(self, around: dt.date) -> None:
+        if self.overrides is None:
+            rows = Holiday.objects.filter(
+                date__gte=around - dt.timedelta(days=30), date__lte=around + dt.timedelta(days=400)
+            ).values_list("date", "kind")
+            self.overrides = {d: kind == Holiday.Kind.WORKDAY for d, kind in rows}
+
+    def is_workday(self, day: dt.date) -> bool:
+        self._load(day)
+        if day in self.overrides:
+            return self.overrides[day]
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:  # a year the package does not know yet
+            return day.weekday() < 5
+
+    def next_workday(self, day: dt.date) -> dt.date:
+        """The first working day strictly after `day`."""
+        day += dt.timedelta(days=1)
+        while not self.is_workday(day):
+            day += dt.timedelta(days=1)
+        return day
+
+
+def add_working_days(start: dt.datetime, days: int, cal: WorkCalendar | None = None) -> dt.datetime:
+    """`days` working days after `start`, at the same time of day. A case that arrives on a day
+    off starts its clock at 00:00 of the next working day, so it gets all of that day."""
+    cal = cal or WorkCalendar()
+    local = timezone.localtime(start)
+    day, clock = local.date(), local.time().replace(tzinfo=None)
+    if not cal.is_workday(day):
+        day, clock = cal.next_workday(day), dt.time(0, 0)
+    for _ in range(days):
+        day = cal.next_workday(day)
+    return timezone.make_aware(dt.datetime.combine(day, clock))
+
+
+def clear_by(color: str, start: dt.datetime, cal: WorkCalendar | None = None) -> dt.datetime:
+    """When a case of this color, taken on at `start` by a level, must be cleared."""
+    policy = policy_for(color)
+    if policy.day_kind == DayKind.WORKING:
+        return add_working_days(start, policy.clear_within, cal)
+    return start + dt.timedelta(days=policy.clear_within)
+
+
+def add_months(moment: dt.datetime, months: int) -> dt.datetime:
+    local = timezone.localtime(moment)
+    month_index = local.month - 1 + months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day)
+
+
+def report_by(color: str, start: dt.datetime) -> dt.datetime:
+    """When the next progress report on an open case is due: 周报 / 月报 / 季报."""
+    cadence = policy_for(color).report_cadence
+    if cadence == Cadence.WEEKLY:
+        return start + dt.timedelta(days=7)
+    return add_months(start, 1 if cadence == Cadence.MONTHLY else 3)
