@@ -65,7 +65,9 @@ def _event(case: Case, *, actor, action: str, from_status: str, now, **fields) -
 
 
 def _notify(kind: str, case: Case, **payload) -> None:
-    outbox.enqueue(kind=kind, case=case, number=case.number, owner_node=case.owner_node_id, **payload)
+    outbox.enqueue(
+        kind=kind, case=case, number=case.number, owner_node=case.owner_node_id, **payload
+    )
 
 
 def _text(value: str, field_label: str, *, limit: int = 5000) -> str:
@@ -97,7 +99,9 @@ def _town_of(node: GridNode) -> GridNode:
     """The town a node belongs to (the county itself for a county-level node)."""
     if node.tier in (Tier.COUNTY, Tier.TOWN):
         return node
-    return GridNode.objects.get(tree_id=node.tree_id, tier=Tier.TOWN, lft__lte=node.lft, rght__gte=node.rght)
+    return GridNode.objects.get(
+        tree_id=node.tree_id, tier=Tier.TOWN, lft__lte=node.lft, rght__gte=node.rght
+    )
 
 
 def _next_number(town: GridNode, now: dt.datetime) -> str:
@@ -198,9 +202,13 @@ def case_accept(
     if owner_node_id is not None and owner_node_id != case.owner_node_id:
         owner = GridNode.objects.filter(pk=owner_node_id).first()
         if owner is None or not (
-            owner.tree_id == case.node.tree_id and owner.lft <= case.node.lft and case.node.rght <= owner.rght
+            owner.tree_id == case.node.tree_id
+            and owner.lft <= case.node.lft
+            and case.node.rght <= owner.rght
         ):
-            raise CaseError(_("A case can only be put on the list of its own place or a level above it."))
+            raise CaseError(
+                _("A case can only be put on the list of its own place or a level above it.")
+            )
         _require(actor, "case.accept", owner)
         case.owner_node = owner
     case.color = color
@@ -208,8 +216,16 @@ def case_accept(
     case.clear_by = policy.clear_by(color, now)
     case.report_by = policy.report_by(color, now)
     _apply(
-        case, "accept", "color", "owner_node", "accepted_at", "level_since", "clear_by", "report_by",
-        actor=actor, now=now,
+        case,
+        "accept",
+        "color",
+        "owner_node",
+        "accepted_at",
+        "level_since",
+        "clear_by",
+        "report_by",
+        actor=actor,
+        now=now,
         event={"note": note, "from_owner": old_owner, "to_owner": case.owner_node},
     )
     _notify("case_accepted", case, color=color)
@@ -242,14 +258,23 @@ def case_merge(*, actor, case_id: int, into_id: int, note: str = "", now=None) -
     _require(actor, "case.merge", case)
     _require(actor, "case.view", target)
     if target.status in (Status.MERGED, Status.REJECTED):
-        raise CaseError(_("Merge into a case that is still standing, not a rejected or merged one."))
+        raise CaseError(
+            _("Merge into a case that is still standing, not a rejected or merged one.")
+        )
     if target.node.tree_id != case.node.tree_id:
         raise CaseError(_("Only cases of the same county can be merged."))
     case.merged_into = target
-    _apply(case, "merge", "merged_into", actor=actor, now=now, event={"note": note or target.number})
+    _apply(
+        case, "merge", "merged_into", actor=actor, now=now, event={"note": note or target.number}
+    )
     CaseEvent.objects.create(
-        case=target, actor=actor, action="merged_in", from_status=target.status,
-        to_status=target.status, note=case.number, created_at=now,
+        case=target,
+        actor=actor,
+        action="merged_in",
+        from_status=target.status,
+        to_status=target.status,
+        note=case.number,
+        created_at=now,
     )
     return case
 
@@ -259,11 +284,8 @@ def case_merge(*, actor, case_id: int, into_id: int, note: str = "", now=None) -
 
 def _handling_node(user, case: Case) -> GridNode | None:
     """The lowest node of the user's handling grants that covers where the case happened."""
-    best = None
-    for g in access.grants(user):
-        if g.role in access.HANDLERS and g.tree_id == case.node.tree_id and g.lft <= case.node.lft and case.node.rght <= g.rght:
-            if best is None or g.level > best.level:
-                best = g
+    covering = [g for g in access.grants(user) if g.role in access.HANDLERS and g.covers(case.node)]
+    best = max(covering, key=lambda g: g.level, default=None)
     return GridNode.objects.get(pk=best.node_id) if best else None
 
 
@@ -295,7 +317,11 @@ def case_dispatch(
         node = _handling_node(handler, case) if handler else None
         if node is None:
             raise CaseError(_("That person does not work where this case happened."))
-        if not (old_owner.tree_id == node.tree_id and old_owner.lft <= node.lft and node.rght <= old_owner.rght):
+        if not (
+            old_owner.tree_id == node.tree_id
+            and old_owner.lft <= node.lft
+            and node.rght <= old_owner.rght
+        ):
             raise CaseError(_("A case can be dispatched down from the level holding it, not up."))
         case.handler, case.owner_node = handler, node
         event["handler"] = handler
@@ -312,14 +338,25 @@ def case_dispatch(
     else:
         village = GridNode.objects.filter(pk=village_id, tier=Tier.VILLAGE).first()
         if village is None or not (
-            village.tree_id == case.node.tree_id and village.lft <= case.node.lft and case.node.rght <= village.rght
+            village.tree_id == case.node.tree_id
+            and village.lft <= case.node.lft
+            and case.node.rght <= village.rght
         ):
             raise CaseError(_("Choose the village where the case happened."))
         if not (old_owner.lft <= village.lft and village.rght <= old_owner.rght):
             raise CaseError(_("A case can be dispatched down from the level holding it, not up."))
         case.owner_node = village
     event["to_owner"] = case.owner_node
-    _apply(case, "dispatch", "handler", "handler_department", "owner_node", actor=actor, now=now, event=event)
+    _apply(
+        case,
+        "dispatch",
+        "handler",
+        "handler_department",
+        "owner_node",
+        actor=actor,
+        now=now,
+        event=event,
+    )
     _notify("case_dispatched", case, handler=handler_id, department=department_id)
     return case
 
@@ -329,9 +366,14 @@ def _require_handler(actor, case: Case) -> None:
     if actor is None:
         return
     if case.handler_id and case.handler_id != actor.pk:
-        raise CaseError(_("This case was dispatched to %(name)s.") % {"name": case.handler.first_name or case.handler.username})
+        raise CaseError(
+            _("This case was dispatched to %(name)s.")
+            % {"name": case.handler.first_name or case.handler.username}
+        )
     if case.handler_department_id and not access.is_member(actor, case.handler_department):
-        raise CaseError(_("This case was dispatched to %(unit)s.") % {"unit": case.handler_department.name})
+        raise CaseError(
+            _("This case was dispatched to %(unit)s.") % {"unit": case.handler_department.name}
+        )
 
 
 @transaction.atomic
@@ -358,7 +400,13 @@ def case_return(*, actor, case_id: int, reason: str, now=None) -> Case:
         case.owner_node = last.from_owner
     case.handler, case.handler_department = None, None
     _apply(
-        case, "return", "owner_node", "handler", "handler_department", actor=actor, now=now,
+        case,
+        "return",
+        "owner_node",
+        "handler",
+        "handler_department",
+        actor=actor,
+        now=now,
         event={"note": reason, "from_owner": old_owner, "to_owner": case.owner_node},
     )
     _notify("case_returned", case)
@@ -366,7 +414,9 @@ def case_return(*, actor, case_id: int, reason: str, now=None) -> Case:
 
 
 @transaction.atomic
-def case_request_extension(*, actor, case_id: int, until: dt.datetime, reason: str, now=None) -> Case:
+def case_request_extension(
+    *, actor, case_id: int, until: dt.datetime, reason: str, now=None
+) -> Case:
     """Ask the level above for more time, with the reason."""
     now = _now(now)
     case = _lock(case_id)
@@ -377,7 +427,15 @@ def case_request_extension(*, actor, case_id: int, until: dt.datetime, reason: s
     if until <= max(now, case.clear_by or now):
         raise CaseError(_("Ask for a date after the current deadline."))
     case.extension_until, case.extension_reason = until, reason
-    _apply(case, "request_extension", "extension_until", "extension_reason", actor=actor, now=now, event={"note": reason})
+    _apply(
+        case,
+        "request_extension",
+        "extension_until",
+        "extension_reason",
+        actor=actor,
+        now=now,
+        event={"note": reason},
+    )
     _notify("extension_requested", case)
     return case
 
@@ -441,10 +499,26 @@ def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
     case.extension_until, case.extension_reason = None, ""
     case.escalation_count += 1
     _apply(
-        case, "escalate", "owner_node", "handler", "handler_department", "level_since", "clear_by",
-        "overdue_since", "extension_until", "extension_reason", "escalation_count",
-        actor=actor, now=now,
-        event={"note": reason, "automatic": automatic, "from_owner": old_owner, "to_owner": parent, "held_for": held_for},
+        case,
+        "escalate",
+        "owner_node",
+        "handler",
+        "handler_department",
+        "level_since",
+        "clear_by",
+        "overdue_since",
+        "extension_until",
+        "extension_reason",
+        "escalation_count",
+        actor=actor,
+        now=now,
+        event={
+            "note": reason,
+            "automatic": automatic,
+            "from_owner": old_owner,
+            "to_owner": parent,
+            "held_for": held_for,
+        },
     )
     _notify("case_escalated", case, from_owner=old_owner.pk, automatic=automatic)
     return case
@@ -457,14 +531,27 @@ def case_escalate(*, actor, case_id: int, reason: str, automatic: bool = False, 
     case = _lock(case_id)
     _require(actor, "case.escalate", case)
     workflow.require_transition(case.status, "escalate")
-    return _escalate(case, actor=actor, reason=_text(reason, _("the reason")), automatic=automatic, now=now)
+    return _escalate(
+        case, actor=actor, reason=_text(reason, _("the reason")), automatic=automatic, now=now
+    )
 
 
-def _resolve(case: Case, *, actor, result: str, now, action: str = "resolve", event: dict | None = None) -> Case:
+def _resolve(
+    case: Case, *, actor, result: str, now, action: str = "resolve", event: dict | None = None
+) -> Case:
     case.result = result
     case.resolved_at = now
     case.settled_tier = case.owner_node.tier
-    _apply(case, action, "result", "resolved_at", "settled_tier", actor=actor, now=now, event=event or {"note": result})
+    _apply(
+        case,
+        action,
+        "result",
+        "resolved_at",
+        "settled_tier",
+        actor=actor,
+        now=now,
+        event=event or {"note": result},
+    )
     _notify("case_resolved", case)
     return case
 
@@ -484,25 +571,48 @@ def case_mediate(
     if outcome == Mediation.Outcome.SUCCESS:
         agreement = _text(agreement, _("the agreement"))
     mediation = Mediation.objects.create(
-        case=case, level=case.owner_node, mediator=actor, parties=parties.strip(),
-        outcome=outcome, agreement=agreement.strip(), created_at=now,
+        case=case,
+        level=case.owner_node,
+        mediator=actor,
+        parties=parties.strip(),
+        outcome=outcome,
+        agreement=agreement.strip(),
+        created_at=now,
     )
     if outcome == Mediation.Outcome.SUCCESS:
         # The status goes handling → resolved through the table's "resolve" transition.
-        _resolve(case, actor=actor, result=mediation.agreement, now=now, event={"note": _("Settled by mediation.")})
+        _resolve(
+            case,
+            actor=actor,
+            result=mediation.agreement,
+            now=now,
+            event={"note": _("Settled by mediation.")},
+        )
         return mediation
     CaseEvent.objects.create(
-        case=case, actor=actor, action="mediate", from_status=case.status, to_status=case.status,
-        note=agreement.strip(), created_at=now,
+        case=case,
+        actor=actor,
+        action="mediate",
+        from_status=case.status,
+        to_status=case.status,
+        note=agreement.strip(),
+        created_at=now,
     )
     failures = case.mediations.filter(
         level=case.owner_node, outcome=Mediation.Outcome.FAILURE, created_at__gte=case.level_since
     ).count()
     limit = policy.policy_for(case.color).failed_mediations_to_escalate
-    if failures >= limit:
+    if failures >= limit and ladder_parent(case.owner_node) is None:
+        # At the county there is no higher rung: the county center keeps working it.
+        _notify("mediation_failed_at_top", case, failures=failures)
+    elif failures >= limit:
         _escalate(
-            case, actor=actor, automatic=True, now=now,
-            reason=_("%(n)d failed mediations at %(level)s.") % {"n": failures, "level": case.owner_node.name},
+            case,
+            actor=actor,
+            automatic=True,
+            now=now,
+            reason=_("%(n)d failed mediations at %(level)s.")
+            % {"n": failures, "level": case.owner_node.name},
         )
     return mediation
 
@@ -533,7 +643,16 @@ def case_verify(*, actor, case_id: int, ok: bool, note: str = "", now=None) -> C
         case.rework_count += 1
         case.resolved_at = None
         case.settled_tier = ""
-        _apply(case, "verify_fail", "rework_count", "resolved_at", "settled_tier", actor=actor, now=now, event={"note": note})
+        _apply(
+            case,
+            "verify_fail",
+            "rework_count",
+            "resolved_at",
+            "settled_tier",
+            actor=actor,
+            now=now,
+            event={"note": note},
+        )
         _notify("case_rework", case)
     return case
 
@@ -549,7 +668,9 @@ def case_reopen(*, actor, case_id: int, reason: str, now=None) -> Case:
     window = policy.policy_for(case.color).reopen_within_days
     if case.closed_at and now > case.closed_at + dt.timedelta(days=window):
         raise CaseError(
-            _("A case can be reopened within %(days)d days of closing; this one closed on %(date)s.")
+            _(
+                "A case can be reopened within %(days)d days of closing; this one closed on %(date)s."
+            )
             % {"days": window, "date": timezone.localtime(case.closed_at).date().isoformat()}
         )
     case.reopen_count += 1
@@ -558,8 +679,17 @@ def case_reopen(*, actor, case_id: int, reason: str, now=None) -> Case:
     case.clear_by = policy.clear_by(case.color, now)
     case.overdue_since = None
     _apply(
-        case, "reopen", "reopen_count", "closed_at", "resolved_at", "settled_tier", "clear_by",
-        "overdue_since", actor=actor, now=now, event={"note": reason},
+        case,
+        "reopen",
+        "reopen_count",
+        "closed_at",
+        "resolved_at",
+        "settled_tier",
+        "clear_by",
+        "overdue_since",
+        actor=actor,
+        now=now,
+        event={"note": reason},
     )
     _notify("case_reopened", case)
     return case
@@ -575,7 +705,9 @@ def case_rate(*, actor, case_id: int, satisfaction, note: str = "", now=None) ->
     if case.satisfaction is not None:
         raise CaseError(_("This case has already been rated."))
     case.satisfaction, case.rated_at = _rating(satisfaction), now
-    return _apply(case, "rate", "satisfaction", "rated_at", actor=actor, now=now, event={"note": note})
+    return _apply(
+        case, "rate", "satisfaction", "rated_at", actor=actor, now=now, event={"note": note}
+    )
 
 
 # ---------------------------------------------------------------- 乡呼县应 (seed 004)
@@ -593,40 +725,71 @@ def case_call_county(
     _require(actor, "case.call_county", case)
     workflow.require_transition(case.status, "call_county")
     if case.owner_node.tier != Tier.TOWN:
-        raise CaseError(_("Only a town calls the county; this case is held by %(level)s.") % {"level": case.owner_node.name})
+        raise CaseError(
+            _("Only a town calls the county; this case is held by %(level)s.")
+            % {"level": case.owner_node.name}
+        )
     grounds = _text(grounds, _("why the town cannot settle it"))
-    department = Department.objects.select_related("node").filter(
-        pk=department_id, kind=Department.Kind.COUNTY_DEPARTMENT
-    ).first()
+    department = (
+        Department.objects.select_related("node")
+        .filter(pk=department_id, kind=Department.Kind.COUNTY_DEPARTMENT)
+        .first()
+    )
     if department is None or department.node.tree_id != case.node.tree_id:
         raise CaseError(_("Choose a department of this county."))
     emergency = bool(emergency or case.emergency)
     item = case.category.responsibility if case.category_id else None
     if item is not None and item.is_town_duty and not emergency:
         raise CaseError(
-            _("By the responsibility list, “%(matter)s” is the town's own duty (lead: %(lead)s); the county is called for it only in an emergency.")
+            _(
+                "By the responsibility list, “%(matter)s” is the town's own duty (lead: %(lead)s); the county is called for it only in an emergency."
+            )
             % {"matter": item.matter, "lead": item.lead_unit}
         )
-    outpost = Department.objects.filter(kind=Department.Kind.OUTPOST, parent=department, node=case.owner_node).first()
-    if outpost is not None and not case.events.filter(action="dispatch", department=outpost).exists():
+    outpost = Department.objects.filter(
+        kind=Department.Kind.OUTPOST, parent=department, node=case.owner_node
+    ).first()
+    if (
+        outpost is not None
+        and not case.events.filter(action="dispatch", department=outpost).exists()
+    ):
         raise CaseError(
-            _("%(outpost)s is stationed in this town: dispatch the case to it first, and call the county only if it cannot settle it.")
+            _(
+                "%(outpost)s is stationed in this town: dispatch the case to it first, and call the county only if it cannot settle it."
+            )
             % {"outpost": outpost.name}
         )
-    if CountyCall.objects.filter(case=case, department=department, state=CountyCall.State.OPEN).exists():
-        raise CaseError(_("This department has already been called for this case and has not answered yet."))
+    if CountyCall.objects.filter(
+        case=case, department=department, state=CountyCall.State.OPEN
+    ).exists():
+        raise CaseError(
+            _("This department has already been called for this case and has not answered yet.")
+        )
     days = policy.policy_for(case.color).county_call_respond_days
     call = CountyCall.objects.create(
-        case=case, town=case.owner_node, department=department, grounds=grounds, emergency=emergency,
-        respond_by=policy.add_working_days(now, days), created_by=actor, created_at=now,
+        case=case,
+        town=case.owner_node,
+        department=department,
+        grounds=grounds,
+        emergency=emergency,
+        respond_by=policy.add_working_days(now, days),
+        created_by=actor,
+        created_at=now,
     )
-    _apply(case, "call_county", actor=actor, now=now, event={"note": grounds, "department": department})
+    _apply(
+        case, "call_county", actor=actor, now=now, event={"note": grounds, "department": department}
+    )
     _notify("county_called", case, call=call.pk, department=department.pk)
     return call
 
 
 def _lock_call(call_id: int) -> CountyCall:
-    call = CountyCall.objects.select_for_update().select_related("department", "case", "case__node", "case__owner_node").filter(pk=call_id).first()
+    call = (
+        CountyCall.objects.select_for_update()
+        .select_related("department", "case", "case__node", "case__owner_node")
+        .filter(pk=call_id)
+        .first()
+    )
     if call is None:
         raise Http404("No such call.")
     return call
@@ -634,8 +797,14 @@ def _lock_call(call_id: int) -> CountyCall:
 
 def _call_event(call: CountyCall, *, actor, action: str, note: str, now) -> None:
     CaseEvent.objects.create(
-        case=call.case, actor=actor, action=action, from_status=call.case.status,
-        to_status=call.case.status, department=call.department, note=note, created_at=now,
+        case=call.case,
+        actor=actor,
+        action=action,
+        from_status=call.case.status,
+        to_status=call.case.status,
+        department=call.department,
+        note=note,
+        created_at=now,
     )
 
 
@@ -667,12 +836,20 @@ def county_call_rate(*, actor, call_id: int, rating, note: str = "", now=None) -
         raise CaseError(_("Only an answered call can be rated, and only once."))
     call.town_rating, call.state = _rating(rating), CountyCall.State.RATED
     call.save(update_fields=["town_rating", "state"])
-    _call_event(call, actor=actor, action="county_rate", note=f"{call.town_rating}/5 {note}".strip(), now=now)
+    _call_event(
+        call,
+        actor=actor,
+        action="county_rate",
+        note=f"{call.town_rating}/5 {note}".strip(),
+        now=now,
+    )
     return call
 
 
 @transaction.atomic
-def county_call_rate_necessity(*, actor, call_id: int, rating, note: str = "", now=None) -> CountyCall:
+def county_call_rate_necessity(
+    *, actor, call_id: int, rating, note: str = "", now=None
+) -> CountyCall:
     """The department says whether the town needed to call (both sides rate each other)."""
     now = _now(now)
     call = _lock_call(call_id)
@@ -685,6 +862,11 @@ def county_call_rate_necessity(*, actor, call_id: int, rating, note: str = "", n
         raise CaseError(_("This call has already been rated."))
     call.department_rating = _rating(rating)
     call.save(update_fields=["department_rating"])
-    _call_event(call, actor=actor, action="county_rate_necessity", note=f"{call.department_rating}/5 {note}".strip(), now=now)
+    _call_event(
+        call,
+        actor=actor,
+        action="county_rate_necessity",
+        note=f"{call.department_rating}/5 {note}".strip(),
+        now=now,
+    )
     return call
-

@@ -254,6 +254,9 @@ class CaseSequence(models.Model):
             models.UniqueConstraint(fields=["town", "year"], name="casesequence_town_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.town_id}/{self.year}: {self.last}"
+
 
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=30, unique=True)
@@ -467,6 +470,9 @@ class Mediation(models.Model):
         verbose_name_plural = _("mediations")
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_outcome_display()} {self.created_at:%Y-%m-%d}"
+
 
 def attachment_path(instance, filename):
     return f"cases/{instance.case_id}/{secrets.token_hex(8)}-{filename[-60:]}"
@@ -484,6 +490,9 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.file.name
 
 
 class CountyCall(models.Model):
@@ -541,6 +550,9 @@ class CountyCall(models.Model):
                 name="countycall_one_open_per_department",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.department_id}"
 
     @property
     def access_node(self):

@@ -61,7 +61,16 @@ DESK_ROLES = frozenset(
 # Who works cases: hands them out, and handles them.
 DISPATCHERS = frozenset({R.CENTER_STAFF, R.LEADER, R.COMMANDER})
 HANDLERS = frozenset(
-    {R.GRID_WORKER, R.INSTRUCTOR, R.GRID_CHIEF, R.COMMANDER, R.CENTER_STAFF, R.LEADER, R.OUTPOST, R.DEPARTMENT}
+    {
+        R.GRID_WORKER,
+        R.INSTRUCTOR,
+        R.GRID_CHIEF,
+        R.COMMANDER,
+        R.CENTER_STAFF,
+        R.LEADER,
+        R.OUTPOST,
+        R.DEPARTMENT,
+    }
 )
 TOWN_CALLERS = frozenset({R.CENTER_STAFF, R.LEADER})
 

@@ -107,3 +107,10 @@ def test_logout_needs_post_and_ends_the_session(client, cast):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get("/m/").status_code == 302
+
+
+def test_a_forged_forwarded_address_does_not_dodge_the_lockout(client, cast, settings):
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "worker_a", "wrong", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}")
+    locked = _login(client, "worker_a", HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert locked.status_code == 429
