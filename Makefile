@@ -30,8 +30,8 @@ lint: venv
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: venv
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location
-	DEBUG=1 $(BIN)/python manage.py compilemessages -l zh_Hans
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l zh_Hans -i .venv -i var -i tests -i bench
 
 clean-demo:
 	rm -rf var/gridgov.sqlite3* var/celery var/celerybeat-schedule*

@@ -41,10 +41,11 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 
 def _lock(case_id: int) -> Case:
-    try:
-        return Case.objects.select_for_update().select_related("node", "owner_node").get(pk=case_id)
-    except Case.DoesNotExist:
-        raise Http404("No such case.") from None
+    # Lock the bare row first, then read it with its joins. A FOR UPDATE over a join can lose
+    # the row on PostgreSQL when a concurrent writer changed a join column (owner_node).
+    if not Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True):
+        raise Http404("No such case.")
+    return Case.objects.select_related("node", "owner_node").get(pk=case_id)
 
 
 def _require(actor, permission: str, obj) -> None:
@@ -784,14 +785,11 @@ def case_call_county(
 
 
 def _lock_call(call_id: int) -> CountyCall:
-    call = (
-        CountyCall.objects.select_for_update()
-        .select_related("department", "case", "case__node", "case__owner_node")
-        .filter(pk=call_id)
-        .first()
-    )
-    if call is None:
+    if not CountyCall.objects.select_for_update().filter(pk=call_id).values_list("pk", flat=True):
         raise Http404("No such call.")
+    call = CountyCall.objects.select_related(
+        "department", "case", "case__node", "case__owner_node"
+    ).get(pk=call_id)
     return call
 
 
