@@ -1,0 +1,177 @@
+"""Cases in the county admins' door, scoped by the access policy. Case state changes only
+through the actions (the desk and the phones); here cases are read, reference data is edited."""
+
+from django.contrib import admin
+
+from cases.models import (
+    Case,
+    CaseEvent,
+    Category,
+    CountyCall,
+    Department,
+    Holiday,
+    Mediation,
+    ResponsibilityItem,
+    TriagePolicy,
+)
+from gridgov.admin import ScopedAdminMixin, site
+from staff import access
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = (
+        "created_at",
+        "action",
+        "actor",
+        "automatic",
+        "from_status",
+        "to_status",
+        "from_owner",
+        "to_owner",
+        "held_for",
+        "note",
+    )
+    readonly_fields = fields
+
+
+class MediationInline(ReadOnlyInline):
+    model = Mediation
+    fields = ("created_at", "level", "mediator", "outcome", "parties", "agreement")
+    readonly_fields = fields
+
+
+class CountyCallInline(ReadOnlyInline):
+    model = CountyCall
+    fields = (
+        "created_at",
+        "department",
+        "state",
+        "respond_by",
+        "response",
+        "town_rating",
+        "department_rating",
+    )
+    readonly_fields = fields
+
+
+@admin.register(Case, site=site)
+class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A town admin sees only their town's cases; everyone reads, nobody edits state here."""
+
+    view_action = "case.view"
+    scope_via = "node"
+    list_display = (
+        "number",
+        "title",
+        "color",
+        "status",
+        "node",
+        "owner_node",
+        "clear_by",
+        "created_at",
+    )
+    list_filter = ("status", "color", "source", "emergency")
+    search_fields = ("number", "title", "tracking_code")
+    list_select_related = ("node", "owner_node")
+    date_hierarchy = "created_at"
+    inlines = [EventInline, MediationInline, CountyCallInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Case._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CountyReferenceAdmin(admin.ModelAdmin):
+    """Reference data every county shares: the county's administrators edit it."""
+
+    def has_module_permission(self, request):
+        return access.can_anywhere(request.user, "door.admin")
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_anywhere(request.user, "door.admin")
+
+    def _county_admin(self, request):
+        return request.user.is_superuser or any(
+            g.role == "admin" and g.level == 0 for g in access.grants(request.user)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return self._county_admin(request)
+
+    def has_add_permission(self, request):
+        return self._county_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._county_admin(request)
+
+
+@admin.register(TriagePolicy, site=site)
+class TriagePolicyAdmin(CountyReferenceAdmin):
+    list_display = (
+        "color",
+        "clear_within",
+        "day_kind",
+        "report_cadence",
+        "warn_hours_before",
+        "escalate_after_days",
+        "failed_mediations_to_escalate",
+    )
+
+    def has_add_permission(self, request):
+        return False  # one row per color, made by the migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Holiday, site=site)
+class HolidayAdmin(CountyReferenceAdmin):
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+
+
+@admin.register(ResponsibilityItem, site=site)
+class ResponsibilityItemAdmin(CountyReferenceAdmin):
+    list_display = ("matter", "domain", "owner", "department", "lead_unit", "section", "phone")
+    list_filter = ("owner", "domain")
+    search_fields = ("matter", "lead_unit", "supporting_units")
+
+
+@admin.register(Category, site=site)
+class CategoryAdmin(CountyReferenceAdmin):
+    list_display = ("name", "group", "responsibility", "suggested_color", "emergency")
+    list_filter = ("group", "suggested_color", "emergency")
+    search_fields = ("name",)
+
+
+@admin.register(Department, site=site)
+class DepartmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Units sit on the tree (the county, or a town): scoped like the tree."""
+
+    view_action = "node.view"
+    change_action = add_action = delete_action = "node.change"
+    list_display = ("name", "kind", "platform", "node", "parent", "phone")
+    list_filter = ("kind", "platform")
+    search_fields = ("name",)
+    autocomplete_fields = ("node", "parent")

@@ -1,0 +1,65 @@
+from cases import actions
+from tests.cases.conftest import T0
+
+
+def test_town_admin_sees_only_their_towns_cases(client, cast, tree, report):
+    mine = report(title="梁家庵村排水沟")
+    theirs = report(node=tree.grid_c, actor="staff_town2", title="西原公村路灯")
+    client.force_login(cast.town1_admin)
+    page = client.get("/admin/cases/case/").content.decode()
+    assert mine.number in page and theirs.number not in page
+    assert client.get(f"/admin/cases/case/{theirs.pk}/change/").status_code == 302
+    detail = client.get(f"/admin/cases/case/{mine.pk}/change/")
+    assert detail.status_code == 200
+    assert "report" in detail.content.decode()
+
+
+def test_case_state_cannot_be_edited_in_the_admin(client, cast, report):
+    case = report()
+    client.force_login(cast.county_admin)
+    client.post(f"/admin/cases/case/{case.pk}/change/", {"status": "closed", "color": "red"})
+    case.refresh_from_db()
+    assert case.status == "reported"
+
+
+def test_county_admin_edits_the_triage_policy_and_a_town_admin_cannot(client, cast):
+    from cases.models import TriagePolicy
+
+    yellow = TriagePolicy.objects.get(color="yellow")
+    url = f"/admin/cases/triagepolicy/{yellow.pk}/change/"
+    data = {
+        "color": "yellow",
+        "clear_within": "2",
+        "day_kind": "working",
+        "report_cadence": "weekly",
+        "warn_hours_before": "3",
+        "escalate_after_days": "1",
+        "failed_mediations_to_escalate": "2",
+        "reopen_within_days": "7",
+        "county_call_respond_days": "3",
+    }
+    client.force_login(cast.town1_admin)
+    client.post(url, data)
+    yellow.refresh_from_db()
+    assert yellow.clear_within == 1
+    client.force_login(cast.county_admin)
+    assert client.post(url, data).status_code == 302
+    yellow.refresh_from_db()
+    assert (yellow.clear_within, yellow.day_kind) == (2, "working")
+
+
+def test_case_list_in_the_admin_has_a_fixed_query_count(client, cast, report):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        actions.case_accept(actor=cast.staff_town1, case_id=report().pk, color="yellow", now=T0)
+    client.force_login(cast.county_admin)
+    client.get("/admin/cases/case/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/admin/cases/case/")
+    for _ in range(10):
+        report()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/admin/cases/case/").status_code == 200
+    assert len(many) == len(few)
