@@ -103,7 +103,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "case.reopen": DISPATCHERS,
     "case.rate": DISPATCHERS,
     "case.call_county": TOWN_CALLERS,
-    "countycall.respond": frozenset({R.DEPARTMENT, R.OUTPOST}),
+    "countycall.respond": frozenset({R.DEPARTMENT}),  # the call names a county department
     "countycall.rate_necessity": frozenset({R.DEPARTMENT}),
     "countycall.rate": TOWN_CALLERS,
     "door.mobile": FIELD_ROLES,

@@ -1,10 +1,12 @@
-"""`manage.py load_demo`: the demo county and its logins (grids/demo.py), then who can log in."""
+"""`manage.py load_demo`: the demo county and its logins (grids/demo.py), the case demo data
+(cases/demo.py), then who can log in."""
 
 import unicodedata
 
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from cases import demo as cases_demo
 from grids.demo import DEMO_PASSWORD, load_demo
 from staff.models import Role
 
@@ -49,6 +51,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = load_demo(stdout=self.stdout)
+        cases_result = cases_demo.load(stdout=self.stdout)
         with translation.override("en"):
             rows = [["用户名 Username", "姓名 Name", "角色 Role", "地点 Place", "入口 Door"]]
             for login in result["logins"]:
@@ -73,6 +76,15 @@ class Command(BaseCommand):
                 f"{workers[0]} … {workers[-1]}: 沙河营镇其余 {len(workers)} 个网格的网格员 / "
                 f"grid workers of the other {len(workers)} grids of 沙河营镇"
             )
+        out("")
+        out(self.style.SUCCESS("办案演示账号 Demo logins for case work"))
+        staff_rows = [["用户名 Username", "姓名 Name", "角色 Role", "地点 Place", "单位 Unit"]]
+        keys = ("username", "full_name", "role", "place", "unit")
+        staff_rows += [[login[k] for k in keys] for login in cases_result["logins"]]
+        for line in _table(staff_rows):
+            out(line)
+        counts = ", ".join(f"{k} {v}" for k, v in cases_result.items() if k != "logins")
+        out(f"案件演示数据 Case demo data added: {counts}")
         out("")
         out(f"密码 Password (all demo logins): {DEMO_PASSWORD}")
         out(f"打开 Open: {URL}")
