@@ -216,9 +216,11 @@ def case_accept(
     case.accepted_at = case.level_since = now
     case.clear_by = policy.clear_by(color, now)
     case.report_by = policy.report_by(color, now)
+    case.warned_at = None
     _apply(
         case,
         "accept",
+        "warned_at",
         "color",
         "owner_node",
         "accepted_at",
@@ -451,8 +453,8 @@ def _decide_extension(*, actor, case_id: int, approve: bool, note: str, now) -> 
         raise CaseError(_("Nobody has asked for more time on this case."))
     fields = ["extension_until", "extension_reason"]
     if approve:
-        case.clear_by, case.overdue_since = case.extension_until, None
-        fields += ["clear_by", "overdue_since"]
+        case.clear_by, case.overdue_since, case.warned_at = case.extension_until, None, None
+        fields += ["clear_by", "overdue_since", "warned_at"]
         note = note or timezone.localtime(case.extension_until).strftime("%Y-%m-%d %H:%M")
     elif not note.strip():
         raise CaseError(_("Please give %(what)s.") % {"what": _("the reason")})
@@ -486,6 +488,26 @@ def case_supervise(*, actor, case_id: int, note: str, automatic: bool = False, n
     return case
 
 
+@transaction.atomic
+def case_progress(*, actor, case_id: int, note: str, now=None) -> Case:
+    """A progress note on an open case (周报 / 月报 / 季报): the next one is due a cadence later."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.progress", case)
+    note = _text(note, _("the progress"))
+    case.report_by = policy.report_by(case.color, now)
+    case.progress_overdue_since = None
+    return _apply(
+        case,
+        "progress",
+        "report_by",
+        "progress_overdue_since",
+        actor=actor,
+        now=now,
+        event={"note": note},
+    )
+
+
 def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
     parent = ladder_parent(case.owner_node)
     if parent is None:
@@ -496,7 +518,7 @@ def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
     case.handler, case.handler_department = None, None
     case.level_since = now
     case.clear_by = policy.clear_by(case.color, now)  # each level starts its own clock
-    case.overdue_since = None
+    case.overdue_since = case.warned_at = None
     case.extension_until, case.extension_reason = None, ""
     case.escalation_count += 1
     _apply(
@@ -508,6 +530,7 @@ def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
         "level_since",
         "clear_by",
         "overdue_since",
+        "warned_at",
         "extension_until",
         "extension_reason",
         "escalation_count",
@@ -678,10 +701,11 @@ def case_reopen(*, actor, case_id: int, reason: str, now=None) -> Case:
     case.closed_at = case.resolved_at = None
     case.settled_tier = ""
     case.clear_by = policy.clear_by(case.color, now)
-    case.overdue_since = None
+    case.overdue_since = case.warned_at = None
     _apply(
         case,
         "reopen",
+        "warned_at",
         "reopen_count",
         "closed_at",
         "resolved_at",

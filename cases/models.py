@@ -331,6 +331,10 @@ class Case(models.Model):
     clear_by = models.DateTimeField(_("clear by"), null=True, blank=True)
     report_by = models.DateTimeField(_("progress report due"), null=True, blank=True)
     overdue_since = models.DateTimeField(_("overdue since"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("deadline warning sent"), null=True, blank=True)
+    progress_overdue_since = models.DateTimeField(
+        _("progress report overdue since"), null=True, blank=True
+    )
     level_since = models.DateTimeField(_("held at this level since"), null=True, blank=True)
     extension_until = models.DateTimeField(_("extension asked until"), null=True, blank=True)
     extension_reason = models.CharField(_("extension reason"), max_length=300, blank=True)
@@ -374,16 +378,29 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            # Deadline sweeps look only at open cases.
+            # The deadline sweep reads only open cases still to be flagged, so a steady-state
+            # run touches nothing however many cases are open or long overdue.
             models.Index(
                 fields=["clear_by"],
-                name="case_open_clear_by",
-                condition=Q(status__in=["accepted", "dispatched", "handling"]),
+                name="case_due_unflagged",
+                condition=Q(
+                    status__in=["accepted", "dispatched", "handling"], overdue_since__isnull=True
+                ),
+            ),
+            models.Index(
+                fields=["clear_by"],
+                name="case_overdue",
+                condition=Q(
+                    status__in=["accepted", "dispatched", "handling"], overdue_since__isnull=False
+                ),
             ),
             models.Index(
                 fields=["report_by"],
-                name="case_open_report_by",
-                condition=Q(status__in=["accepted", "dispatched", "handling"]),
+                name="case_progress_due",
+                condition=Q(
+                    status__in=["accepted", "dispatched", "handling"],
+                    progress_overdue_since__isnull=True,
+                ),
             ),
             models.Index(fields=["status", "created_at"], name="case_status_created"),
         ]

@@ -23,6 +23,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "approve_extension": (frozenset({S.HANDLING}), None),
     "refuse_extension": (frozenset({S.HANDLING}), None),
     "supervise": (frozenset({S.ACCEPTED, S.DISPATCHED, S.HANDLING}), None),  # 督办
+    "progress": (frozenset({S.ACCEPTED, S.DISPATCHED, S.HANDLING}), None),  # 周报/月报/季报
     "mediate": (frozenset({S.HANDLING}), None),  # a success resolves (see actions)
     # DESIGN.md lets only a handled case go up; the deadline sweep also escalates cases that
     # were accepted or dispatched and then left untouched past their deadline.
@@ -48,6 +49,7 @@ ACTION_LABELS = {
     "refuse_extension": gettext_lazy("Refuse more time"),
     "supervise": gettext_lazy("Supervise (督办)"),
     "mediate": gettext_lazy("Record a mediation"),
+    "progress": gettext_lazy("Report progress"),
     "escalate": gettext_lazy("Escalate"),
     "call_county": gettext_lazy("Call the county"),
     "county_respond": gettext_lazy("Department answers"),

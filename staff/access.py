@@ -97,6 +97,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "case.approve_extension": DISPATCHERS,
     "case.supervise": DISPATCHERS | {R.SUPERVISOR},
     "case.mediate": HANDLERS,
+    "case.progress": HANDLERS | DISPATCHERS,
     "case.escalate": HANDLERS,
     "case.resolve": HANDLERS,
     "case.verify": DISPATCHERS,

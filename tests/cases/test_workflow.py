@@ -84,6 +84,10 @@ def perform(cast, tree, units, report):
                 return actions.case_refuse_extension(
                     actor=staff, case_id=pk, reason="可按期办结", now=LATER
                 )
+            case "progress":
+                return actions.case_progress(
+                    actor=handler, case_id=pk, note="已约双方面谈", now=LATER
+                )
             case "supervise":
                 return actions.case_supervise(actor=staff, case_id=pk, note="请加快办理", now=LATER)
             case "mediate":

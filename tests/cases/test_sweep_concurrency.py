@@ -1,0 +1,54 @@
+"""Two sweeps at once on PostgreSQL: one notice per overdue case, at most one escalation."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+
+from cases import actions
+from cases.models import Case, CaseEvent
+from cases.rhythms import deadline_sweep
+from gridgov.models import OutboxMessage
+from tests.cases.conftest import T0
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _at_once(*whens):
+    barrier = threading.Barrier(len(whens))
+    errors = []
+
+    def run(when):
+        try:
+            barrier.wait(timeout=10)
+            deadline_sweep(now=when)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in whens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+
+
+def test_two_sweeps_at_once_give_one_notice_and_at_most_one_escalation(cast, report):
+    cases = []
+    for _ in range(40):
+        case = report()
+        actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
+        cases.append(case)
+    late = T0 + dt.timedelta(days=1, hours=1)
+    # Slightly different clocks, as two beat ticks or a retried task would have.
+    _at_once(late, late + dt.timedelta(microseconds=1))
+    assert OutboxMessage.objects.filter(kind="case_supervised").count() == 40
+    assert CaseEvent.objects.filter(action="supervise", automatic=True).count() == 40
+    past_grace = late + dt.timedelta(days=1)
+    _at_once(past_grace, past_grace + dt.timedelta(microseconds=1), past_grace)
+    for case in cases:
+        assert CaseEvent.objects.filter(case=case, action="escalate").count() == 1
+    assert Case.objects.filter(owner_node__tier="village").count() == 40
