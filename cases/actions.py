@@ -494,6 +494,7 @@ def case_progress(*, actor, case_id: int, note: str, now=None) -> Case:
     now = _now(now)
     case = _lock(case_id)
     _require(actor, "case.progress", case)
+    workflow.require_transition(case.status, "progress")
     note = _text(note, _("the progress"))
     case.report_by = policy.report_by(case.color, now)
     case.progress_overdue_since = None
