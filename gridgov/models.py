@@ -2,6 +2,7 @@
 notice is never lost and never sent for a change that was rolled back. Delivery is the rhythms'
 work (a task reads pending rows)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +33,105 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class Notice(models.Model):
+    """An in-app notice for one person (the bell on the desk and the phone pages)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="notices")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(_("text"), max_length=300)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "message"], name="notice_once_per_person")
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"], name="notice_unread", condition=models.Q(read_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class WebhookEndpoint(models.Model):
+    """A town's group robot (企业微信 / 钉钉 style JSON POST) that hears the town's notices."""
+
+    class Style(models.TextChoices):
+        WECOM = "wecom", _("WeCom group robot")
+        DINGTALK = "dingtalk", _("DingTalk group robot")
+
+    town = models.ForeignKey(
+        "grids.GridNode", verbose_name=_("town"), on_delete=models.CASCADE, related_name="webhooks"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("address"), max_length=500)
+    style = models.CharField(_("style"), max_length=10, choices=Style.choices, default=Style.WECOM)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def access_node(self):
+        return self.town
+
+
+class Delivery(models.Model):
+    """One message on one outside channel (email, a group robot), retried with backoff."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WEBHOOK = "webhook", _("Group robot")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed for good")
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    target = models.CharField(_("to"), max_length=300)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "channel", "target"], name="delivery_once_per_target"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_pending",
+                condition=models.Q(state="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.target}"

@@ -1,13 +1,56 @@
-"""What beat runs, and when. Exactly one beat process may run per deployment.
+"""What beat runs, and when: the one place. Exactly one beat process may run per deployment
+(two would fire every entry twice; the actions are idempotent, so nothing breaks, but work is
+done twice).
 
 Every entry names a thin task that calls an action also reachable as a management command,
-so each rhythm can be run and tested without a worker.
+so each rhythm can be run and tested without a worker:
+
+| entry                    | when                              | command                     |
+|--------------------------|-----------------------------------|-----------------------------|
+| sweep-deadlines          | every GRIDGOV_SWEEP_SECONDS (300) | manage.py sweep_deadlines   |
+| deliver-notices          | every GRIDGOV_DELIVER_SECONDS (30)| manage.py deliver_notices   |
+| weekly-reports (yellow)  | Monday 06:00                      | manage.py generate_reports  |
+| monthly-reports (orange) | 1st of the month 06:30            | manage.py generate_reports  |
+| quarterly-reports (red)  | 1st of Jan/Apr/Jul/Oct 07:00      | manage.py generate_reports  |
+| purge-old-login-attempts | 03:17 daily                       | (staff.actions)             |
+
+Times are Beijing time (CELERY_TIMEZONE). The schedule lives in code only, so what runs is
+reviewed like any other change.
 """
 
 from celery.schedules import crontab
 
+from gridgov.env import env_int
+
+SWEEP_SECONDS = env_int("GRIDGOV_SWEEP_SECONDS", 300)
+DELIVER_SECONDS = env_int("GRIDGOV_DELIVER_SECONDS", 30)
+
 BEAT_SCHEDULE = {
-    # Failed-login records older than GRIDGOV_ACCESS_LOG_DAYS are purged nightly.
+    "sweep-deadlines": {
+        "task": "cases.tasks.sweep_deadlines",
+        "schedule": float(SWEEP_SECONDS),
+        "options": {"expires": SWEEP_SECONDS},  # a missed run is replaced by the next one
+    },
+    "deliver-notices": {
+        "task": "gridgov.tasks.deliver_notices",
+        "schedule": float(DELIVER_SECONDS),
+        "options": {"expires": DELIVER_SECONDS * 4},
+    },
+    "weekly-reports": {
+        "task": "cases.tasks.generate_reports",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+        "kwargs": {"kinds": ["weekly"]},
+    },
+    "monthly-reports": {
+        "task": "cases.tasks.generate_reports",
+        "schedule": crontab(hour=6, minute=30, day_of_month="1"),
+        "kwargs": {"kinds": ["monthly"]},
+    },
+    "quarterly-reports": {
+        "task": "cases.tasks.generate_reports",
+        "schedule": crontab(hour=7, minute=0, day_of_month="1", month_of_year="1,4,7,10"),
+        "kwargs": {"kinds": ["quarterly"]},
+    },
     "purge-old-login-attempts": {
         "task": "staff.tasks.purge_login_attempts",
         "schedule": crontab(hour=3, minute=17),

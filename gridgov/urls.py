@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cases import views as case_views
 from gridgov import views
 from gridgov.admin import site as admin_site
 from grids import views as grid_views
@@ -21,5 +22,8 @@ urlpatterns = [
     path("desk/tree/", grid_views.node_list, name="node_list"),
     path("desk/tree/<int:pk>/", grid_views.node_detail, name="node_detail"),
     path("desk/tree/<int:pk>/edit/", grid_views.node_edit, name="node_edit"),
+    path("notices/", views.notices, name="notices"),
+    path("desk/reports/", case_views.report_list, name="report_list"),
+    path("desk/reports/<int:pk>/xlsx/", case_views.report_download, name="report_download"),
     path("admin/", admin_site.urls),
 ]

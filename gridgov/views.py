@@ -41,3 +41,17 @@ def lockout(request, original_response=None, credentials=None):
 
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "registration/lockout.html", {"cooloff_minutes": minutes}, status=429)
+
+
+@login_required
+def notices(request):
+    """The person's notices, newest first; opening the page marks them read."""
+    from django.utils import timezone
+
+    from gridgov.models import Notice
+
+    items = list(Notice.objects.filter(user=request.user).select_related("case")[:50])
+    if request.method == "POST":
+        Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notices")
+    return render(request, "gridgov/notices.html", {"items": items})

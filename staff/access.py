@@ -107,6 +107,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "countycall.respond": frozenset({R.DEPARTMENT}),  # the call names a county department
     "countycall.rate_necessity": frozenset({R.DEPARTMENT}),
     "countycall.rate": TOWN_CALLERS,
+    "report.view": DESK_ROLES | {R.ADMIN, R.GRID_CHIEF},
     "door.mobile": FIELD_ROLES,
     "door.desk": DESK_ROLES | {R.ADMIN},
     "door.admin": frozenset({R.ADMIN}),

@@ -1,0 +1,234 @@
+"""Delivering the outbox: in-app notices, email and towns' group robots.
+
+Beat runs `deliver_pending` every half minute; a web request never waits on the broker or a
+channel. Each outbox row is fanned out once (claimed with SKIP LOCKED), each outside delivery is
+retried with exponential backoff and, after MAX_ATTEMPTS, marked failed for good and reported to
+the town's administrators instead of being retried forever.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
+from staff import access
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6  # 1, 2, 4, 8, 16 minutes apart: about half an hour of trying
+WEBHOOK_TIMEOUT = 5  # seconds: a hung robot must not hold the worker
+LEASE = dt.timedelta(minutes=10)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+# What each kind of notice says; {number} and {title} name the case.
+TEXTS = {
+    "case_reported": lambda: _("New report {number}: {title}"),
+    "case_accepted": lambda: _("Case {number} accepted: {title}"),
+    "case_rejected": lambda: _("Case {number} was not accepted: {title}"),
+    "case_dispatched": lambda: _("Case {number} is dispatched to you: {title}"),
+    "case_returned": lambda: _("Case {number} was returned and needs dispatching again: {title}"),
+    "extension_requested": lambda: _("More time is asked for on case {number}: {title}"),
+    "extension_decided": lambda: _("The request for more time on case {number} was answered: {title}"),
+    "case_supervised": lambda: _("Supervision notice (督办): case {number} is overdue: {title}"),
+    "deadline_near": lambda: _("Case {number} is due soon: {title}"),
+    "progress_overdue": lambda: _("Case {number} needs a progress report: {title}"),
+    "case_escalated": lambda: _("Case {number} came up to your level: {title}"),
+    "case_resolved": lambda: _("Case {number} is resolved and waits for verification: {title}"),
+    "case_closed": lambda: _("Case {number} is closed: {title}"),
+    "case_rework": lambda: _("Case {number} failed verification and needs rework: {title}"),
+    "case_reopened": lambda: _("Case {number} was reopened by the resident: {title}"),
+    "county_called": lambda: _("The town calls your department on case {number}: {title}"),
+    "county_answered": lambda: _("The county department answered on case {number}: {title}"),
+    "mediation_failed_at_top": lambda: _("Mediation failed again at the county on case {number}: {title}"),
+    "channel_failed": lambda: _("A notification channel keeps failing: {target}"),
+}
+
+
+def text_for(message: OutboxMessage) -> str:
+    template = TEXTS.get(message.kind, lambda: message.kind + " {number}")()
+    case = message.case
+    values = {
+        "number": case.number if case else "",
+        "title": case.title if case else "",
+        "target": message.payload.get("target", ""),
+    }
+    return template.format(**values)[:300]
+
+
+def recipients(message: OutboxMessage) -> set:
+    """Who hears a notice: the people it is about, by kind, through the access policy."""
+    case = message.case
+    if message.kind == "channel_failed":
+        from grids.models import GridNode
+
+        town = GridNode.objects.filter(pk=message.payload.get("town")).first()
+        return {a.user for a in access.assignments_over("node.change", town)} if town else set()
+    if case is None:
+        return set()
+    users = set()
+    if message.kind == "case_dispatched" and case.handler_id:
+        users.add(case.handler)
+    elif message.kind in ("county_called",):
+        from staff.models import Assignment
+
+        department = message.payload.get("department")
+        users |= {
+            a.user
+            for a in Assignment.objects.active()
+            .filter(department_id=department, user__is_active=True)
+            .select_related("user")
+        }
+    else:
+        if case.handler_id:
+            users.add(case.handler)
+        # The holders of the level that has the case now, nearest first, and for a supervision
+        # notice the level above it too.
+        over = list(access.assignments_over("case.accept", case))
+        levels = sorted({a.node.level for a in over}, reverse=True)
+        keep = set(levels[:2] if message.kind in ("case_supervised", "case_escalated") else levels[:1])
+        users |= {a.user for a in over if a.node.level in keep}
+    return users
+
+
+def _fan_out(message: OutboxMessage, now: dt.datetime) -> None:
+    people = recipients(message)
+    text = text_for(message)
+    Notice.objects.bulk_create(
+        [Notice(user=u, message=message, case=message.case, text=text) for u in people],
+        ignore_conflicts=True,
+    )
+    deliveries = [
+        Delivery(message=message, channel=Delivery.Channel.EMAIL, target=u.email, next_attempt_at=now)
+        for u in people
+        if u.email
+    ]
+    if message.case_id:
+        town_ids = _towns_of(message.case.node)
+        deliveries += [
+            Delivery(message=message, channel=Delivery.Channel.WEBHOOK, target=str(e.pk), endpoint=e, next_attempt_at=now)
+            for e in WebhookEndpoint.objects.filter(town_id__in=town_ids, active=True)
+        ]
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    message.sent_at = now
+    message.attempts += 1
+    message.save(update_fields=["sent_at", "attempts"])
+
+
+def _towns_of(node) -> list[int]:
+    from grids.models import GridNode, Tier
+
+    return list(
+        GridNode.objects.filter(
+            tree_id=node.tree_id, lft__lte=node.lft, rght__gte=node.rght, tier=Tier.TOWN
+        ).values_list("pk", flat=True)
+    )
+
+
+def webhook_body(endpoint: WebhookEndpoint, text: str) -> dict:
+    if endpoint.style == WebhookEndpoint.Style.DINGTALK:
+        return {"msgtype": "markdown", "markdown": {"title": text[:40], "text": text}}
+    return {"msgtype": "markdown", "markdown": {"content": text}}
+
+
+def _send(delivery: Delivery) -> None:
+    text = text_for(delivery.message)
+    if delivery.channel == Delivery.Channel.EMAIL:
+        send_mail(subject=text[:80], message=text, from_email=None, recipient_list=[delivery.target])
+        return
+    body = json.dumps(webhook_body(delivery.endpoint, text), ensure_ascii=False).encode()
+    request = urllib.request.Request(
+        delivery.endpoint.url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}
+    )
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (admin-set URL)
+        answer = response.read(2000)
+    # The robots answer 200 with {"errcode": 0} on success and a non-zero errcode otherwise.
+    try:
+        errcode = json.loads(answer or b"{}").get("errcode", 0)
+    except ValueError:
+        errcode = 0
+    if errcode:
+        raise RuntimeError(f"robot answered errcode {errcode}: {answer[:200]!r}")
+
+
+def _attempt(delivery: Delivery, now: dt.datetime) -> None:
+    delivery.attempts += 1
+    try:
+        _send(delivery)
+    except (OSError, urllib.error.URLError, RuntimeError, ValueError) as exc:
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.state = Delivery.State.FAILED
+            delivery.next_attempt_at = None
+            _report_failure(delivery)
+        else:
+            delivery.next_attempt_at = now + backoff(delivery.attempts)
+    else:
+        delivery.state, delivery.sent_at, delivery.next_attempt_at = Delivery.State.SENT, now, None
+    delivery.save(update_fields=["attempts", "state", "sent_at", "next_attempt_at", "last_error"])
+
+
+def _report_failure(delivery: Delivery) -> None:
+    """A channel that failed for good is told to the administrators of its town (in the app)."""
+    log.error("delivery %s to %s failed for good: %s", delivery.pk, delivery.target, delivery.last_error)
+    if delivery.endpoint_id:
+        from gridgov import outbox
+
+        outbox.enqueue(
+            kind="channel_failed",
+            dedupe_key=f"channel_failed:{delivery.endpoint_id}:{timezone.localdate()}",
+            target=delivery.endpoint.name,
+            town=delivery.endpoint.town_id,
+        )
+
+
+def deliver_pending(*, now: dt.datetime | None = None, batch: int = 200) -> dict:
+    """Fan out new outbox rows, then try the outside deliveries that are due."""
+    now = now or timezone.now()
+    fanned = sent = failed = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        with transaction.atomic():
+            messages = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(sent_at__isnull=True)
+                .select_related("case", "case__node", "case__owner_node", "case__handler")
+                .order_by("created_at")[:batch]
+            )
+            for message in messages:
+                _fan_out(message, now)
+                fanned += 1
+        # Lease the due deliveries (a worker that dies mid-way leaves them to be retried when
+        # the lease ends), then talk to the channels outside any transaction.
+        with transaction.atomic():
+            due = list(
+                Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), state=Delivery.State.PENDING)
+                .order_by("next_attempt_at")
+                .values_list("pk", flat=True)[:batch]
+            )
+            Delivery.objects.filter(pk__in=due).update(next_attempt_at=now + LEASE)
+        for delivery in Delivery.objects.filter(pk__in=due).select_related("message", "message__case", "endpoint"):
+            _attempt(delivery, now)
+            sent += delivery.state == Delivery.State.SENT
+            failed += delivery.state == Delivery.State.FAILED
+    return {"fanned_out": fanned, "sent": sent, "failed": failed}
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
