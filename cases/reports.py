@@ -16,7 +16,11 @@ from cases.models import OPEN_STATUSES, CaseEvent, Color, Report, Status
 from cases.queries import cases_in, kpis
 from grids.models import GridNode, Tier
 
-KIND_COLOR = {Report.Kind.WEEKLY: Color.YELLOW, Report.Kind.MONTHLY: Color.ORANGE, Report.Kind.QUARTERLY: Color.RED}
+KIND_COLOR = {
+    Report.Kind.WEEKLY: Color.YELLOW,
+    Report.Kind.MONTHLY: Color.ORANGE,
+    Report.Kind.QUARTERLY: Color.RED,
+}
 CADENCE_NAMES = {Color.YELLOW: "日清周报", Color.ORANGE: "周清月报", Color.RED: "月清季报"}
 LEVELS = [Tier.MICRO_GRID, Tier.GRID, Tier.VILLAGE, Tier.TOWN, Tier.COUNTY]
 
@@ -55,15 +59,22 @@ def compute(node: GridNode, kind: str, start: dt.date, end: dt.date, now: dt.dat
     }
     open_by_level = {
         row["owner_node__tier"]: row["n"]
-        for row in cases.filter(status__in=OPEN_STATUSES).values("owner_node__tier").annotate(n=Count("pk")).order_by()
+        for row in cases.filter(status__in=OPEN_STATUSES)
+        .values("owner_node__tier")
+        .annotate(n=Count("pk"))
+        .order_by()
     }
     period = cases.aggregate(
         new=Count("pk", filter=Q(created_at__gte=begin, created_at__lt=finish)),
-        closed=Count("pk", filter=Q(status=Status.CLOSED, closed_at__gte=begin, closed_at__lt=finish)),
+        closed=Count(
+            "pk", filter=Q(status=Status.CLOSED, closed_at__gte=begin, closed_at__lt=finish)
+        ),
         overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, overdue_since__isnull=False)),
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
     )
-    last_note = CaseEvent.objects.filter(case=OuterRef("pk"), action="progress").order_by("-created_at", "-pk")
+    last_note = CaseEvent.objects.filter(case=OuterRef("pk"), action="progress").order_by(
+        "-created_at", "-pk"
+    )
     detail = [
         {
             "number": c.number,
@@ -71,7 +82,9 @@ def compute(node: GridNode, kind: str, start: dt.date, end: dt.date, now: dt.dat
             "where": c.node.name,
             "held_by": c.owner_node.name,
             "status": c.status,
-            "clear_by": timezone.localtime(c.clear_by).strftime("%Y-%m-%d %H:%M") if c.clear_by else "",
+            "clear_by": timezone.localtime(c.clear_by).strftime("%Y-%m-%d %H:%M")
+            if c.clear_by
+            else "",
             "overdue": c.overdue_since is not None,
             "progress": c.last_progress or "",
         }
@@ -96,7 +109,9 @@ def compute(node: GridNode, kind: str, start: dt.date, end: dt.date, now: dt.dat
     }
 
 
-def generate(*, node_id: int, kind: str, period_start: dt.date, now: dt.datetime | None = None) -> Report:
+def generate(
+    *, node_id: int, kind: str, period_start: dt.date, now: dt.datetime | None = None
+) -> Report:
     """Build (or rebuild, replacing) one report. Safe to run twice, or twice at once."""
     now = now or timezone.now()
     node = GridNode.objects.get(pk=node_id)
@@ -164,15 +179,44 @@ def xlsx(report: Report) -> bytes:
     ws["A1"].alignment = Alignment(horizontal="center")
     last_day = report.period_end - dt.timedelta(days=1)
     ws.append([_("Period"), f"{report.period_start:%Y-%m-%d} — {last_day:%Y-%m-%d}"])
-    ws.append([_("Unit"), report.node.name, _("Generated"), timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")])
+    ws.append(
+        [
+            _("Unit"),
+            report.node.name,
+            _("Generated"),
+            timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+    )
     ws.append([])
 
     k, p = data["kpis"], data["period"]
-    headers = [_("New"), _("Closed"), _("Open"), _("Overdue"), _("Due"), _("Closed of due"), _("Closure rate"), _("On-time rate"), _("Settled in the grid")]
+    headers = [
+        _("New"),
+        _("Closed"),
+        _("Open"),
+        _("Overdue"),
+        _("Due"),
+        _("Closed of due"),
+        _("Closure rate"),
+        _("On-time rate"),
+        _("Settled in the grid"),
+    ]
     ws.append([_("Totals")])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     ws.append(headers)
-    ws.append([p["new"], p["closed"], p["open"], p["overdue"], k["due"], k["closed"], _pct(k["closure_rate"]), _pct(k["on_time_rate"]), _pct(k["grid_share"])])
+    ws.append(
+        [
+            p["new"],
+            p["closed"],
+            p["open"],
+            p["overdue"],
+            k["due"],
+            k["closed"],
+            _pct(k["closure_rate"]),
+            _pct(k["on_time_rate"]),
+            _pct(k["grid_share"]),
+        ]
+    )
     for row in ws.iter_rows(min_row=ws.max_row - 1, max_row=ws.max_row, max_col=len(headers)):
         for cell in row:
             cell.border = box
@@ -180,11 +224,33 @@ def xlsx(report: Report) -> bytes:
 
     ws.append([_("Open %(color)s cases") % {"color": Color(report.color).label}])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-    columns = [_("No."), _("Case number"), _("Matter"), _("Where"), _("Held by"), _("Status"), _("Clear by"), _("Overdue"), _("Latest progress")]
+    columns = [
+        _("No."),
+        _("Case number"),
+        _("Matter"),
+        _("Where"),
+        _("Held by"),
+        _("Status"),
+        _("Clear by"),
+        _("Overdue"),
+        _("Latest progress"),
+    ]
     ws.append(columns)
     header_row = ws.max_row
     for i, c in enumerate(data["open_cases"], start=1):
-        ws.append([i, c["number"], c["title"], c["where"], c["held_by"], str(Status(c["status"]).label), c["clear_by"], _("Yes") if c["overdue"] else _("No"), c["progress"]])
+        ws.append(
+            [
+                i,
+                c["number"],
+                c["title"],
+                c["where"],
+                c["held_by"],
+                str(Status(c["status"]).label),
+                c["clear_by"],
+                _("Yes") if c["overdue"] else _("No"),
+                c["progress"],
+            ]
+        )
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=len(columns)):
         for cell in row:
             cell.border = box

@@ -15,7 +15,11 @@ def _reports(user):
 
 @login_required
 def report_list(request):
-    items = list(_reports(request.user).only("pk", "kind", "color", "period_start", "period_end", "generated_at", "node__name")[:100])
+    items = list(
+        _reports(request.user).only(
+            "pk", "kind", "color", "period_start", "period_end", "generated_at", "node__name"
+        )[:100]
+    )
     return render(request, "cases/report_list.html", {"items": items})
 
 

@@ -43,7 +43,9 @@ TEXTS = {
     "case_dispatched": lambda: _("Case {number} is dispatched to you: {title}"),
     "case_returned": lambda: _("Case {number} was returned and needs dispatching again: {title}"),
     "extension_requested": lambda: _("More time is asked for on case {number}: {title}"),
-    "extension_decided": lambda: _("The request for more time on case {number} was answered: {title}"),
+    "extension_decided": lambda: _(
+        "The request for more time on case {number} was answered: {title}"
+    ),
     "case_supervised": lambda: _("Supervision notice (督办): case {number} is overdue: {title}"),
     "deadline_near": lambda: _("Case {number} is due soon: {title}"),
     "progress_overdue": lambda: _("Case {number} needs a progress report: {title}"),
@@ -54,7 +56,9 @@ TEXTS = {
     "case_reopened": lambda: _("Case {number} was reopened by the resident: {title}"),
     "county_called": lambda: _("The town calls your department on case {number}: {title}"),
     "county_answered": lambda: _("The county department answered on case {number}: {title}"),
-    "mediation_failed_at_top": lambda: _("Mediation failed again at the county on case {number}: {title}"),
+    "mediation_failed_at_top": lambda: _(
+        "Mediation failed again at the county on case {number}: {title}"
+    ),
     "channel_failed": lambda: _("A notification channel keeps failing: {target}"),
 }
 
@@ -70,6 +74,18 @@ def text_for(message: OutboxMessage) -> str:
     return template.format(**values)[:300]
 
 
+# Notices that concern the person handling the case, besides the level holding it.
+HANDLER_KINDS = {
+    "case_dispatched",
+    "case_supervised",
+    "deadline_near",
+    "progress_overdue",
+    "case_rework",
+    "extension_decided",
+    "county_answered",
+}
+
+
 def recipients(message: OutboxMessage) -> set:
     """Who hears a notice: the people it is about, by kind, through the access policy."""
     case = message.case
@@ -81,27 +97,29 @@ def recipients(message: OutboxMessage) -> set:
     if case is None:
         return set()
     users = set()
-    if message.kind == "case_dispatched" and case.handler_id:
-        users.add(case.handler)
-    elif message.kind in ("county_called",):
+    if message.kind == "county_called":
         from staff.models import Assignment
 
         department = message.payload.get("department")
-        users |= {
+        return {
             a.user
             for a in Assignment.objects.active()
             .filter(department_id=department, user__is_active=True)
             .select_related("user")
         }
-    else:
-        if case.handler_id:
-            users.add(case.handler)
-        # The holders of the level that has the case now, nearest first, and for a supervision
-        # notice the level above it too.
-        over = list(access.assignments_over("case.accept", case))
-        levels = sorted({a.node.level for a in over}, reverse=True)
-        keep = set(levels[:2] if message.kind in ("case_supervised", "case_escalated") else levels[:1])
-        users |= {a.user for a in over if a.node.level in keep}
+    if message.kind in HANDLER_KINDS and case.handler_id:
+        users.add(case.handler)
+    if message.kind == "case_dispatched":
+        return users
+    # The dispatchers of the level that held the case when the notice was queued (nearest
+    # first); a supervision notice or an escalation also reaches the level above.
+    from grids.models import GridNode
+
+    level = GridNode.objects.filter(pk=message.payload.get("owner_node")).first() or case.owner_node
+    over = list(access.assignments_over("case.accept", level))
+    levels = sorted({a.node.level for a in over}, reverse=True)
+    keep = set(levels[:2] if message.kind in ("case_supervised", "case_escalated") else levels[:1])
+    users |= {a.user for a in over if a.node.level in keep}
     return users
 
 
@@ -113,14 +131,22 @@ def _fan_out(message: OutboxMessage, now: dt.datetime) -> None:
         ignore_conflicts=True,
     )
     deliveries = [
-        Delivery(message=message, channel=Delivery.Channel.EMAIL, target=u.email, next_attempt_at=now)
+        Delivery(
+            message=message, channel=Delivery.Channel.EMAIL, target=u.email, next_attempt_at=now
+        )
         for u in people
         if u.email
     ]
     if message.case_id:
         town_ids = _towns_of(message.case.node)
         deliveries += [
-            Delivery(message=message, channel=Delivery.Channel.WEBHOOK, target=str(e.pk), endpoint=e, next_attempt_at=now)
+            Delivery(
+                message=message,
+                channel=Delivery.Channel.WEBHOOK,
+                target=str(e.pk),
+                endpoint=e,
+                next_attempt_at=now,
+            )
             for e in WebhookEndpoint.objects.filter(town_id__in=town_ids, active=True)
         ]
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
@@ -148,11 +174,15 @@ def webhook_body(endpoint: WebhookEndpoint, text: str) -> dict:
 def _send(delivery: Delivery) -> None:
     text = text_for(delivery.message)
     if delivery.channel == Delivery.Channel.EMAIL:
-        send_mail(subject=text[:80], message=text, from_email=None, recipient_list=[delivery.target])
+        send_mail(
+            subject=text[:80], message=text, from_email=None, recipient_list=[delivery.target]
+        )
         return
     body = json.dumps(webhook_body(delivery.endpoint, text), ensure_ascii=False).encode()
     request = urllib.request.Request(
-        delivery.endpoint.url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}
+        delivery.endpoint.url,
+        data=body,
+        headers={"Content-Type": "application/json; charset=utf-8"},
     )
     with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (admin-set URL)
         answer = response.read(2000)
@@ -184,7 +214,9 @@ def _attempt(delivery: Delivery, now: dt.datetime) -> None:
 
 def _report_failure(delivery: Delivery) -> None:
     """A channel that failed for good is told to the administrators of its town (in the app)."""
-    log.error("delivery %s to %s failed for good: %s", delivery.pk, delivery.target, delivery.last_error)
+    log.error(
+        "delivery %s to %s failed for good: %s", delivery.pk, delivery.target, delivery.last_error
+    )
     if delivery.endpoint_id:
         from gridgov import outbox
 
@@ -216,12 +248,17 @@ def deliver_pending(*, now: dt.datetime | None = None, batch: int = 200) -> dict
         with transaction.atomic():
             due = list(
                 Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), state=Delivery.State.PENDING)
+                .filter(
+                    Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                    state=Delivery.State.PENDING,
+                )
                 .order_by("next_attempt_at")
                 .values_list("pk", flat=True)[:batch]
             )
             Delivery.objects.filter(pk__in=due).update(next_attempt_at=now + LEASE)
-        for delivery in Delivery.objects.filter(pk__in=due).select_related("message", "message__case", "endpoint"):
+        for delivery in Delivery.objects.filter(pk__in=due).select_related(
+            "message", "message__case", "endpoint"
+        ):
             _attempt(delivery, now)
             sent += delivery.state == Delivery.State.SENT
             failed += delivery.state == Delivery.State.FAILED

@@ -52,6 +52,8 @@ def notices(request):
 
     items = list(Notice.objects.filter(user=request.user).select_related("case")[:50])
     if request.method == "POST":
-        Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        Notice.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
         return redirect("notices")
     return render(request, "gridgov/notices.html", {"items": items})

@@ -1,0 +1,137 @@
+"""Weekly / monthly / quarterly reports: figures, .xlsx cells, one report per scope and period."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from cases import actions, reports
+from cases.models import Report
+from tests.cases.conftest import T0
+
+D = dt.timedelta(days=1)
+WEEK = dt.date(2026, 11, 16)  # Monday
+
+
+@pytest.fixture
+def week_of_cases(cast, tree, report):
+    staff = cast.staff_town1
+    a = report(title="排水沟堵塞")
+    actions.case_accept(actor=staff, case_id=a.pk, color="yellow", now=T0)
+    actions.case_dispatch(actor=staff, case_id=a.pk, handler_id=cast.worker_a.pk, now=T0)
+    actions.case_sign(actor=cast.worker_a, case_id=a.pk, now=T0)
+    actions.case_progress(actor=cast.worker_a, case_id=a.pk, note="已联系挖机", now=T0 + D)
+    b = report(title="路灯损坏")
+    actions.case_accept(actor=staff, case_id=b.pk, color="yellow", now=T0)
+    actions.case_dispatch(actor=staff, case_id=b.pk, handler_id=cast.worker_a.pk, now=T0)
+    actions.case_sign(actor=cast.worker_a, case_id=b.pk, now=T0)
+    actions.case_resolve(
+        actor=cast.worker_a, case_id=b.pk, result="已更换灯泡", now=T0 + 2 * dt.timedelta(hours=3)
+    )
+    actions.case_verify(actor=staff, case_id=b.pk, ok=True, now=T0 + dt.timedelta(hours=8))
+    c = report(title="宅基地边界")
+    actions.case_accept(actor=staff, case_id=c.pk, color="red", now=T0)
+    report(node=tree.grid_c, actor="staff_town2", title="别镇的事")
+    return a, b, c
+
+
+def test_the_weekly_report_counts_the_week(week_of_cases, tree):
+    a, b, c = week_of_cases
+    report = reports.generate(
+        node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 7 * D
+    )
+    data = report.data
+    assert (report.period_start, report.period_end, report.color) == (WEEK, WEEK + 7 * D, "yellow")
+    assert data["period"] == {"new": 3, "closed": 1, "open": 2, "overdue": 0}
+    assert data["by_color_status"] == {"yellow:handling": 1, "yellow:closed": 1, "red:accepted": 1}
+    assert data["open_by_level"] == {"grid": 2}
+    assert (data["kpis"]["due"], data["kpis"]["closed"], data["kpis"]["closure_rate"]) == (
+        2,
+        1,
+        0.5,
+    )
+    # Every open case of the report's color, with its last progress note.
+    assert [(r["number"], r["progress"]) for r in data["open_cases"]] == [(a.number, "已联系挖机")]
+
+
+def test_generating_the_same_period_twice_leaves_one_report(week_of_cases, tree):
+    first = reports.generate(
+        node_id=tree.town1.pk, kind="weekly", period_start=WEEK + 3 * D, now=T0 + 7 * D
+    )
+    again = reports.generate(
+        node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 8 * D
+    )
+    assert first.pk == again.pk
+    assert Report.objects.count() == 1
+    assert Report.objects.get().generated_at == T0 + 8 * D
+
+
+def test_the_xlsx_reads_like_a_township_report(week_of_cases, tree):
+    a, _b, _c = week_of_cases
+    report = reports.generate(
+        node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 7 * D
+    )
+    ws = load_workbook(io.BytesIO(reports.xlsx(report))).active
+    assert ws["A1"].value == "沙河营镇黄色事件周报（日清周报）"
+    assert (ws["A2"].value, ws["B2"].value) == ("统计期间", "2026-11-16 — 2026-11-22")
+    assert (ws["A3"].value, ws["B3"].value) == ("填报单位", "沙河营镇")
+    assert [ws.cell(row=6, column=i).value for i in range(1, 8)] == [
+        "新增",
+        "已结案",
+        "在办",
+        "超期",
+        "应结案",
+        "应结已结",
+        "结案率",
+    ]
+    assert [ws.cell(row=7, column=i).value for i in range(1, 8)] == [3, 1, 2, 0, 2, 1, "50.00%"]
+    assert ws.cell(row=10, column=2).value == "事件编号"
+    assert [ws.cell(row=11, column=i).value for i in (1, 2, 3, 9)] == [
+        1,
+        a.number,
+        "排水沟堵塞",
+        "已联系挖机",
+    ]
+
+
+def test_monthly_and_quarterly_periods():
+    assert reports.period_containing("monthly", dt.date(2026, 11, 21)) == (
+        dt.date(2026, 11, 1),
+        dt.date(2026, 12, 1),
+    )
+    assert reports.period_containing("quarterly", dt.date(2026, 11, 21)) == (
+        dt.date(2026, 10, 1),
+        dt.date(2027, 1, 1),
+    )
+    assert reports.last_completed_period("weekly", dt.date(2026, 11, 23)) == (WEEK, WEEK + 7 * D)
+    assert reports.last_completed_period("quarterly", dt.date(2026, 1, 1)) == (
+        dt.date(2025, 10, 1),
+        dt.date(2026, 1, 1),
+    )
+
+
+def test_generate_due_makes_one_report_per_town_and_county(week_of_cases, tree):
+    made = reports.generate_due(kinds=["weekly"], now=T0 + 7 * D)
+    assert {r.node_id for r in made} == {tree.county.pk, tree.town1.pk, tree.town2.pk}
+    reports.generate_due(kinds=["weekly"], now=T0 + 7 * D)
+    assert Report.objects.count() == 3
+
+
+def test_download_is_scoped_to_the_town(client, cast, week_of_cases, tree):
+    mine = reports.generate(node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 7 * D)
+    client.force_login(cast.staff_town2)
+    assert client.get(f"/desk/reports/{mine.pk}/xlsx/").status_code == 404
+    assert mine.node.name not in client.get("/desk/reports/").content.decode()
+    client.force_login(cast.staff_town1)
+    response = client.get(f"/desk/reports/{mine.pk}/xlsx/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "沙河营镇" in client.get("/desk/reports/").content.decode()
+
+
+def test_the_management_command_generates_last_weeks_reports(week_of_cases, tree):
+    from django.core.management import call_command
+
+    call_command("generate_reports", "--kind", "weekly", "--today", "2026-11-23")
+    assert Report.objects.filter(kind="weekly", period_start=WEEK).count() == 3

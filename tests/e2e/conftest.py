@@ -1,0 +1,187 @@
+"""Real-browser harness: Debian's chromium driven by Playwright against pytest-django's live server.
+
+Fixtures: `browser` (one chromium for the whole package), `phone` (360x740 touch screen) and `desk`
+(1366x768 office screen) pages, each in a fresh context that can reach only the live server,
+`offsite_requests` (what those pages tried to fetch elsewhere: aborted and recorded), and
+`screenshot` (saves test-artifacts/e2e/<test-name>.png). Helpers: `login`, `url`,
+`page_width`, `overflowing`. Every test under tests/e2e is marked `e2e`.
+"""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+HERE = Path(__file__).resolve().parent
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def _chromium_missing() -> bool:
+    return not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK))
+
+
+def pytest_collection_modifyitems(config, items):
+    # A conftest hook sees the whole session's items: touch only those under tests/e2e.
+    skip = None
+    if _chromium_missing() and not _in_ci():
+        skip = pytest.mark.skip(
+            reason=f"e2e: no chromium at {CHROMIUM} (apt-get install chromium); "
+            "under CI=true this is a failure, not a skip"
+        )
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+            if skip:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One chromium for all of tests/e2e, closed before any test outside it runs.
+
+    Playwright's sync API keeps an asyncio loop marked as running in the main thread for as
+    long as it lives. Two consequences, both confined to this package's tests:
+    - Django would refuse every ORM call from the test (SynchronousOnlyOperation), so
+      DJANGO_ALLOW_ASYNC_UNSAFE is set while the browser lives and restored after. The tests
+      are plain synchronous code and the live server answers in its own threads.
+    - asgiref's async_to_sync (async views through the test client, async middleware) refuses
+      to run beside a running loop. Package scope, not session scope, ends the loop when the
+      last e2e test is done, so the rest of the suite runs as if no browser had been started.
+    """
+    if _chromium_missing():
+        # Reached only under CI (elsewhere the tests were skipped at collection).
+        pytest.fail(f"e2e: no chromium at {CHROMIUM}, and CI is set: install Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture
+def offsite_requests():
+    """URLs that this test's pages tried to fetch from any host but the live server's."""
+    return []
+
+
+def _new_page(browser, offsite_requests, **context_options):
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", service_workers="block", **context_options
+    )
+    context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(15_000)
+
+    def only_local(route):
+        url = route.request.url
+        if urlsplit(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            offsite_requests.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", only_local)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def phone(browser, live_server, offsite_requests):
+    """A page on a 360x740 Android-like phone, Chinese locale, touch."""
+    context, page = _new_page(
+        browser,
+        offsite_requests,
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desk(browser, live_server, offsite_requests):
+    """A page on a 1366x768 office screen."""
+    context, page = _new_page(browser, offsite_requests, viewport={"width": 1366, "height": 768})
+    yield page
+    context.close()
+
+
+def url(live_server, path: str) -> str:
+    return live_server.url.rstrip("/") + path
+
+
+def login(page, live_server, username: str, password: str):
+    """Open /login/, fill the form, submit; return the response that the submit led to."""
+    page.goto(url(live_server, "/login/"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation() as navigation:
+        page.locator("form:has(#id_username)").locator("button:not([type]), [type=submit]").click()
+    return navigation.value
+
+
+def overflowing(page) -> list[str]:
+    """Elements whose right edge passes the viewport's width, as `tag#id.class right=NNN`.
+
+    Measured against the viewport set for the page, not window.innerWidth: a mobile browser
+    zooms out to fit content that is too wide, and innerWidth grows with it.
+    """
+    return page.evaluate(
+        """(limit) => {
+            const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                + [...el.classList].map((c) => '.' + c).join('');
+            return [...document.querySelectorAll('body *')]
+                .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+                .map((el) => name(el) + ' right=' + Math.round(el.getBoundingClientRect().right));
+        }""",
+        page.viewport_size["width"],
+    )
+
+
+def page_width(page) -> int:
+    """How wide the document is: more than the viewport means sideways scrolling."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.fixture
+def screenshot(request):
+    """save(page, suffix="") -> Path: full-page PNG at test-artifacts/e2e/<test-name>[-suffix].png."""
+
+    def save(page, suffix: str = "") -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+        path = ARTIFACTS / f"{name}{'-' + suffix if suffix else ''}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

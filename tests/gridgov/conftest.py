@@ -1,0 +1,2 @@
+# Cases made through the actions, for the notification tests.
+from tests.cases.conftest import county_staff, report, units  # noqa: F401

@@ -1,0 +1,184 @@
+"""Notices: the outbox is written with the change, delivered by a task, never lost."""
+
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core import mail
+
+from cases import actions
+from gridgov import notify
+from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
+from tests.cases.conftest import T0
+
+
+class Robot:
+    """A local group-robot endpoint: records what it gets, answers with the given statuses."""
+
+    def __init__(self, statuses):
+        self.statuses = list(statuses)
+        self.received = []
+        robot = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers["Content-Length"])
+                robot.received.append(json.loads(self.rfile.read(length)))
+                status = robot.statuses.pop(0) if robot.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"errcode": 0, "errmsg": "ok"}')
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/cgi-bin/webhook/send?key=test"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def robot():
+    made = []
+
+    def make(*statuses):
+        r = Robot(statuses)
+        made.append(r)
+        return r
+
+    yield make
+    for r in made:
+        r.close()
+
+
+def test_a_report_notifies_the_town_center_in_the_app(cast, report):
+    case = report()
+    assert OutboxMessage.objects.filter(case=case, sent_at__isnull=True).count() == 1
+    notify.deliver_pending(now=T0)
+    notice = Notice.objects.get(user=cast.staff_town1)
+    assert case.number in notice.text and "新" in notice.text
+    assert not Notice.objects.filter(user=cast.staff_town2).exists()
+    assert OutboxMessage.objects.get(case=case).sent_at is not None
+    notify.deliver_pending(now=T0)  # nothing twice
+    assert Notice.objects.filter(user=cast.staff_town1).count() == 1
+
+
+def test_dispatch_notifies_the_handler_and_email_goes_out(cast, report):
+    cast.worker_a.email = "wanggang@example.gov.cn"
+    cast.worker_a.save()
+    case = report()
+    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
+    actions.case_dispatch(
+        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
+    )
+    notify.deliver_pending(now=T0)
+    assert Notice.objects.filter(user=cast.worker_a, text__contains=case.number).exists()
+    assert [m.to for m in mail.outbox] == [["wanggang@example.gov.cn"]]
+
+
+def test_the_bell_shows_the_unread_count_and_the_page_marks_read(client, cast, report):
+    report()
+    notify.deliver_pending(now=T0)
+    client.force_login(cast.staff_town1)
+    page = client.get("/desk/").content.decode()
+    assert '<span class="count">1</span>' in page
+    assert client.post("/notices/").status_code == 302
+    assert '<span class="count">' not in client.get("/desk/").content.decode()
+
+
+def test_webhook_gets_the_expected_json(cast, tree, report, robot):
+    hook = robot()
+    WebhookEndpoint.objects.create(
+        town=tree.town1, name="沙河营镇综治群", url=hook.url, style="wecom"
+    )
+    case = report()
+    notify.deliver_pending(now=T0)
+    assert len(hook.received) == 1
+    body = hook.received[0]
+    assert body["msgtype"] == "markdown" and case.number in body["markdown"]["content"]
+    assert Delivery.objects.get(channel="webhook").state == "sent"
+
+
+def test_dingtalk_style_carries_a_title(cast, tree, report, robot):
+    hook = robot()
+    WebhookEndpoint.objects.create(town=tree.town1, name="钉钉群", url=hook.url, style="dingtalk")
+    report()
+    notify.deliver_pending(now=T0)
+    assert set(hook.received[0]["markdown"]) == {"title", "text"}
+
+
+def test_a_500_from_the_robot_is_retried_with_backoff(cast, tree, report, robot):
+    hook = robot(500, 200)
+    WebhookEndpoint.objects.create(town=tree.town1, name="群", url=hook.url)
+    report()
+    notify.deliver_pending(now=T0)
+    delivery = Delivery.objects.get(channel="webhook")
+    assert (delivery.state, delivery.attempts) == ("pending", 1)
+    assert "500" in delivery.last_error
+    notify.deliver_pending(now=T0 + dt.timedelta(seconds=30))  # not yet: backing off
+    assert Delivery.objects.get(pk=delivery.pk).attempts == 1
+    notify.deliver_pending(now=T0 + dt.timedelta(minutes=2))
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("sent", 2)
+    assert len(hook.received) == 2
+
+
+def test_a_permanent_failure_is_recorded_and_reported_not_retried_forever(cast, tree, report):
+    WebhookEndpoint.objects.create(
+        town=tree.town1, name="坏掉的群", url="http://127.0.0.1:9/nowhere"
+    )
+    report()
+    now = T0
+    for _ in range(notify.MAX_ATTEMPTS + 3):
+        notify.deliver_pending(now=now)
+        now += dt.timedelta(hours=2)
+    delivery = Delivery.objects.get(channel="webhook")
+    assert (delivery.state, delivery.attempts) == ("failed", notify.MAX_ATTEMPTS)
+    assert delivery.last_error
+    # The town's administrators hear of it in the app.
+    assert Notice.objects.filter(user=cast.town1_admin, text__contains="坏掉的群").exists()
+
+
+def test_redis_down_loses_nothing_and_the_request_never_touches_the_broker(
+    client, cast, tree, settings, monkeypatch
+):
+    from kombu import Connection
+
+    from gridgov.celery import app
+
+    touched = []
+    monkeypatch.setattr(
+        Connection,
+        "ensure_connection",
+        lambda *a, **k: touched.append(a) or (_ for _ in ()).throw(OSError("refused")),
+    )
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # a closed port
+    try:
+        case = actions.case_report(
+            actor=cast.worker_a,
+            node_id=tree.grid_a.pk,
+            title="井盖缺失",
+            description="村口井盖丢了",
+            source="patrol",
+            now=T0,
+        )
+        assert touched == []
+        message = OutboxMessage.objects.get(case=case)
+        assert message.sent_at is None  # waiting, not lost
+    finally:
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+    # The broker is back: the next beat tick runs the delivery task and the notice goes out.
+    from gridgov.tasks import deliver_notices
+
+    deliver_notices.apply()
+    message.refresh_from_db()
+    assert message.sent_at is not None
+    assert Notice.objects.filter(message=message, user=cast.staff_town1).exists()
