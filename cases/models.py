@@ -388,6 +388,15 @@ class Case(models.Model):
                 ),
             ),
             models.Index(
+                fields=["color", "clear_by"],
+                name="case_warn_due",
+                condition=Q(
+                    status__in=["accepted", "dispatched", "handling"],
+                    overdue_since__isnull=True,
+                    warned_at__isnull=True,
+                ),
+            ),
+            models.Index(
                 fields=["clear_by"],
                 name="case_overdue",
                 condition=Q(
