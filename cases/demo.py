@@ -2102,6 +2102,7 @@ def _load_live_case(say) -> bool:
     say(
         f"live case {case.number}: its deadline passes in about 10 minutes; watch beat supervise it"
     )
+    return True
 
 
 @transaction.atomic
