@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements/lock.txt | cut -c1-12)
 PORT ?= 8000
+# Two pytest workers on the project's 2-core machines; `make test PYTEST_WORKERS=0` runs serially.
+PYTEST_WORKERS ?= 2
 
 .PHONY: demo test venv lint messages clean-demo
 
@@ -23,7 +25,7 @@ demo: venv
 	DEBUG=1 PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 through the actions (the desk and the phones); here cases are read, reference data is edited."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     Case,
@@ -87,6 +88,45 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("node", "owner_node")
     date_hierarchy = "created_at"
     inlines = [EventInline, MediationInline, CountyCallInline]
+    change_form_template = "admin/cases/case/change_form.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        extra = [
+            path(
+                "<int:pk>/work/", self.admin_site.admin_view(self.work_view), name="cases_case_work"
+            )
+        ]
+        return extra + super().get_urls()
+
+    def work_view(self, request, pk: int):
+        """Take a workflow action from the admin: the same form and actions the desk uses."""
+        from django.contrib import messages
+        from django.shortcuts import get_object_or_404, redirect
+        from django.template.response import TemplateResponse
+
+        from cases.forms import CaseActionForm
+        from cases.workflow import CaseError
+
+        case = get_object_or_404(self.get_queryset(request), pk=pk)  # outside the scope: 404
+        form = CaseActionForm(request.POST or None, user=request.user, case=case)
+        if request.method == "POST" and form.is_valid():
+            try:
+                form.run()
+            except CaseError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Done."))
+                return redirect("admin:cases_case_change", case.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Work case %(number)s") % {"number": case.number},
+            "case": case,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cases/case/work.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Case._meta.fields]

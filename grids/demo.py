@@ -211,6 +211,9 @@ NAMED_LOGINS = (
     DemoLogin("chenzhuren", "陈卫东", Role.CENTER_STAFF, SHAHEYING),
     DemoLogin("lizhen", "李振", Role.LEADER, SHAHEYING),
     DemoLogin("xianadmin", "城固县管理员", Role.ADMIN, CHENGGU),
+    # The county admin also sits at the county governance center, so that cases can be worked
+    # from the admin's case pages in the demo.
+    DemoLogin("xianadmin", "城固县管理员", Role.CENTER_STAFF, CHENGGU),
     DemoLogin("zhenadmin", "沙河营镇管理员", Role.ADMIN, SHAHEYING),
     DemoLogin("zhougan", "周淦", Role.CENTER_STAFF, BOWANG),
     DemoLogin("mdworker", "普秀英", Role.GRID_WORKER, LAWAN_MICRO_1),

@@ -63,3 +63,28 @@ def test_case_list_in_the_admin_has_a_fixed_query_count(client, cast, report):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/admin/cases/case/").status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_case_is_worked_from_the_admin_through_the_actions(client, tree, report):
+    from cases.models import Case
+    from tests.factories import UserFactory, grant
+
+    officer = UserFactory(username="county_officer")
+    grant(officer, tree.county, "admin")
+    grant(officer, tree.county, "center_staff")
+    case = report()
+    client.force_login(officer)
+    url = f"/admin/cases/case/{case.pk}/work/"
+    page = client.get(url).content.decode()
+    assert 'value="accept"' in page and 'value="resolve"' not in page
+    assert client.post(url, {"action": "accept", "color": "purple"}).status_code == 200  # bad input
+    assert client.post(url, {"action": "accept", "color": "orange"}).status_code == 302
+    assert Case.objects.get(pk=case.pk).color == "orange"
+    refused = client.post(url, {"action": "resolve", "text": "x"})
+    assert refused.status_code == 200 and Case.objects.get(pk=case.pk).status == "accepted"
+
+
+def test_working_a_case_outside_the_scope_is_404(client, cast, tree, report):
+    theirs = report(node=tree.grid_c, actor="staff_town2")
+    client.force_login(cast.town1_admin)
+    assert client.get(f"/admin/cases/case/{theirs.pk}/work/").status_code == 404

@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def _start(args, env, log):
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "gridgov", *args],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -45,8 +48,24 @@ def test_beat_and_a_worker_escalate_an_overdue_case_by_themselves(cast, report, 
     }
     log_path = tmp_path / "celery.log"
     with open(log_path, "w") as log:
-        worker = _start(["worker", "--loglevel", "INFO", "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", f"test{os.getpid()}@%h"], env, log)
-        beat = _start(["beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "beat-schedule")], env, log)
+        worker = _start(
+            [
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"test{os.getpid()}@%h",
+            ],
+            env,
+            log,
+        )
+        beat = _start(
+            ["beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "beat-schedule")], env, log
+        )
         try:
             deadline = time.monotonic() + 120  # a bound on waiting, not a speed requirement
             while time.monotonic() < deadline:
