@@ -15,7 +15,7 @@ from cases.models import (
     ResponsibilityItem,
     TriagePolicy,
 )
-from gridgov.admin import ScopedAdminMixin, site
+from gridgov.admin_site import ScopedAdminMixin, site
 from staff import access
 
 

@@ -1,62 +1,83 @@
-"""The county admins' door. Who may enter and what they see is the access policy's answer."""
+"""Notification channels in the admin: a town's group robots, and where notices went."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
+from gridgov.admin_site import ScopedAdminMixin, site
+from gridgov.models import Delivery, OutboxMessage, WebhookEndpoint
 from staff import access
 
 
-class GridgovAdminSite(admin.AdminSite):
-    site_header = _("gridgov administration")
-    site_title = _("gridgov")
-    index_title = _("County administration")
+@admin.register(WebhookEndpoint, site=site)
+class WebhookEndpointAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A town's group robots: a town admin manages their own town's."""
 
-    def has_permission(self, request):
-        user = request.user
-        return user.is_active and (user.is_superuser or access.can_anywhere(user, "door.admin"))
+    scope_via = "town"
+    add_action = "node.change"
+    list_display = ("name", "town", "style", "active")
+    list_filter = ("style", "active")
+    autocomplete_fields = ("town",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "town":
+            from grids.models import GridNode, Tier
+
+            kwargs["queryset"] = access.scope(
+                request.user, "node.change", GridNode.objects.filter(tier=Tier.TOWN), via=""
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ScopedAdminMixin:
-    """ModelAdmin permissions answered by staff.access: a town admin sees only their town.
-
-    `view_action` / `change_action` name policy actions; `scope_via` is the path from the
-    model to its GridNode ("" for GridNode itself).
-    """
-
-    view_action = "node.view"
-    change_action = "node.change"
-    add_action = "node.create"
-    delete_action = "node.delete"
-    scope_via = "node"
-
-    def get_queryset(self, request):
-        return access.scope(
-            request.user, self.view_action, super().get_queryset(request), via=self.scope_via
-        )
-
-    def _allowed(self, request, action, obj):
-        if obj is None:
-            return access.can_anywhere(request.user, action)
-        return access.can(request.user, action, obj)
-
+class ReadOnly(admin.ModelAdmin):
     def has_module_permission(self, request):
-        return access.can_anywhere(request.user, self.view_action) and access.can_anywhere(
-            request.user, "door.admin"
-        )
+        return request.user.is_superuser or access.can_anywhere(request.user, "door.admin")
 
     def has_view_permission(self, request, obj=None):
-        return self._allowed(request, self.view_action, obj) and access.can_anywhere(
-            request.user, "door.admin"
-        )
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return self._allowed(request, self.change_action, obj)
-
-    def has_add_permission(self, request, *args):
-        return access.can_anywhere(request.user, self.add_action)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return self._allowed(request, self.delete_action, obj)
+        return False
 
 
-site = admin.site
+@admin.register(Delivery, site=site)
+class DeliveryAdmin(ReadOnly):
+    """Where notices went, and which channels fail (a failed one is not retried)."""
+
+    list_display = (
+        "message",
+        "channel",
+        "target",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    )
+    list_filter = ("state", "channel")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("message")
+        return (
+            access.scope(request.user, "node.view", qs, via="message__case__node")
+            if not request.user.is_superuser
+            else qs
+        )
+
+
+@admin.register(OutboxMessage, site=site)
+class OutboxAdmin(ReadOnly):
+    list_display = ("kind", "case", "created_at", "sent_at", "attempts")
+    list_filter = ("kind",)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("case")
+        return (
+            access.scope(request.user, "node.view", qs, via="case__node")
+            if not request.user.is_superuser
+            else qs
+        )

@@ -8,4 +8,4 @@ class GridgovConfig(AppConfig):
 
 
 class GridgovAdminConfig(AdminConfig):
-    default_site = "gridgov.admin.GridgovAdminSite"
+    default_site = "gridgov.admin_site.GridgovAdminSite"

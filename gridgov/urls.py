@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from cases import views as case_views
 from gridgov import views
-from gridgov.admin import site as admin_site
+from gridgov.admin_site import site as admin_site
 from grids import views as grid_views
 
 urlpatterns = [

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
-from gridgov.admin import ScopedAdminMixin, site
+from gridgov.admin_site import ScopedAdminMixin, site
 from grids import actions
 from grids.models import GridNode, RetiredCode
 from staff import access

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.admin import site
+from gridgov.admin_site import site
 from staff import access, actions
 from staff.models import Assignment
 

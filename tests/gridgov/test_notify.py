@@ -182,3 +182,27 @@ def test_redis_down_loses_nothing_and_the_request_never_touches_the_broker(
     message.refresh_from_db()
     assert message.sent_at is not None
     assert Notice.objects.filter(message=message, user=cast.staff_town1).exists()
+
+
+def test_a_town_admin_manages_only_their_towns_robots(client, cast, tree):
+    mine = WebhookEndpoint.objects.create(
+        town=tree.town1, name="沙河营群", url="http://127.0.0.1:9/a"
+    )
+    theirs = WebhookEndpoint.objects.create(
+        town=tree.town2, name="博望群", url="http://127.0.0.1:9/b"
+    )
+    client.force_login(cast.town1_admin)
+    page = client.get("/admin/gridgov/webhookendpoint/").content.decode()
+    assert mine.name in page and theirs.name not in page
+    assert client.get(f"/admin/gridgov/webhookendpoint/{theirs.pk}/change/").status_code == 302
+    response = client.post(
+        "/admin/gridgov/webhookendpoint/add/",
+        {
+            "town": tree.town2.pk,
+            "name": "越权",
+            "url": "http://127.0.0.1:9/c",
+            "style": "wecom",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200 and not WebhookEndpoint.objects.filter(name="越权").exists()
