@@ -17,6 +17,11 @@ class WebhookEndpointAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("style", "active")
     autocomplete_fields = ("town",)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # a robot address typed without a scheme
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "town":
             from grids.models import GridNode, Tier
