@@ -2123,6 +2123,11 @@ def load(stdout=None) -> dict:
     if _load_live_case(say):
         cases["cases"] += 1
         cases["events"] += 2  # reported, accepted
+    # Last week's, month's and quarter's reports, so the reports page is not empty on day one
+    # (beat makes the next ones on schedule; regenerating replaces, so this is idempotent).
+    from cases.reports import generate_due
+
+    say(f"reports: {len(generate_due())} generated for the last completed periods")
     return {
         "departments": departments,
         "responsibility_items": items_added,

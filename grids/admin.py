@@ -11,23 +11,13 @@ from staff import access
 from staff.admin import AssignmentInline, save_assignment_formset
 from staff.models import Assignment
 
+NODE_FIELDS = ["parent", "tier", "code", *actions.EDITABLE_FIELDS]
+
 
 class GridNodeForm(forms.ModelForm):
     class Meta:
         model = GridNode
-        fields = [
-            "parent",
-            "tier",
-            "code",
-            "name",
-            "kind",
-            "households",
-            "population",
-            "difficulty",
-            "centre_lat",
-            "centre_lng",
-            "boundary",
-        ]
+        fields = NODE_FIELDS
 
     def clean(self):
         cleaned = super().clean()
@@ -57,19 +47,7 @@ class GridNodeAdmin(ScopedAdminMixin, MPTTModelAdmin):
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
     list_per_page = 100
-    fields = (
-        "parent",
-        "tier",
-        "code",
-        "name",
-        "kind",
-        "households",
-        "population",
-        "difficulty",
-        "centre_lat",
-        "centre_lng",
-        "boundary",
-    )
+    fields = NODE_FIELDS
     inlines = [AssignmentInline]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -1,46 +1,23 @@
 """Two people acting on one case at the same moment: PostgreSQL, two threads, two connections."""
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from cases import actions
 from cases.models import Case, CaseEvent
 from cases.workflow import CaseError
 from tests.cases.conftest import T0
+from tests.concurrency import run_at_once
 from tests.factories import UserFactory, grant
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(*jobs):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = job()
-        except Exception as exc:  # collected: the test says which ones may fail and how
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, j)) for i, j in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 def test_two_staff_accepting_one_case_at_once_one_wins_the_other_is_told(cast, tree, report):
     colleague = UserFactory(username="colleague")
     grant(colleague, tree.town1, "center_staff")
     case = report()
-    outcomes = _race(
+    outcomes = run_at_once(
         lambda: actions.case_accept(
             actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0
         ),
@@ -61,7 +38,7 @@ def test_resolve_and_escalate_at_once_apply_exactly_one(cast, report):
         actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
     )
     actions.case_sign(actor=cast.worker_a, case_id=case.pk, now=T0)
-    outcomes = _race(
+    outcomes = run_at_once(
         lambda: actions.case_resolve(actor=cast.worker_a, case_id=case.pk, result="已疏通", now=T0),
         lambda: actions.case_escalate(
             actor=cast.staff_town1, case_id=case.pk, reason="上报村委", now=T0
@@ -86,7 +63,7 @@ def test_concurrent_reports_get_distinct_consecutive_numbers(cast, tree):
             now=T0,
         )
 
-    outcomes = _race(*[job for _ in range(6)])
+    outcomes = run_at_once(*[job for _ in range(6)])
     assert all(isinstance(o, Case) for o in outcomes), outcomes
     numbers = sorted(o.number for o in outcomes)
     assert numbers == [f"610722107-2026-{i:05d}" for i in range(1, 7)]

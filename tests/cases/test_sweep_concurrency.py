@@ -1,38 +1,21 @@
 """Two sweeps at once on PostgreSQL: one notice per overdue case, at most one escalation."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from cases import actions
 from cases.models import Case, CaseEvent
 from cases.rhythms import deadline_sweep
 from gridgov.models import OutboxMessage
 from tests.cases.conftest import T0
+from tests.concurrency import errors_of, run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _at_once(*whens):
-    barrier = threading.Barrier(len(whens))
-    errors = []
-
-    def run(when):
-        try:
-            barrier.wait(timeout=10)
-            deadline_sweep(now=when)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in whens]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    errors = errors_of(run_at_once(*[lambda w=w: deadline_sweep(now=w) for w in whens]))
     assert not errors, errors
 
 

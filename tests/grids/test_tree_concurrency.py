@@ -1,35 +1,16 @@
 """Tree writes under real concurrency: PostgreSQL only (SQLite serializes all writers)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from grids import actions
 from grids.models import GridNode
+from tests.concurrency import errors_of, run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _run_at_once(jobs):
-    """Start every job at the same moment, each on its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def wrap(job):
-        try:
-            barrier.wait(timeout=10)
-            job()
-        except Exception as exc:  # reported below, so a failing thread fails the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    errors = errors_of(run_at_once(*jobs))
     assert not errors, errors
 
 
