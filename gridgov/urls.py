@@ -25,5 +25,6 @@ urlpatterns = [
     path("notices/", views.notices, name="notices"),
     path("desk/reports/", case_views.report_list, name="report_list"),
     path("desk/reports/<int:pk>/xlsx/", case_views.report_download, name="report_download"),
+    # Desk pages (issue: Township desk) — one include per feature module, added below this line.
     path("admin/", admin_site.urls),
 ]
