@@ -42,16 +42,29 @@ CALL_ACTIONS = {
 }
 
 
+# Taken only by whom the case was dispatched to (cases.actions refuses anyone else).
+HANDLER_ONLY = {"sign", "return", "resolve"}
+# Which county calls each call action fits.
+CALL_STATES = {
+    "county_respond": lambda call: call.state == CountyCall.State.OPEN,
+    "county_rate": lambda call: call.state == CountyCall.State.ANSWERED,
+    "county_rate_necessity": lambda call: (
+        call.state != CountyCall.State.OPEN and call.department_rating is None
+    ),
+}
+
+
 def available_actions(user, case: Case) -> list[str]:
     """What this person may do to this case now: the table, then the access policy."""
     names = [
         a
         for a in workflow.actions_from(case.status)
         if access.can(user, ACTION_PERMISSIONS[a], case)
+        and (a not in HANDLER_ONLY or actions.may_handle(user, case))
     ]
     calls = list(case.county_calls.all())
     for action, permission in CALL_ACTIONS.items():
-        if any(access.can(user, permission, call) for call in calls):
+        if any(CALL_STATES[action](call) and access.can(user, permission, call) for call in calls):
             names.append(action)
     return names
 

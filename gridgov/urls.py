@@ -26,5 +26,10 @@ urlpatterns = [
     path("desk/reports/", case_views.report_list, name="report_list"),
     path("desk/reports/<int:pk>/xlsx/", case_views.report_download, name="report_download"),
     # Desk pages (issue: Township desk) — one include per feature module, added below this line.
+    path("desk/intake/", include("cases.urls_intake")),
+    path("desk/", include("cases.urls_board")),
+    path("desk/dashboard/", include("cases.urls_dashboard")),
+    path("desk/cases/", include("cases.urls_case")),
+    path("m/cases/", include("cases.urls_case_mobile")),
     path("admin/", admin_site.urls),
 ]

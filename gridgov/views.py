@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from staff import access
 from staff.queries import posts
@@ -19,15 +20,18 @@ def home(request):
     return redirect(reverse(DOOR_URLS[door]))
 
 
-def _door(request, action: str, template: str):
+def _door(request, action: str, template: str, **extra):
     if not access.can_anywhere(request.user, action):
         raise PermissionDenied
-    return render(request, template, {"posts": posts(request.user)})
+    return render(request, template, {"posts": posts(request.user), **extra})
 
 
 @login_required
 def mobile_home(request):
-    return _door(request, "door.mobile", "mobile/home.html")
+    from cases.views_case import my_open_cases
+
+    cases = SimpleLazyObject(lambda: my_open_cases(request.user))  # read only past the door
+    return _door(request, "door.mobile", "mobile/home.html", my_cases=cases)
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from staff import access
 
 @login_required
 def node_list(request):
+    _desk(request)
     nodes = access.scope(request.user, "node.view", GridNode.objects.all(), via="")
     term = request.GET.get("q", "").strip()[:50]
     if term:
@@ -33,8 +34,15 @@ def node_list(request):
     )
 
 
+def _desk(request) -> None:
+    """The tree pages are desk pages: people without a desk post use their own door."""
+    if not access.can_anywhere(request.user, "door.desk"):
+        raise PermissionDenied
+
+
 def _node_in_scope(request, pk: int) -> GridNode:
     # Out of scope answers exactly like a missing node: 404.
+    _desk(request)
     return get_object_or_404(
         access.scope(request.user, "node.view", GridNode.objects.all(), via=""), pk=pk
     )
@@ -44,12 +52,14 @@ def _node_in_scope(request, pk: int) -> GridNode:
 def node_detail(request, pk: int):
     node = _node_in_scope(request, pk)
     children = list(node.get_children())
+    trail = breadcrumbs([node])[node.pk]
     return render(
         request,
         "grids/node_detail.html",
         {
             "node": node,
-            "trail": breadcrumbs([node])[node.pk],
+            "trail": trail,
+            "linkable": {n.pk for n in trail if access.in_scope(request.user, n)},
             "children": children,
             "can_edit": access.can(request.user, "node.change", node),
         },

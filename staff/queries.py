@@ -18,6 +18,7 @@ class Post:
     role_label: str
     node: GridNode
     trail: list[GridNode]
+    linkable: set[int]  # the places on the trail this person may open
 
 
 def posts(user) -> list[Post]:
@@ -33,6 +34,7 @@ def posts(user) -> list[Post]:
             role_label=str(Role(g.role).label),
             node=nodes[g.node_id],
             trail=trails[g.node_id],
+            linkable={n.pk for n in trails[g.node_id] if access.in_scope(user, n)},
         )
         for g in access.grants(user)
         if g.node_id in nodes

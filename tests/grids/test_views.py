@@ -18,15 +18,34 @@ def test_staff_list_shows_exactly_their_town(client, cast, tree):
     [
         ("staff_town1", "grid_a", "grid_c"),
         ("staff_town2", "grid_c", "grid_a"),
-        ("worker_a", "micro_a1", "grid_b"),
-        ("village_chief", "grid_b", "town1"),
+        ("town1_admin", "micro_a1", "grid_c"),
+        ("county_admin", "grid_c", None),
     ],
 )
 def test_detail_is_404_outside_scope_and_200_inside(client, cast, tree, who, visible, hidden):
     client.force_login(getattr(cast, who))
     assert client.get(reverse("node_detail", args=[getattr(tree, visible).pk])).status_code == 200
-    assert client.get(reverse("node_detail", args=[getattr(tree, hidden).pk])).status_code == 404
+    if hidden:
+        assert (
+            client.get(reverse("node_detail", args=[getattr(tree, hidden).pk])).status_code == 404
+        )
     assert client.get(reverse("node_detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["worker_a", "village_chief", "informant_a"])
+def test_the_tree_pages_are_desk_pages(client, cast, tree, who):
+    client.force_login(getattr(cast, who))
+    assert client.get(reverse("node_list")).status_code == 403
+    assert client.get(reverse("node_detail", args=[tree.grid_a.pk])).status_code == 403
+
+
+def test_breadcrumb_links_only_places_the_person_may_open(client, cast, tree):
+    client.force_login(cast.staff_town1)
+    page = client.get(reverse("node_detail", args=[tree.grid_a.pk])).content.decode()
+    assert reverse("node_detail", args=[tree.town1.pk]) in page
+    assert reverse("node_detail", args=[tree.county.pk]) not in page
+    home = client.get("/desk/").content.decode()
+    assert reverse("node_detail", args=[tree.county.pk]) not in home
 
 
 def test_edit_is_403_for_staff_in_scope_and_404_outside(client, cast, tree):

@@ -1,0 +1,418 @@
+"""Reads for the supervision board (督办), the county-calls page (乡呼县应) and the weekly
+meeting sheet (周例会). Every list goes through the access policy: out of scope is absent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as SqlCase
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    OPEN_STATUSES,
+    Case,
+    Category,
+    Color,
+    CountyCall,
+    Report,
+    Source,
+    Status,
+)
+from cases.queries import cases_in, kpis
+from cases.reports import _midnight, last_completed_period
+from grids.models import GridNode, Tier
+from grids.queries import subtree
+from staff import access
+from staff.models import Assignment, Role
+
+# The levels of the ladder a case can be held at; micro-grids count with their grid.
+LEVELS: dict[str, tuple[str, ...]] = {
+    "grid": (Tier.GRID, Tier.MICRO_GRID),
+    "village": (Tier.VILLAGE, Tier.AREA),
+    "town": (Tier.TOWN,),
+    "county": (Tier.COUNTY,),
+}
+TIER_LEVEL = {tier: level for level, tiers in LEVELS.items() for tier in tiers}
+COLORS = [Color.RED, Color.ORANGE, Color.YELLOW]  # the most urgent first
+
+
+def level_labels() -> dict[str, str]:
+    # Translated per request (the module-level dict above only fixes the order).
+    return {
+        "grid": _("Grid"),
+        "village": _("Village"),
+        "town": _("Town"),
+        "county": _("County"),
+    }
+
+
+# ---------------------------------------------------------------- board filters
+
+
+@dataclass
+class BoardFilters:
+    """The board's GET filters, each already checked: a bad value is simply dropped."""
+
+    village: GridNode | None = None
+    grid: GridNode | None = None
+    category: Category | None = None
+    color: str = ""
+    status: str = ""
+    source: str = ""
+    level: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+    def querystring(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode(self.params)
+
+    def describe(self) -> str:
+        """The filters in words, for the export's second row."""
+        parts = []
+        if self.village:
+            parts.append(f"{_('Village')}: {self.village.name}")
+        if self.grid:
+            parts.append(f"{_('Grid')}: {self.grid.name}")
+        if self.category:
+            parts.append(f"{_('Category')}: {self.category.name}")
+        if self.color:
+            parts.append(f"{_('Color')}: {Color(self.color).label}")
+        if self.status:
+            parts.append(f"{_('Status')}: {Status(self.status).label}")
+        if self.source:
+            parts.append(f"{_('Source')}: {Source(self.source).label}")
+        if self.level:
+            parts.append(f"{_('Held at')}: {level_labels()[self.level]}")
+        return "; ".join(parts) or _("All open cases")
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def visible_nodes(user, tiers) -> QuerySet:
+    """Nodes of these tiers inside the user's scope (the filter's choices)."""
+    return access.scope(user, "case.view", GridNode.objects.filter(tier__in=tiers), via="")
+
+
+def parse_filters(user, data) -> BoardFilters:
+    """Read the filters from a QueryDict; unknown or out-of-scope values are ignored."""
+    f = BoardFilters()
+    wanted = {_int(data.get("village")), _int(data.get("grid"))} - {None}
+    if wanted:
+        nodes = {
+            n.pk: n
+            for n in visible_nodes(user, [Tier.VILLAGE, Tier.GRID, Tier.MICRO_GRID]).filter(
+                pk__in=wanted
+            )
+        }
+        village = nodes.get(_int(data.get("village")))
+        grid = nodes.get(_int(data.get("grid")))
+        if village is not None and village.tier == Tier.VILLAGE:
+            f.village, f.params["village"] = village, str(village.pk)
+        if grid is not None and grid.tier in LEVELS["grid"]:
+            f.grid, f.params["grid"] = grid, str(grid.pk)
+    category_id = _int(data.get("category"))
+    if category_id:
+        f.category = Category.objects.filter(pk=category_id).first()
+        if f.category:
+            f.params["category"] = str(f.category.pk)
+    for name, allowed in (
+        ("color", Color.values),
+        ("status", [s.value for s in OPEN_STATUSES]),
+        ("source", Source.values),
+        ("level", list(LEVELS)),
+    ):
+        value = data.get(name, "")
+        if value in allowed:
+            setattr(f, name, value)
+            f.params[name] = value
+    return f
+
+
+def open_cases(user, *, action: str = "case.view") -> QuerySet:
+    """Open cases (accepted, dispatched, handling) the user may see."""
+    return access.scope(user, action, Case.objects.filter(status__in=OPEN_STATUSES), via="node")
+
+
+def _filtered(user, f: BoardFilters, *, skip_groups: bool = False) -> QuerySet:
+    qs = open_cases(user)
+    for node in (f.village, f.grid):
+        if node is not None:
+            qs = cases_in(node, qs)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if not skip_groups:
+        if f.color:
+            qs = qs.filter(color=f.color)
+        if f.level:
+            qs = qs.filter(owner_node__tier__in=LEVELS[f.level])
+    return qs
+
+
+def board_cases(user, f: BoardFilters, now: dt.datetime) -> QuerySet:
+    """The board's list: overdue first (longest overdue on top), then by deadline."""
+    overdue = ExpressionWrapper(Q(clear_by__lt=now), output_field=BooleanField())
+    return (
+        _filtered(user, f)
+        .select_related("node", "owner_node", "category", "handler", "handler_department")
+        .annotate(
+            is_overdue=SqlCase(When(overdue, then=Value(True)), default=Value(False)),
+        )
+        .order_by("-is_overdue", "clear_by", "pk")
+    )
+
+
+def board_groups(user, f: BoardFilters) -> dict:
+    """Open cases by the level holding them and color (the other filters applied): one query."""
+    rows = (
+        _filtered(user, f, skip_groups=True)
+        .values("owner_node__tier", "color")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    labels = level_labels()
+    grid = {
+        level: {"level": level, "label": labels[level], "cells": {c.value: 0 for c in COLORS}}
+        for level in LEVELS
+    }
+    for row in rows:
+        level = TIER_LEVEL.get(row["owner_node__tier"])
+        if level and row["color"] in grid[level]["cells"]:
+            grid[level]["cells"][row["color"]] += row["n"]
+    for level in grid.values():
+        level["cells"] = [(c.value, c.label, level["cells"][c.value]) for c in COLORS]
+        level["total"] = sum(n for _c, _l, n in level["cells"])
+    return {"levels": list(grid.values()), "colors": [(c.value, c.label) for c in COLORS]}
+
+
+def span(delta: dt.timedelta) -> str:
+    """A duration the way the desk says it: days and hours, or hours and minutes."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+
+
+def decorate(cases, user, now: dt.datetime) -> list[Case]:
+    """Add what a row shows: the level, time left or overdue, and whether 督办 is offered."""
+    labels = level_labels()
+    rows = list(cases)
+    for case in rows:
+        case.level_label = labels.get(TIER_LEVEL.get(case.owner_node.tier, ""), "")
+        case.overdue = bool(case.clear_by and case.clear_by < now)
+        case.time_span = span(case.clear_by - now) if case.clear_by else ""
+        case.can_supervise = access.can(user, "case.supervise", case)
+    return rows
+
+
+def board_choices(user, f: BoardFilters) -> dict:
+    """The filters' choices: villages in scope, the chosen village's grids, categories."""
+    villages = list(
+        visible_nodes(user, [Tier.VILLAGE]).order_by("tree_id", "lft").only("pk", "name")
+    )
+    grids = []
+    if f.village is not None:
+        grids = list(
+            subtree(f.village).filter(tier=Tier.GRID).order_by("lft").only("pk", "name", "tier")
+        )
+    return {
+        "villages": villages,
+        "grids": grids,
+        "categories": list(Category.objects.order_by("name").only("pk", "name")),
+        "colors": [(c.value, c.label) for c in COLORS],
+        "statuses": [(s.value, s.label) for s in OPEN_STATUSES],
+        "sources": Source.choices,
+        "levels": list(level_labels().items()),
+    }
+
+
+def board_xlsx(cases, f: BoardFilters, now: dt.datetime, *, limit: int = 10000) -> bytes:
+    """The filtered board as a workbook: title, the filters in words, then the table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = str(_("Supervision board"))[:31]
+    headers = [
+        _("Case number"),
+        _("Title"),
+        _("Where"),
+        _("Held by"),
+        _("Level"),
+        _("Color"),
+        _("Status"),
+        _("Category"),
+        _("Source"),
+        _("Deadline"),
+        _("Time left"),
+        _("Overdue by"),
+    ]
+    local_now = timezone.localtime(now)
+    ws.append([_("Supervision board (open cases)") + f" · {local_now:%Y-%m-%d %H:%M}"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws["A1"].font = Font(size=14, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append([_("Filters") + ": " + f.describe()])
+    ws.append(headers)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    red = PatternFill("solid", fgColor="FDECEA")
+    for case in decorate(cases[:limit], None, now):
+        deadline = (
+            timezone.localtime(case.clear_by).strftime("%Y-%m-%d %H:%M") if case.clear_by else ""
+        )
+        ws.append(
+            [
+                case.number,
+                case.title,
+                case.node.name,
+                case.owner_node.name,
+                case.level_label,
+                str(Color(case.color).label) if case.color else "",
+                str(Status(case.status).label),
+                case.category.name if case.category else "",
+                str(Source(case.source).label),
+                deadline,
+                "" if case.overdue else case.time_span,
+                case.time_span if case.overdue else "",
+            ]
+        )
+        if case.overdue:
+            for cell in ws[ws.max_row]:
+                cell.fill = red
+    for letter, width in zip(
+        "ABCDEFGHIJKL", (20, 30, 18, 18, 8, 8, 10, 12, 12, 17, 12, 12), strict=True
+    ):
+        ws.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- county calls
+
+
+def outgoing_calls(user) -> QuerySet:
+    """Calls made by the towns the user may rate for (乡呼): the town's side."""
+    return (
+        access.scope(user, "countycall.rate", CountyCall.objects.all(), via="town")
+        .select_related("case", "case__node", "case__owner_node", "department", "town")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def member_departments(user) -> list[int]:
+    """The departments a department-role user works for (their active assignments)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        Assignment.objects.active()
+        .filter(user_id=user.pk, role=Role.DEPARTMENT, department__isnull=False)
+        .values_list("department_id", flat=True)
+        .distinct()
+    )
+
+
+def incoming_calls(user, departments: list[int]) -> QuerySet:
+    """Calls to the user's own departments (县应), nothing of any other department."""
+    qs = access.scope(user, "countycall.respond", CountyCall.objects.all(), via="case__node")
+    if not user.is_superuser:
+        qs = qs.filter(department_id__in=departments)
+    waiting_first = SqlCase(When(state=CountyCall.State.OPEN, then=Value(0)), default=Value(1))
+    return (
+        qs.select_related("case", "case__node", "case__owner_node", "department", "town")
+        .annotate(waiting_first=waiting_first)
+        .order_by("waiting_first", "respond_by", "pk")
+    )
+
+
+def decorate_calls(calls, user, now: dt.datetime, *, side: str) -> list[CountyCall]:
+    rows = list(calls)
+    members = {}
+    for call in rows:
+        call.late = call.state == CountyCall.State.OPEN and call.respond_by < now
+        call.time_span = span(call.respond_by - now)
+        if side == "in":
+            if call.department_id not in members:
+                members[call.department_id] = access.is_member(user, call.department)
+            mine = members[call.department_id]
+            call.can_respond = mine and call.state == CountyCall.State.OPEN
+            call.can_rate_necessity = (
+                mine and call.state != CountyCall.State.OPEN and call.department_rating is None
+            )
+        else:
+            call.can_rate = call.state == CountyCall.State.ANSWERED and access.can(
+                user, "countycall.rate", call.case
+            )
+    return rows
+
+
+# ---------------------------------------------------------------- weekly meeting sheet
+
+
+def meeting_towns(user) -> QuerySet:
+    """Towns whose meeting sheet the user may print."""
+    return access.scope(
+        user, "report.view", GridNode.objects.filter(tier=Tier.TOWN), via=""
+    ).order_by("tree_id", "lft")
+
+
+@dataclass(frozen=True)
+class MeetingSheet:
+    town: GridNode
+    now: dt.datetime
+    week_start: dt.date
+    week_end: dt.date  # exclusive
+    serious: list
+    overdue: list
+    figures: object
+
+
+def meeting_sheet(town: GridNode, now: dt.datetime) -> MeetingSheet:
+    """周例会: open orange and red cases, overdue cases of any color, last week's figures."""
+    start, end = last_completed_period(Report.Kind.WEEKLY, timezone.localtime(now).date())
+    cases = cases_in(town, Case.objects.filter(status__in=OPEN_STATUSES)).select_related(
+        "node", "owner_node", "category"
+    )
+    serious = decorate(
+        cases.filter(color__in=[Color.RED, Color.ORANGE])
+        .annotate(red_first=SqlCase(When(color=Color.RED, then=Value(0)), default=Value(1)))
+        .order_by("red_first", "clear_by", "pk"),
+        None,
+        now,
+    )
+    overdue = decorate(cases.filter(clear_by__lt=now).order_by("clear_by", "pk"), None, now)
+    return MeetingSheet(
+        town=town,
+        now=now,
+        week_start=start,
+        week_end=end,
+        serious=serious,
+        overdue=overdue,
+        figures=kpis(town, _midnight(start), _midnight(end)),
+    )

@@ -1,0 +1,278 @@
+"""The case page on the desk and on the phone: every fact about one case, and one small form for
+each action this person may take now (cases.forms decides which; cases.actions does them)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import forms as case_forms
+from cases.models import OPEN_STATUSES, Attachment, Case, CaseEvent, Mediation, Status
+from cases.workflow import ACTION_LABELS, CaseError
+from grids.models import Tier
+from grids.queries import breadcrumbs
+from staff import access
+
+# Which fields of CaseActionForm each action needs (the rest stay off the page).
+ACTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "accept": ("color", "owner_node", "text"),
+    "reject": ("text",),
+    "merge": ("into", "text"),
+    "dispatch": ("handler", "department", "village", "text"),
+    "sign": ("text",),
+    "return": ("text",),
+    "request_extension": ("until", "text"),
+    "approve_extension": ("text",),
+    "refuse_extension": ("text",),
+    "supervise": ("text",),
+    "progress": ("text",),
+    "mediate": ("outcome", "parties", "text"),
+    "escalate": ("text",),
+    "call_county": ("department", "emergency", "text"),
+    "resolve": ("text",),
+    "verify_ok": ("text",),
+    "verify_fail": ("text",),
+    "reopen": ("text",),
+    "rate": ("rating", "text"),
+    "county_respond": ("call", "text"),
+    "county_rate": ("call", "rating", "text"),
+    "county_rate_necessity": ("call", "rating", "text"),
+}
+_REASON, _NOTE, _RESULT = gettext_lazy("Reason"), gettext_lazy("Note"), gettext_lazy("Result")
+TEXT_LABELS = {
+    "reject": _REASON,
+    "return": _REASON,
+    "request_extension": _REASON,
+    "refuse_extension": _REASON,
+    "escalate": _REASON,
+    "reopen": _REASON,
+    "resolve": _RESULT,
+    "verify_fail": gettext_lazy("What is still wrong"),
+    "mediate": gettext_lazy("Agreement, or what stands between them"),
+    "call_county": gettext_lazy("Grounds"),
+    "county_respond": gettext_lazy("Answer"),
+    "supervise": gettext_lazy("What to chase"),
+    "progress": gettext_lazy("Progress"),
+}
+# Events written by rhythms and side effects, beside the workflow's own actions.
+EVENT_LABELS = {
+    **ACTION_LABELS,
+    "merged_in": gettext_lazy("A duplicate merged in"),
+    "deadline_warning": gettext_lazy("Deadline warning"),
+    "progress_overdue": gettext_lazy("Progress report overdue"),
+}
+PAGE_SIZE = 50
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234: enough to recognise a number, not enough to call it (residents' data)."""
+    digits = (phone or "").strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    if len(digits) < 8:
+        return "*" * (len(digits) - 4) + digits[-4:]
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def my_open_cases(user, limit: int = 20) -> list[Case]:
+    """A field worker's open cases: handled by them or held at a level they handle, soonest
+    deadline first. One query."""
+    held_here = access.scope(user, "case.sign", Case.objects.all(), via="owner_node")
+    return list(
+        Case.objects.filter(status__in=OPEN_STATUSES)
+        .filter(Q(handler_id=user.pk) | Q(pk__in=held_here.values("pk")))
+        .select_related("node")
+        .only("pk", "number", "title", "color", "status", "clear_by", "node__name")
+        .order_by("clear_by", "pk")[:limit]
+    )
+
+
+# ---------------------------------------------------------------- reads
+
+
+def _visible(user) -> QuerySet:
+    return access.scope(user, "case.view", Case.objects.all(), via="node")
+
+
+def _case(request, pk: int) -> Case:
+    """The case if the user may see it; outside their scope it answers like a missing one: 404."""
+    qs = _visible(request.user).select_related(
+        "node",
+        "owner_node",
+        "category__responsibility__department",
+        "reporter",
+        "handler",
+        "handler_department",
+        "merged_into",
+    )
+    return get_object_or_404(
+        qs.prefetch_related("county_calls__department", "county_calls__responded_by"), pk=pk
+    )
+
+
+def _require_desk(user) -> None:
+    if not access.can_anywhere(user, "door.desk"):
+        raise PermissionDenied
+
+
+def _ladder(trail) -> list:
+    """Micro-grid › grid › village › town › county: the rungs a case can climb (no areas)."""
+    return [n for n in reversed(trail) if n.tier != Tier.AREA]
+
+
+def _deadline(case: Case) -> dict | None:
+    if not case.clear_by:
+        return None
+    now = timezone.now()
+    if case.is_open:
+        return {"at": case.clear_by, "overdue": now > case.clear_by, "now": now}
+    end = case.resolved_at or case.closed_at
+    return {"at": case.clear_by, "overdue": bool(end and end > case.clear_by), "done": end}
+
+
+def _action_forms(user, case: Case, bound: dict | None = None) -> list[dict]:
+    """One small form per action the user may take now, showing only the fields it needs."""
+    out = []
+    for name in case_forms.available_actions(user, case):
+        form = (bound or {}).get(name) or case_forms.CaseActionForm(
+            user=user,
+            case=case,
+            auto_id=f"id_{name}_%s",
+            initial={"color": case.suggested_color} if name == "accept" else None,
+        )
+        form.fields["text"].label = TEXT_LABELS.get(name, _NOTE)
+        form.fields["handler"].label_from_instance = lambda u: (
+            f"{u.first_name} ({u.username})" if u.first_name else u.username
+        )
+        out.append(
+            {
+                "name": name,
+                "label": ACTION_LABELS[name],
+                "form": form,
+                "fields": [form[f] for f in ACTION_FIELDS[name]],
+            }
+        )
+    return out
+
+
+def _context(request, case: Case, bound: dict | None = None) -> dict:
+    trail = breadcrumbs([case.node])[case.node.pk]
+    events = list(
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor", "from_owner", "to_owner", "department", "handler")
+        .order_by("created_at", "pk")
+    )
+    for e in events:
+        e.label = EVENT_LABELS.get(e.action, e.action)
+        e.from_label = Status(e.from_status).label if e.from_status in Status.values else ""
+        e.to_label = Status(e.to_status).label if e.to_status in Status.values else ""
+    return {
+        "case": case,
+        "trail": trail,
+        "ladder": _ladder(trail),
+        "deadline": _deadline(case),
+        "reporter_phone": mask_phone(case.reporter_phone),
+        "responsibility": case.category.responsibility if case.category else None,
+        "events": events,
+        "mediations": list(Mediation.objects.filter(case=case).select_related("level", "mediator")),
+        "calls": list(case.county_calls.all()),
+        "attachments": list(Attachment.objects.filter(case=case).order_by("created_at", "pk")),
+        "actions": _action_forms(request.user, case, bound),
+    }
+
+
+# ---------------------------------------------------------------- pages
+
+
+@login_required
+@require_GET
+def case_list(request):
+    _require_desk(request.user)
+    cases = _visible(request.user).select_related("node", "owner_node", "category")
+    term = request.GET.get("q", "").strip()[:50]
+    if term:
+        cases = cases.filter(Q(number__icontains=term) | Q(title__icontains=term))
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        cases = cases.filter(status=status)
+    page = Paginator(cases.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/case/list.html",
+        {"page": page, "q": term, "status": status, "statuses": Status.choices},
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request, pk: int):
+    _require_desk(request.user)
+    case = _case(request, pk)
+    return render(request, "cases/case/detail.html", _context(request, case))
+
+
+@login_required
+@require_GET
+def case_mobile(request, pk: int):
+    case = _case(request, pk)
+    return render(request, "cases/case/mobile.html", _context(request, case))
+
+
+def _act(request, pk: int, *, mobile: bool):
+    case = _case(request, pk)  # outside the scope: 404, before anything else
+    action = request.POST.get("action", "")
+    # The table and the policy together: anything this person may not do now is refused.
+    if action not in case_forms.available_actions(request.user, case):
+        raise PermissionDenied
+    page = "case_mobile" if mobile else "case_detail"
+    form = case_forms.CaseActionForm(
+        request.POST, user=request.user, case=case, auto_id=f"id_{action}_%s"
+    )
+    if form.is_valid():
+        try:
+            form.run()
+        except CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+            return redirect(page, pk=case.pk)
+    messages.error(request, _("Not done: see the form below."))
+    template = "cases/case/mobile.html" if mobile else "cases/case/detail.html"
+    return render(request, template, _context(request, case, bound={action: form}))
+
+
+@login_required
+@require_POST
+def case_act(request, pk: int):
+    _require_desk(request.user)
+    return _act(request, pk, mobile=False)
+
+
+@login_required
+@require_POST
+def case_act_mobile(request, pk: int):
+    return _act(request, pk, mobile=True)
+
+
+@login_required
+@require_GET
+def case_file(request, pk: int, file_pk: int):
+    """A photo or attachment, only for people who may see the case (not a public media URL)."""
+    case = _case(request, pk)
+    attachment = get_object_or_404(Attachment, case=case, pk=file_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("File missing.") from None
+    return FileResponse(handle, as_attachment=not attachment.is_photo)

@@ -1,0 +1,43 @@
+"""The desk dashboard (issue: Township desk, items 5 and 7): the user's town, or the county."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from cases import dashboard as figures
+from grids.models import GridNode
+from staff import access
+
+
+def _node(request) -> GridNode:
+    """The node asked for (`?node=`), inside the scope (else 404), or the user's own top node."""
+    raw = request.GET.get("node")
+    if not raw:
+        node = figures.scope_root(request.user)
+        if node is None:
+            raise PermissionDenied
+        return node
+    try:
+        node = GridNode.objects.get(pk=int(raw))
+    except (ValueError, GridNode.DoesNotExist):
+        raise Http404("No such node.") from None
+    access.require(request.user, "report.view", node)
+    return node
+
+
+def _now():
+    return timezone.now()  # one seam, so tests can fix "today"
+
+
+@login_required
+def dashboard(request):
+    if not access.can_anywhere(request.user, "report.view"):
+        raise PermissionDenied
+    node = _node(request)
+    now = _now()
+    period = figures.parse_period(request.GET, timezone.localdate(now))
+    board = figures.dashboard(node, period, now=now)
+    context = {"d": board, "periods": figures.PERIODS, "weights": figures.DIFFICULTY_WEIGHTS}
+    return render(request, "cases/dashboard/dashboard.html", context)

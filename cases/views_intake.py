@@ -1,0 +1,88 @@
+"""The intake queue on the desk (一访二报三研): new reports, oldest first, and one page per
+report to accept it with a color, reject it, merge it into a duplicate, or dispatch it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import intake, policy
+from cases.forms_intake import FORMS, FORMS_FOR_STATUS
+from cases.models import Case, Color
+from cases.workflow import CaseError
+from staff import access
+
+PER_PAGE = 50
+
+
+def case_path(pk: int) -> str:
+    return f"/desk/cases/{pk}/"  # the case page (its own feature module)
+
+
+@login_required
+def intake_queue(request):
+    if not access.can_anywhere(request.user, "case.accept"):
+        raise PermissionDenied
+    page = Paginator(intake.queue(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    cases = list(page)
+    trails = intake.trails_from_town(cases)
+    rows = [(c, trails[c.pk], intake.first_line(c.description)) for c in cases]
+    return render(request, "cases/intake/queue.html", {"page": page, "rows": rows})
+
+
+def _context(user, case: Case) -> dict:
+    trail = intake.trails_from_town([case])[case.pk]
+    cal = policy.WorkCalendar()
+    now = timezone.now()
+    return {
+        "case": case,
+        "trail": trail,
+        "duplicates": intake.likely_duplicates(user, case, trail),
+        "targets": intake.dispatch_targets(case, trail),
+        # the deadline each color would set if accepted now
+        "colors": [(c.value, c.label, policy.clear_by(c.value, now, cal)) for c in Color],
+        "case_path": case_path(case.pk),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_case(request, pk: int):
+    case = get_object_or_404(
+        Case.objects.select_related("node", "owner_node", "category__responsibility", "reporter"),
+        pk=pk,
+    )
+    access.require(request.user, "case.accept", case)  # 404 outside the scope, 403 no right
+    if case.status not in FORMS_FOR_STATUS:
+        messages.info(
+            request, _("%(number)s is no longer waiting for intake.") % {"number": case.number}
+        )
+        return redirect(case_path(case.pk))
+    ctx = _context(request.user, case)
+    posted = request.POST.get("do") if request.method == "POST" else None
+    forms = {
+        name: FORMS[name](
+            request.POST if name == posted else None,
+            case=case,
+            user=request.user,
+            context=ctx,
+            prefix=name,
+        )
+        for name in FORMS_FOR_STATUS[case.status]
+    }
+    form = forms.get(posted)
+    if form is not None and form.is_valid():
+        try:
+            message, then = form.run()
+        except CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, message)
+            return redirect("intake_case", pk=case.pk) if then else redirect("intake_queue")
+    elif posted is not None and form is None:
+        messages.error(request, _("That action does not fit this case now."))
+    return render(request, "cases/intake/case.html", {**ctx, "forms": forms})
