@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import Substr
+from django.db.models import Count, DateField, F, Q
+from django.db.models.functions import Substr, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,32 +165,48 @@ class Week:
 
 def trend(node: GridNode, today: dt.date, weeks: int = TREND_WEEKS) -> list[Week]:
     """Received, due and closed (as `kpis` counts them) for each of the last `weeks` weeks,
-    the current week included: one query, conditional aggregation over the whole window."""
+    the current week included: two grouped queries (by the week a case was reported, and by the
+    week its deadline fell in), each reading only the window's rows through a date index."""
     this_monday = today - dt.timedelta(days=today.weekday())
     starts = [this_monday - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    edges = [midnight(d) for d in starts] + [midnight(this_monday + dt.timedelta(weeks=1))]
-    first, last = edges[0], edges[-1]
-    figures = {}
-    for i in range(weeks):
-        lo, hi = edges[i], edges[i + 1]
-        due = STANDING & Q(clear_by__gte=lo, clear_by__lt=hi)
-        figures[f"r{i}"] = Count("pk", filter=Q(created_at__gte=lo, created_at__lt=hi))
-        figures[f"d{i}"] = Count("pk", filter=due)
-        figures[f"c{i}"] = Count("pk", filter=due & Q(status=Status.CLOSED, closed_at__lt=hi))
-    window = Q(created_at__gte=first, created_at__lt=last) | (
-        STANDING & Q(clear_by__gte=first, clear_by__lt=last)
-    )
-    row = cases_in(node).filter(window).aggregate(**figures)
+    first, last = midnight(starts[0]), midnight(this_monday + dt.timedelta(weeks=1))
+    tz = timezone.get_current_timezone()
+    received = {
+        row["week"]: row["n"]
+        for row in cases_in(node)
+        .filter(created_at__gte=first, created_at__lt=last)
+        .annotate(week=TruncWeek("created_at", tzinfo=tz, output_field=DateField()))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    # "Closed" among the due counts a case closed before the end of its deadline's week, that is
+    # closed in that week or an earlier one (weeks compared as local Monday dates).
+    due = {
+        row["week"]: row
+        for row in cases_in(node)
+        .filter(STANDING, clear_by__gte=first, clear_by__lt=last)
+        .annotate(
+            week=TruncWeek("clear_by", tzinfo=tz, output_field=DateField()),
+            closed_week=TruncWeek("closed_at", tzinfo=tz, output_field=DateField()),
+        )
+        .values("week")
+        .annotate(
+            due=Count("pk"),
+            closed=Count("pk", filter=Q(status=Status.CLOSED, closed_week__lte=F("week"))),
+        )
+        .order_by()
+    }
     result = []
-    for i, start in enumerate(starts):
-        end = start + dt.timedelta(weeks=1)
-        links = _figure_links(node, start, end)
+    for start in starts:
+        links = _figure_links(node, start, start + dt.timedelta(weeks=1))
+        row = due.get(start, {})
         result.append(
             Week(
                 start,
-                row[f"r{i}"] or 0,
-                row[f"d{i}"] or 0,
-                row[f"c{i}"] or 0,
+                received.get(start, 0),
+                row.get("due", 0),
+                row.get("closed", 0),
                 {k: links[k] for k in ("received", "due", "closed")},
             )
         )

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Status
 from grids.models import GridNode, Tier
@@ -126,6 +128,152 @@ def kpis(node: GridNode, start: dt.datetime, end: dt.datetime) -> Kpis:
     avg = row.pop("avg_handling")
     days = round(avg.total_seconds() / 86400, 2) if avg is not None else None
     return Kpis(**row, avg_handling_days=days)
+
+
+# ---------------------------------------------------------------- the cases behind a figure
+
+# The query parameters of the dashboard's links (cases.dashboard.cases_link), in the order the
+# description names them. `q` and `page` belong to the list page, not to a figure.
+DATE_FILTERS = ("received", "accepted", "due", "closed", "rated")
+CASE_FILTERS = (
+    "node",
+    *(f"{name}_{end}" for name in DATE_FILTERS for end in ("from", "to")),
+    "status",
+    "on_time",
+    "settled",
+    "escalated",
+    "reworked",
+)
+SETTLED_TIERS = {
+    "grid": GRID_TIERS,
+    "village": (Tier.VILLAGE,),  # an area (片区) is not a rung
+    "town": (Tier.TOWN,),
+    "county": (Tier.COUNTY,),
+}
+_YES = {"1", "true", "yes", "on"}
+
+
+def _bound(value: str | None, *, end: bool) -> tuple[dt.datetime, str] | None:
+    """A range bound in Beijing time and how to say it, or None if unreadable.
+
+    A date `from` starts at that midnight; a date `to` is the last day, included (the range
+    ends at the next midnight), as the dashboard's links give it. A datetime is the instant
+    itself (a `to` instant is excluded)."""
+    value = (value or "").strip()[:40]
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        day = None
+    try:
+        if day is not None:
+            moment = dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time())
+            label = day.isoformat()
+        else:
+            moment = dt.datetime.fromisoformat(value)
+            label = moment.strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError):
+        return None
+    if not 1900 <= moment.year <= 2999:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment, label
+
+
+def _span(label_from: str | None, label_to: str | None) -> str:
+    if label_from and label_to:
+        return f"{label_from} – {label_to}"
+    if label_from:
+        return _("from %(date)s") % {"date": label_from}
+    return _("until %(date)s") % {"date": label_to}
+
+
+def filter_cases(queryset: QuerySet, params, *, nodes: QuerySet | None = None):
+    """The cases behind a dashboard figure: apply its link's parameters with the conditions
+    `kpis` counts by, and say in words which filters are on. Returns (queryset, description).
+
+    `queryset` is already scoped by the access policy; `node` is looked up among `nodes` (the
+    tree the user may see), so a node outside the scope selects nothing. Unreadable values are
+    ignored. `due_*` keeps standing cases only; `status=closed` together with `due_to` keeps
+    those closed before the end of that period (结案 among 应结案)."""
+    words: list[str] = []
+    raw_node = (params.get("node") or "").strip()
+    if raw_node.isdigit() and len(raw_node) < 10:
+        tree = GridNode.objects.all() if nodes is None else nodes
+        node = tree.filter(pk=int(raw_node)).only("pk", "name", "tree_id", "lft", "rght").first()
+        if node is None:
+            queryset = queryset.none()
+            words.append(_("Where: a place outside your scope"))
+        else:
+            queryset = cases_in(node, queryset)
+            words.append(_("Where: %(place)s") % {"place": node.name})
+
+    labels = {
+        "received": _("Reported %(span)s"),
+        "accepted": _("Accepted %(span)s"),
+        "due": _("Due %(span)s"),
+        "closed": _("Closed %(span)s"),
+        "rated": _("Rated %(span)s"),
+    }
+    fields = {
+        "received": "created_at",
+        "accepted": "accepted_at",
+        "due": "clear_by",
+        "closed": "closed_at",
+        "rated": "rated_at",
+    }
+    due_end = None
+    for name in DATE_FILTERS:
+        lo = _bound(params.get(f"{name}_from"), end=False)
+        hi = _bound(params.get(f"{name}_to"), end=True)
+        if lo is None and hi is None:
+            continue
+        field = fields[name]
+        condition = Q()
+        if lo is not None:
+            condition &= Q(**{f"{field}__gte": lo[0]})
+        if hi is not None:
+            condition &= Q(**{f"{field}__lt": hi[0]})
+        if name == "due":
+            condition &= STANDING
+            due_end = hi[0] if hi is not None else None
+        elif name == "closed":
+            condition &= Q(status=Status.CLOSED)
+        elif name == "rated":
+            condition &= Q(satisfaction__isnull=False)
+        queryset = queryset.filter(condition)
+        words.append(labels[name] % {"span": _span(lo and lo[1], hi and hi[1])})
+
+    status = params.get("status") or ""
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
+        if status == Status.CLOSED and due_end is not None:
+            queryset = queryset.filter(closed_at__lt=due_end)
+            words.append(_("Closed before the end of the due period"))
+        else:
+            words.append(_("Status: %(status)s") % {"status": Status(status).label})
+    if (params.get("on_time") or "").lower() in _YES:
+        queryset = queryset.filter(resolved_at__lte=F("clear_by"))
+        words.append(_("Done on time"))
+    settled = params.get("settled") or ""
+    if settled in SETTLED_TIERS:
+        queryset = queryset.filter(settled_tier__in=SETTLED_TIERS[settled])
+        tier = {
+            "grid": _("a grid or micro-grid"),
+            "village": _("a village"),
+            "town": _("the town"),
+            "county": _("the county"),
+        }[settled]
+        words.append(_("Settled at %(tier)s") % {"tier": tier})
+    if (params.get("escalated") or "").lower() in _YES:
+        queryset = queryset.filter(escalation_count__gt=0)
+        words.append(_("Escalated at least once"))
+    if (params.get("reworked") or "").lower() in _YES:
+        queryset = queryset.filter(rework_count__gt=0)
+        words.append(_("Failed a verification at least once"))
+    return queryset, "; ".join(words)
 
 
 def level_history(case: Case) -> list[dict]:

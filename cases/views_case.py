@@ -3,6 +3,8 @@ each action this person may take now (cases.forms decides which; cases.actions d
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,8 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import forms as case_forms
 from cases.models import OPEN_STATUSES, Attachment, Case, CaseEvent, Mediation, Status
+from cases.queries import CASE_FILTERS, filter_cases
 from cases.workflow import ACTION_LABELS, CaseError
-from grids.models import Tier
+from grids.models import GridNode, Tier
 from grids.queries import breadcrumbs
 from staff import access
 
@@ -196,22 +199,32 @@ def _context(request, case: Case, bound: dict | None = None) -> dict:
 @login_required
 @require_GET
 def case_list(request):
+    """Every case in scope, searchable; with a dashboard link's parameters, the cases behind
+    that figure (cases.queries.filter_cases)."""
     _require_desk(request.user)
     cases = _visible(request.user).select_related("node", "owner_node", "category")
     term = request.GET.get("q", "").strip()[:50]
     if term:
         cases = cases.filter(Q(number__icontains=term) | Q(title__icontains=term))
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        cases = cases.filter(status=status)
+    nodes = access.scope(request.user, "case.view", GridNode.objects.all(), via="")
+    cases, description = filter_cases(cases, request.GET, nodes=nodes)
     page = Paginator(cases.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
-        request,
-        "cases/case/list.html",
-        {"page": page, "q": term, "status": status, "statuses": Status.choices},
-    )
+    # The figure's filters ride along with the search form and the pager.
+    kept = [(k, request.GET[k][:40]) for k in CASE_FILTERS if k != "status" and request.GET.get(k)]
+    status = request.GET.get("status", "")
+    status = status if status in Status.values else ""
+    context = {
+        "page": page,
+        "q": term,
+        "status": status,
+        "statuses": Status.choices,
+        "kept": kept,
+        "description": description,
+        "querystring": urlencode([*kept, ("q", term), ("status", status)]),
+    }
+    return render(request, "cases/case/list.html", context)
 
 
 @login_required

@@ -314,7 +314,7 @@ def test_the_query_count_is_pinned_and_does_not_grow_with_the_data(
     user = county_staff if who == "county_staff" else cast.staff_town1
     # session, user, grants, the scope's node, KPIs, trend, grid list, ranking counts, the
     # header's unread notices (+ town list and town counts for the county)
-    expected = 11 if who == "county_staff" else 9
+    expected = 12 if who == "county_staff" else 10
     client.force_login(user)
     _grow(tree, 1)
     with django_assert_num_queries(expected):
