@@ -226,7 +226,7 @@ def test_town_staff_see_their_town_with_figures_linked_to_the_cases_behind(
     assert "/desk/board/?node=" in html
     assert "<svg" in html and "<script" not in html
     assert "2026-11-18 09:00:00" in text  # how fresh the figures are
-    assert "—" in text and "phones issue" in text  # compliance: no records yet, no numbers
+    assert "—" in text and 'class="muted note-compliance"' in html  # no records yet, no numbers
     assert "town-row" not in html  # the comparison is the county's
 
 
