@@ -8,11 +8,13 @@ comparison (one grouped query, plus the town list). docs/kpis.md says what each 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import Substr, TruncWeek
 from django.utils import timezone
@@ -213,6 +215,27 @@ def trend(node: GridNode, today: dt.date, weeks: int = TREND_WEEKS) -> list[Week
     return result
 
 
+TREND_CACHE_SECONDS = 300
+
+
+def cached_trend(
+    node: GridNode, today: dt.date, now: dt.datetime
+) -> tuple[list[Week], dt.datetime]:
+    """The 12-week trend, kept for five minutes: twelve weeks of history move slowly, and the
+    page says when the trend was computed. Without a working cache it is computed each time."""
+    key = f"dashboard-trend:{node.pk}:{today.isoformat()}"
+    try:
+        hit = cache.get(key)
+    except Exception:  # a cache that is down must not take the page with it
+        hit = None
+    if hit is not None:
+        return hit
+    value = (trend(node, today), now)
+    with contextlib.suppress(Exception):
+        cache.set(key, value, TREND_CACHE_SECONDS)
+    return value
+
+
 @dataclass
 class Rung:
     tier: str
@@ -338,6 +361,7 @@ class Dashboard:
     ranking: list[Standing]
     towns: list[Standing] | None
     generated_at: dt.datetime
+    trend_as_of: dt.datetime | None = None
 
     @property
     def trend_chart(self) -> dict:
@@ -358,13 +382,15 @@ def dashboard(node: GridNode, period: Period, now: dt.datetime | None = None) ->
     today = timezone.localdate(now)
     k = kpis(node, *period.bounds)
     links = _figure_links(node, period.start, period.end)
+    weeks, trend_as_of = cached_trend(node, today, now)
     return Dashboard(
         node=node,
         period=period,
         kpis=k,
         links=links,
         ladder=ladder(node, k, links),
-        trend=trend(node, today),
+        trend=weeks,
+        trend_as_of=trend_as_of,
         ranking=grid_ranking(node, period),
         towns=town_comparison(node, period) if node.tier == Tier.COUNTY else None,
         generated_at=now,

@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from cases import dashboard as figures
@@ -319,8 +320,23 @@ def test_the_query_count_is_pinned_and_does_not_grow_with_the_data(
     _grow(tree, 1)
     with django_assert_num_queries(expected):
         assert client.get(URL).status_code == 200
+    with django_assert_num_queries(expected - 2):  # the trend's two queries, kept 5 minutes
+        assert client.get(URL).status_code == 200
     _grow(tree, 10)
+    cache.clear()
     with django_assert_num_queries(expected):
         response = client.get(URL)
     assert response.status_code == 200
     assert response.content.decode().count('class="grid-row"') >= 13  # every grid listed
+
+
+def test_the_dashboard_still_answers_when_the_cache_is_down(client, cast, tree, monkeypatch):
+    from cases import dashboard
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(dashboard.cache, "get", broken)
+    monkeypatch.setattr(dashboard.cache, "set", broken)
+    client.force_login(cast.staff_town1)
+    assert client.get(URL).status_code == 200
