@@ -30,7 +30,7 @@ from cases.models import (
     Source,
     Status,
 )
-from cases.queries import cases_in, kpis
+from cases.queries import cases_in, filter_cases, kpis
 from cases.reports import _midnight, last_completed_period
 from grids.models import GridNode, Tier
 from grids.queries import subtree
@@ -72,6 +72,9 @@ class BoardFilters:
     status: str = ""
     source: str = ""
     level: str = ""
+    # The dashboard's link parameters (node, due_from, due_to), applied as the case list does.
+    figure: dict[str, str] = field(default_factory=dict)
+    figure_words: str = ""
     params: dict[str, str] = field(default_factory=dict)
 
     def querystring(self) -> str:
@@ -96,6 +99,8 @@ class BoardFilters:
             parts.append(f"{_('Source')}: {Source(self.source).label}")
         if self.level:
             parts.append(f"{_('Held at')}: {level_labels()[self.level]}")
+        if self.figure_words:
+            parts.append(self.figure_words)
         return "; ".join(parts) or _("All open cases")
 
 
@@ -144,7 +149,15 @@ def parse_filters(user, data) -> BoardFilters:
         if value in allowed:
             setattr(f, name, value)
             f.params[name] = value
+    for name in FIGURE_PARAMS:
+        value = (data.get(name) or "").strip()
+        if value and len(value) <= 40:
+            f.figure[name] = f.params[name] = value
     return f
+
+
+# The dashboard links "the cases due in this period" here with these (cases.queries.filter_cases).
+FIGURE_PARAMS = ("node", "due_from", "due_to")
 
 
 def open_cases(user, *, action: str = "case.view") -> QuerySet:
@@ -154,6 +167,10 @@ def open_cases(user, *, action: str = "case.view") -> QuerySet:
 
 def _filtered(user, f: BoardFilters, *, skip_groups: bool = False) -> QuerySet:
     qs = open_cases(user)
+    if f.figure:
+        visible = access.scope(user, "case.view", GridNode.objects.all(), via="")
+        qs, words = filter_cases(qs, f.figure, nodes=visible)
+        f.figure_words = words
     for node in (f.village, f.grid):
         if node is not None:
             qs = cases_in(node, qs)

@@ -397,3 +397,20 @@ def test_the_county_picks_a_town_and_towns_stay_in_their_scope(client, cast, tre
     assert client.get(f"{MEETING}?town={tree.town2.pk}").status_code == 404
     assert client.get(f"{MEETING}?town=abc").status_code == 404
     assert client.get(f"{MEETING}?town={tree.town1.pk}").status_code == 200
+
+
+def test_the_dashboards_due_link_opens_exactly_those_cases_on_the_board(client, cast, tree, report):
+    from cases import actions
+    from tests.cases.conftest import T0
+
+    due = report(title="本周到期的事")
+    actions.case_accept(actor=cast.staff_town1, case_id=due.pk, color="yellow", now=T0)
+    later = report(title="下月到期的事")
+    actions.case_accept(actor=cast.staff_town1, case_id=later.pk, color="red", now=T0)
+    client.force_login(cast.staff_town1)
+    page = client.get(
+        "/desk/board/", {"node": tree.town1.pk, "due_from": "2026-11-16", "due_to": "2026-11-22"}
+    ).content.decode()
+    assert due.number in page and later.number not in page
+    outside = client.get("/desk/board/", {"node": tree.town2.pk, "due_from": "2026-11-16"})
+    assert due.number not in outside.content.decode()

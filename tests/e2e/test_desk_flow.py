@@ -1,8 +1,10 @@
 """A yellow case from intake to closing in a real browser: town staff at the desk accept and
 dispatch it, the grid worker on a phone signs and resolves it, town staff verify and close it."""
 
+import datetime as dt
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import actions
@@ -25,6 +27,13 @@ def act(page, action: str, **fields):
         form.locator(f"button[name=action][value={action}]").click()
 
 
+def dashboard_figures(page, live_server, path) -> tuple[str, str, str]:
+    """Due, closed and closure rate as the dashboard's key-figure cards show them."""
+    page.goto(url(live_server, path))
+    cards = page.locator(".kpis a.kpi b")
+    return tuple(cards.nth(i).inner_text().strip() for i in (2, 3, 4))
+
+
 def test_town_staff_and_the_grid_worker_take_a_yellow_case_from_report_to_closed(
     desk, phone, live_server, cast, tree, offsite_requests, screenshot
 ):
@@ -39,9 +48,16 @@ def test_town_staff_and_the_grid_worker_take_a_yellow_case_from_report_to_closed
         reporter_phone="13812345678",
     )
     page_path = f"/desk/cases/{case.pk}/"
+    # The dashboard over the days the yellow deadline falls in (today and the next two).
+    today = timezone.localdate()
+    dashboard_path = (
+        f"/desk/dashboard/?period=range&start={today.isoformat()}"
+        f"&end={(today + dt.timedelta(days=2)).isoformat()}"
+    )
 
-    # The town desk: accept as yellow, then dispatch to the grid worker of grid A.
+    # The town desk: note the closure figures, accept as yellow, dispatch to the grid worker.
     login(desk, live_server, "staff_town1", PASSWORD)
+    assert dashboard_figures(desk, live_server, dashboard_path) == ("0", "0", "—")
     desk.goto(url(live_server, page_path))
     expect(desk.locator("main h1")).to_contain_text("排水沟堵塞")
     expect(desk.locator(".reporter")).to_contain_text("138****5678")
@@ -99,3 +115,6 @@ def test_town_staff_and_the_grid_worker_take_a_yellow_case_from_report_to_closed
     assert Case.objects.get(pk=case.pk).status == Status.CLOSED
     assert offsite_requests == []
     assert re.search(r"\d", desk.locator(".deadline").inner_text())
+    # The dashboard's closure figures now count it: due 1, closed 1, closure rate 100%.
+    assert dashboard_figures(desk, live_server, dashboard_path) == ("1", "1", "100.00%")
+    screenshot(desk, "6-dashboard")
