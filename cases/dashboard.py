@@ -2,7 +2,8 @@
 
 A fixed handful of queries whatever the size of the scope: the KPI set (`queries.kpis`, one
 query, which also gives the ladder), the 12-week trend (one query, conditional aggregation),
-the grid ranking (one grouped query, plus the grid list) and, for a county, the town-by-town
+the grid ranking (one grouped query, plus the grid list, plus one grouped query each for
+patrol and visit compliance) and, for a county, the town-by-town
 comparison (one grouped query, plus the town list). docs/kpis.md says what each figure counts.
 """
 
@@ -279,6 +280,11 @@ class Standing:
     on_time: int = 0
     weight: float = 1.0
     period: Period | None = None
+    # Patrol and visit compliance (grid ranking only; docs/kpis.md): None = nothing to count.
+    patrol_days: int = 0
+    patrol_days_total: int = 0
+    visits_on_time: int = 0
+    visits_due: int = 0
 
     @cached_property
     def links(self) -> dict[str, str]:
@@ -302,6 +308,16 @@ class Standing:
     @property
     def score(self) -> float:
         return round(self.on_time * self.weight, 2)
+
+    @property
+    def patrol_rate(self) -> float | None:
+        return (
+            round(self.patrol_days / self.patrol_days_total, 4) if self.patrol_days_total else None
+        )
+
+    @property
+    def visit_rate(self) -> float | None:
+        return round(self.visits_on_time / self.visits_due, 4) if self.visits_due else None
 
 
 def _grouped(node: GridNode, period: Period, code_length: int, tiers) -> dict[str, dict]:
@@ -328,9 +344,61 @@ def _standings(units, counts, period: Period, weights: bool) -> list[Standing]:
     return result
 
 
-def grid_ranking(node: GridNode, period: Period) -> list[Standing]:
+def _in_subtree(node: GridNode, via: str) -> Q:
+    return Q(
+        **{
+            f"{via}__tree_id": node.tree_id,
+            f"{via}__lft__gte": node.lft,
+            f"{via}__rght__lte": node.rght,
+            f"{via}__tier__in": (Tier.GRID, Tier.MICRO_GRID),
+        }
+    )
+
+
+def _compliance(node: GridNode, period: Period, today: dt.date) -> tuple[dict, dict]:
+    """Patrol days and visits (on time, due) per grid code: one grouped query each
+    (docs/kpis.md, "Grid ranking")."""
+    from grids.models import Household
+    from staff.models import Patrol
+
+    up_to = min(period.end, today + dt.timedelta(days=1))  # days of the period so far
+    patrols = (
+        Patrol.objects.filter(
+            _in_subtree(node, "node"),
+            finished_at__isnull=False,
+            date__gte=period.start,
+            date__lt=up_to,
+        )
+        .annotate(unit=Substr("node__code", 1, GRID_CODE_LENGTH))
+        .values("unit")
+        .annotate(days=Count("date", distinct=True))
+        .order_by()
+    )
+    due_in = Q(visits__due__gte=period.start, visits__due__lt=period.end)
+    visits = (
+        Household.objects.filter(_in_subtree(node, "node"))
+        .annotate(unit=Substr("node__code", 1, GRID_CODE_LENGTH))
+        .values("unit")
+        .annotate(
+            done=Count("visits", filter=due_in),
+            on_time=Count("visits", filter=due_in & Q(visits__date__lte=F("visits__due"))),
+            missed=Count(
+                "pk",
+                distinct=True,
+                filter=Q(
+                    next_visit_due__gte=period.start, next_visit_due__lt=min(period.end, today)
+                ),
+            ),
+        )
+        .order_by()
+    )
+    return {r["unit"]: r["days"] for r in patrols}, {r.pop("unit"): r for r in visits}
+
+
+def grid_ranking(node: GridNode, period: Period, today: dt.date | None = None) -> list[Standing]:
     """Grids in scope ranked by score = on-time closures × difficulty weight (A 1.2, B 1.0,
-    C 0.8), then on-time rate, then code; cases in a micro-grid count for its grid."""
+    C 0.8), then on-time rate, then code; cases in a micro-grid count for its grid. Each row
+    also carries the grid's patrol and visit compliance."""
     grids = list(
         subtree(node).filter(tier=Tier.GRID).only("pk", "name", "code", "difficulty", "parent")
     )
@@ -338,6 +406,16 @@ def grid_ranking(node: GridNode, period: Period) -> list[Standing]:
         grids = []
     counts = _grouped(node, period, GRID_CODE_LENGTH, (Tier.GRID, Tier.MICRO_GRID))
     ranked = _standings(grids, counts, period, weights=True)
+    if grids:
+        today = today or timezone.localdate()
+        patrol_days, visits = _compliance(node, period, today)
+        days_so_far = max((min(period.end, today + dt.timedelta(days=1)) - period.start).days, 0)
+        for s in ranked:
+            v = visits.get(s.node.code, {})
+            s.patrol_days = patrol_days.get(s.node.code, 0)
+            s.patrol_days_total = days_so_far
+            s.visits_on_time = v.get("on_time", 0)
+            s.visits_due = v.get("done", 0) + v.get("missed", 0)
     ranked.sort(key=lambda s: (-s.score, -(s.on_time_rate or 0), s.node.code))
     return ranked
 
@@ -391,7 +469,7 @@ def dashboard(node: GridNode, period: Period, now: dt.datetime | None = None) ->
         ladder=ladder(node, k, links),
         trend=weeks,
         trend_as_of=trend_as_of,
-        ranking=grid_ranking(node, period),
+        ranking=grid_ranking(node, period, today),
         towns=town_comparison(node, period) if node.tier == Tier.COUNTY else None,
         generated_at=now,
     )

@@ -60,6 +60,8 @@ TEXTS = {
         "Mediation failed again at the county on case {number}: {title}"
     ),
     "channel_failed": lambda: _("A notification channel keeps failing: {target}"),
+    "missed_patrol": lambda: _("No patrol was recorded yesterday in your grid."),
+    "visit_overdue": lambda: _("A household visit is overdue."),
 }
 
 
@@ -94,6 +96,8 @@ def recipients(message: OutboxMessage) -> set:
 
         town = GridNode.objects.filter(pk=message.payload.get("town")).first()
         return {a.user for a in access.assignments_over("node.change", town)} if town else set()
+    if message.kind in ("missed_patrol", "visit_overdue"):
+        return _field_recipients(message)
     if case is None:
         return set()
     users = set()
@@ -121,6 +125,27 @@ def recipients(message: OutboxMessage) -> set:
     keep = set(levels[:2] if message.kind in ("case_supervised", "case_escalated") else levels[:1])
     users |= {a.user for a in over if a.node.level in keep}
     return users
+
+
+def _field_recipients(message: OutboxMessage) -> set:
+    """A missed patrol: the worker and their grid chief; an overdue visit: who visits there."""
+    from django.contrib.auth import get_user_model
+
+    from grids.models import GridNode, Household
+
+    p = message.payload
+    if message.kind == "missed_patrol":
+        node = GridNode.objects.filter(pk=p.get("node")).first()
+        if node is None:
+            return set()
+        chiefs = {
+            a.user
+            for a in access.assignments_over("household.view", node)
+            if a.role == "grid_chief"
+        }
+        return chiefs | set(get_user_model().objects.filter(pk=p.get("user"), is_active=True))
+    household = Household.objects.filter(pk=p.get("household")).select_related("node").first()
+    return set(access.who_can("visit.record", household)) if household else set()
 
 
 def _fan_out(message: OutboxMessage, now: dt.datetime) -> None:

@@ -12,6 +12,7 @@ so each rhythm can be run and tested without a worker:
 | weekly-reports (yellow)  | Monday 06:00                      | manage.py generate_reports  |
 | monthly-reports (orange) | 1st of the month 06:30            | manage.py generate_reports  |
 | quarterly-reports (red)  | 1st of Jan/Apr/Jul/Oct 07:00      | manage.py generate_reports  |
+| flag-daily               | 07:00 daily                       | manage.py flag_daily        |
 | purge-old-login-attempts | 03:17 daily                       | (staff.actions)             |
 
 Times are Beijing time (CELERY_TIMEZONE). The schedule lives in code only, so what runs is
@@ -50,6 +51,12 @@ BEAT_SCHEDULE = {
         "task": "cases.tasks.generate_reports",
         "schedule": crontab(hour=7, minute=0, day_of_month="1", month_of_year="1,4,7,10"),
         "kwargs": {"kinds": ["quarterly"]},
+    },
+    # 每日巡查 / 重点户每周, 监测户每月: missed patrols and overdue visits, each morning.
+    "flag-daily": {
+        "task": "staff.tasks.flag_daily",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 6 * 3600},
     },
     "purge-old-login-attempts": {
         "task": "staff.tasks.purge_login_attempts",

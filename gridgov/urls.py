@@ -26,6 +26,9 @@ urlpatterns = [
     path("desk/reports/", case_views.report_list, name="report_list"),
     path("desk/reports/<int:pk>/xlsx/", case_views.report_download, name="report_download"),
     # Desk pages (issue: Township desk) — one include per feature module, added below this line.
+    path("", include("grids.urls_ledger")),  # m/ledger/ (phone) and desk/ledger/ (import)
+    path("m/report/", include("cases.urls_mobile_report")),
+    path("m/", include("staff.urls_mobile")),
     path("desk/intake/", include("cases.urls_intake")),
     path("desk/", include("cases.urls_board")),
     path("desk/dashboard/", include("cases.urls_dashboard")),

@@ -29,9 +29,11 @@ def _door(request, action: str, template: str, **extra):
 @login_required
 def mobile_home(request):
     from cases.views_case import my_open_cases
+    from staff.queries import today_list
 
     cases = SimpleLazyObject(lambda: my_open_cases(request.user))  # read only past the door
-    return _door(request, "door.mobile", "mobile/home.html", my_cases=cases)
+    today = SimpleLazyObject(lambda: today_list(request.user))  # patrol and visits due
+    return _door(request, "door.mobile", "mobile/home.html", my_cases=cases, today=today)
 
 
 @login_required

@@ -4,6 +4,7 @@ so two counties never get the same tree id."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -303,3 +304,394 @@ def tree_bulk_create(*, actor, root_id: int, rows: Iterable[NodeRow]) -> int:
             GridNode.objects.bulk_create(batch, batch_size=500)
     GridNode.objects.partial_rebuild(root.tree_id)
     return len(pending)
+
+
+def household_visited(*, household_id: int, on):
+    """Record that a household was visited on `on`: move its next_visit_due by its interval
+    (key: 7 days; monitored or with a 五必访 resident: one month; general: none). Called by
+    staff.actions.visit_record, which checks access; returns the household."""
+    import datetime as dt
+
+    from grids.models import Household, HouseholdCategory
+
+    five_must_visit = {  # 五必访 tags (seed 003): such a resident means monthly at least
+        "elderly_alone",
+        "left_behind_child",
+        "disabled",
+        "low_income",
+        "unemployed",
+        "veteran",
+        "special_group",
+    }
+    household = Household.objects.select_for_update().get(pk=household_id)
+    tags = set()
+    for resident_tags in household.residents.values_list("tags", flat=True):
+        tags.update(resident_tags or ())
+    if household.category == HouseholdCategory.KEY:
+        due = on + dt.timedelta(days=7)
+    elif household.category == HouseholdCategory.MONITORED or tags & five_must_visit:
+        month, year = (on.month % 12) + 1, on.year + (on.month == 12)
+        last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        due = dt.date(year, month, min(on.day, last))
+    else:
+        due = None
+    household.next_visit_due = due
+    household.save(update_fields=["next_visit_due", "updated_at"])
+    return household
+
+
+# ---------------------------------------------------------------- household ledger (台账)
+# Issue 5, ledger part: households, residents and organizations of a grid, the logged reveal
+# of personal data (PIPL), and the all-or-nothing Excel import. Access: staff/access.py.
+
+from grids.models import (  # noqa: E402
+    Household,
+    HouseholdCategory,
+    Organization,
+    Resident,
+    ResidentTag,
+    RevealLog,
+    id_number_is_valid,
+)
+
+HOUSEHOLD_FIELDS = (
+    "address",
+    "head_name",
+    "category",
+    "members",
+    "family_situation",
+    "contact",
+    "political_status",
+    "needs",
+    "composition",
+    "next_visit_due",
+)
+RESIDENT_FIELDS = ("name", "id_number", "phone", "relation", "tags")
+ORGANIZATION_FIELDS = ("name", "kind", "contact", "note")
+
+
+def _ledger_node(node_id) -> GridNode:
+    node = GridNode.objects.filter(pk=node_id).first()
+    if node is None:
+        raise ValidationError({"node": _("That place in the tree does not exist (any more).")})
+    return node
+
+
+def _only(fields: dict, allowed: tuple[str, ...], what: str) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"{what} got unexpected fields: {sorted(unknown)}")
+
+
+def _clean_tags(tags) -> list[str]:
+    tags = list(dict.fromkeys(tags or []))
+    bad = [t for t in tags if t not in ResidentTag.values]
+    if bad:
+        raise ValidationError({"tags": _("Unknown tags: %(tags)s") % {"tags": ", ".join(bad)}})
+    return tags
+
+
+@transaction.atomic
+def household_create(*, actor, node_id: int, **fields) -> Household:
+    """Add a household to a grid or micro-grid."""
+    _only(fields, HOUSEHOLD_FIELDS, "household_create")
+    node = _ledger_node(node_id)
+    _require(actor, "household.change", node)
+    if not node.is_grid_level:
+        raise ValidationError({"node": _("Households belong to a grid or a micro-grid.")})
+    household = Household(node=node, **fields)
+    household.full_clean()
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor, household_id: int, **changes) -> Household:
+    """Change a household's facts (六清); it stays in its grid."""
+    _only(changes, HOUSEHOLD_FIELDS, "household_update")
+    household = Household.objects.select_for_update().select_related("node").get(pk=household_id)
+    _require(actor, "household.change", household)
+    for name, value in changes.items():
+        setattr(household, name, value)
+    household.full_clean()
+    household.save(update_fields=[*changes, "updated_at"] if changes else None)
+    return household
+
+
+@transaction.atomic
+def resident_create(*, actor, household_id: int, **fields) -> Resident:
+    """Add a person to a household. Tags are set only by those who may see them."""
+    _only(fields, RESIDENT_FIELDS, "resident_create")
+    household = Household.objects.select_for_update().select_related("node").get(pk=household_id)
+    _require(actor, "household.change", household)
+    if fields.get("tags") and actor is not None:
+        access.require(actor, "resident.tags", household)
+    fields["tags"] = _clean_tags(fields.get("tags"))
+    fields["id_number"] = (fields.get("id_number") or "").strip().upper()
+    resident = Resident(household=household, **fields)
+    resident.full_clean()
+    resident.save()
+    return resident
+
+
+@transaction.atomic
+def resident_update(*, actor, resident_id: int, **changes) -> Resident:
+    """Change a resident; a personal field left out (or None) keeps its value."""
+    _only(changes, RESIDENT_FIELDS, "resident_update")
+    changes = {k: v for k, v in changes.items() if v is not None}
+    resident = (
+        Resident.objects.select_for_update().select_related("household__node").get(pk=resident_id)
+    )
+    _require(actor, "household.change", resident)
+    if "tags" in changes:
+        if actor is not None:
+            access.require(actor, "resident.tags", resident)
+        changes["tags"] = _clean_tags(changes["tags"])
+    if "id_number" in changes:
+        changes["id_number"] = changes["id_number"].strip().upper()
+    for name, value in changes.items():
+        setattr(resident, name, value)
+    resident.full_clean()
+    resident.save(update_fields=list(changes) or None)
+    return resident
+
+
+@transaction.atomic
+def organization_create(*, actor, node_id: int, **fields) -> Organization:
+    """Register a social or non-public economic organization of a grid."""
+    _only(fields, ORGANIZATION_FIELDS, "organization_create")
+    node = _ledger_node(node_id)
+    _require(actor, "household.change", node)
+    if not node.is_grid_level:
+        raise ValidationError({"node": _("Organizations are registered on a grid.")})
+    organization = Organization(node=node, **fields)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def resident_reveal(*, actor, resident_id: int, field: str, reason: str) -> str:
+    """The full ID number or phone of a resident, for those who need it; every reveal is logged
+    (who, when, which record, which field, why) before the value leaves the server."""
+    from grids.privacy import REVEALABLE_FIELDS
+
+    if field not in REVEALABLE_FIELDS:
+        raise ValidationError({"field": _("This field cannot be revealed.")})
+    resident = Resident.objects.select_related("household__node").get(pk=resident_id)
+    access.require(actor, "resident.reveal", resident)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you need the full value.")})
+    RevealLog.objects.create(user=actor, resident=resident, field=field, reason=reason[:200])
+    return getattr(resident, field)
+
+
+# The Excel ledger: one row a resident; households grouped by (grid code, address, head).
+CATEGORY_WORDS = {
+    "重点户": HouseholdCategory.KEY,
+    "监测户": HouseholdCategory.MONITORED,
+    "一般户": HouseholdCategory.GENERAL,
+    **{c: c for c in HouseholdCategory.values},
+}
+TAG_WORDS = {
+    "独居老人": ResidentTag.ELDERLY_ALONE,
+    "留守儿童": ResidentTag.LEFT_BEHIND_CHILD,
+    "残疾人": ResidentTag.DISABLED,
+    "残疾": ResidentTag.DISABLED,
+    "低保": ResidentTag.LOW_INCOME,
+    "低收入": ResidentTag.LOW_INCOME,
+    "失业": ResidentTag.UNEMPLOYED,
+    "退役军人": ResidentTag.VETERAN,
+    "党员": ResidentTag.PARTY_MEMBER,
+    "特殊群体": ResidentTag.SPECIAL_GROUP,
+    **{t: t for t in ResidentTag.values},
+}
+
+
+@dataclass
+class LedgerRow:
+    """One resident row of the Excel ledger, as text; `number` is its row in the sheet."""
+
+    number: int
+    grid_code: str = ""
+    address: str = ""
+    head_name: str = ""
+    category: str = ""
+    members: str = ""
+    family_situation: str = ""
+    contact: str = ""
+    political_status: str = ""
+    needs: str = ""
+    composition: str = ""
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    relation: str = ""
+    tags: str = ""
+
+
+@dataclass
+class LedgerPlan:
+    """What an import would write: households (by key) with their residents, and the errors."""
+
+    households: dict = field(default_factory=dict)
+    residents: int = 0
+    rows: int = 0
+    errors: list = field(default_factory=list)
+
+
+def _id_problem(value: str) -> str | None:
+    value = value.strip().upper()
+    if not value:
+        return None
+    if (
+        len(value) != 18
+        or not value[:17].isdigit()
+        or not (value[17].isdigit() or value[17] == "X")
+    ):
+        return _("the ID number must be 18 characters: 17 digits and a digit or X")
+    if not id_number_is_valid(value):
+        return _("ID number: the check digit is wrong")
+    return None
+
+
+def ledger_check(*, actor, node: GridNode, rows: Iterable[LedgerRow]) -> LedgerPlan:
+    """Check every row of an import for `node`'s subtree without writing; the plan lists the
+    households to create and every problem as "Row n: problem"."""
+    plan = LedgerPlan()
+    grids = {
+        g.code: g
+        for g in GridNode.objects.filter(
+            tree_id=node.tree_id, lft__gte=node.lft, rght__lte=node.rght
+        ).filter(tier__in=("grid", "micro_grid"))
+    }
+    existing = set(
+        Household.objects.filter(
+            node__tree_id=node.tree_id, node__lft__gte=node.lft, node__rght__lte=node.rght
+        ).values_list("node__code", "address", "head_name")
+    )
+    seen_ids: dict[str, int] = {}
+    for row in rows:
+        plan.rows += 1
+        problems = []
+        grid = grids.get(row.grid_code.strip())
+        if grid is None:
+            problems.append(
+                _("the grid code %(code)s is not a grid in %(node)s")
+                % {"code": row.grid_code or "—", "node": node.name}
+            )
+        elif actor is not None and not access.can(actor, "household.change", grid):
+            problems.append(_("you may not change the ledger of %(grid)s") % {"grid": grid.name})
+        for value, label in (
+            (row.address, _("the address")),
+            (row.head_name, _("the head of household")),
+            (row.name, _("the name")),
+        ):
+            if not value.strip():
+                problems.append(_("%(what)s is missing") % {"what": label})
+        category = CATEGORY_WORDS.get(row.category.strip() or "一般户")
+        if category is None:
+            problems.append(
+                _("unknown household category “%(value)s” (重点户, 监测户 or 一般户)")
+                % {"value": row.category}
+            )
+        members = row.members.strip() or "1"
+        if not members.isdigit() or not 0 < int(members) < 100:
+            problems.append(_("the number of members must be a whole number from 1 to 99"))
+        id_problem = _id_problem(row.id_number)
+        if id_problem:
+            problems.append(id_problem)
+        id_number = row.id_number.strip().upper()
+        if id_number and not id_problem:
+            if id_number in seen_ids:
+                problems.append(
+                    _("the ID number is also on row %(n)d") % {"n": seen_ids[id_number]}
+                )
+            seen_ids.setdefault(id_number, row.number)
+        tags = []
+        for word in re.split(r"[、,，;；\s]+", row.tags.strip()):
+            if not word:
+                continue
+            tag = TAG_WORDS.get(word)
+            if tag is None:
+                problems.append(_("unknown tag “%(tag)s”") % {"tag": word})
+            else:
+                tags.append(str(tag))
+        for value, limit, label in (
+            (row.address, 200, _("the address")),
+            (row.head_name, 50, _("the head of household")),
+            (row.name, 50, _("the name")),
+            (row.phone, 20, _("the phone")),
+            (row.relation, 20, _("the relation")),
+            (row.contact, 100, _("the contact")),
+            (row.political_status, 50, _("the political status")),
+        ):
+            if len(value.strip()) > limit:
+                problems.append(
+                    _("%(what)s is longer than %(n)d characters") % {"what": label, "n": limit}
+                )
+        key = (row.grid_code.strip(), row.address.strip(), row.head_name.strip())
+        if grid is not None and key in existing:
+            problems.append(_("this household is already in the ledger"))
+        if problems:
+            plan.errors.extend(
+                _("Row %(n)d: %(problem)s") % {"n": row.number, "problem": p} for p in problems
+            )
+            continue
+        household = plan.households.get(key)
+        if household is None:
+            household = plan.households[key] = {
+                "node": grid,
+                "fields": {
+                    "address": key[1],
+                    "head_name": key[2],
+                    "category": str(category),
+                    "members": int(members),
+                    "family_situation": row.family_situation.strip(),
+                    "contact": row.contact.strip(),
+                    "political_status": row.political_status.strip(),
+                    "needs": row.needs.strip(),
+                    "composition": row.composition.strip(),
+                },
+                "residents": [],
+            }
+        household["residents"].append(
+            {
+                "name": row.name.strip(),
+                "id_number": id_number,
+                "phone": row.phone.strip(),
+                "relation": row.relation.strip(),
+                "tags": tags,
+            }
+        )
+        plan.residents += 1
+    return plan
+
+
+class LedgerImportError(ValidationError):
+    """The import was refused as a whole; `messages` names every bad row."""
+
+
+@transaction.atomic
+def ledger_import(*, actor, node_id: int, rows: Iterable[LedgerRow]) -> LedgerPlan:
+    """Import households and residents into a grid or village's subtree: every row is checked
+    and nothing is written unless all rows are good (one transaction)."""
+    node = GridNode.objects.select_for_update().filter(pk=node_id).first()
+    if node is None:
+        raise ValidationError(_("That place in the tree does not exist (any more)."))
+    _require(actor, "household.change", node)
+    plan = ledger_check(actor=actor, node=node, rows=rows)
+    if plan.errors:
+        raise LedgerImportError(plan.errors)
+    if not plan.rows:
+        raise LedgerImportError([_("The file has no rows to import.")])
+    households = [Household(node=h["node"], **h["fields"]) for h in plan.households.values()]
+    Household.objects.bulk_create(households, batch_size=500)
+    residents = [
+        Resident(household=household, **r)
+        for household, h in zip(households, plan.households.values(), strict=True)
+        for r in h["residents"]
+    ]
+    Resident.objects.bulk_create(residents, batch_size=500)
+    return plan

@@ -127,3 +127,133 @@ class RetiredCodeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# ---------------------------------------------------------------- household ledger (issue 5)
+# Scoped like the tree; residents' ID numbers and phones appear masked only (admins are not on
+# the need-to-know list: staff/access.py "resident.reveal"), and residents are changed on the
+# ledger pages, where the ID number is checked and tags are guarded.
+
+from grids.models import Household, Organization, Resident, RevealLog  # noqa: E402
+from grids.privacy import mask_id_number, mask_phone  # noqa: E402
+
+
+class LedgerAdminMixin(ScopedAdminMixin):
+    view_action = "household.view"
+    change_action = "household.change"
+    add_action = "household.change"
+    delete_action = "household.change"
+
+
+class ResidentInline(admin.TabularInline):
+    model = Resident
+    fields = ("name", "relation", "masked_id_number", "masked_phone")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+
+@admin.register(Household, site=site)
+class HouseholdAdmin(LedgerAdminMixin, admin.ModelAdmin):
+    list_display = ("head_name", "address", "node", "category", "members", "next_visit_due")
+    list_filter = ("category",)
+    search_fields = ("head_name", "address", "node__code")
+    list_select_related = ("node",)
+    fields = ("node", *(f for f in actions.HOUSEHOLD_FIELDS if f != "contact"))
+    autocomplete_fields = ("node",)
+    inlines = [ResidentInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in self.fields if f in form.cleaned_data}
+        node = data.pop("node", None)
+        if change:
+            changed = {f: v for f, v in data.items() if f in form.changed_data}
+            saved = actions.household_update(actor=request.user, household_id=obj.pk, **changed)
+        else:
+            saved = actions.household_create(actor=request.user, node_id=node.pk, **data)
+        for f in Household._meta.concrete_fields:
+            setattr(obj, f.attname, getattr(saved, f.attname))
+        obj._state.adding = False
+
+
+class _ReadOnlyLedger(LedgerAdminMixin, admin.ModelAdmin):
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Resident, site=site)
+class ResidentAdmin(_ReadOnlyLedger):
+    scope_via = "household__node"
+    list_display = ("name", "household", "relation", "masked_id_number", "masked_phone")
+    search_fields = ("name", "household__head_name", "household__address")
+    list_select_related = ("household__node",)
+    fields = ("household", "name", "relation", "masked_id_number", "masked_phone")
+    readonly_fields = fields
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+
+@admin.register(Organization, site=site)
+class OrganizationAdmin(LedgerAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "node", "contact")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    list_select_related = ("node",)
+    fields = ("node", *actions.ORGANIZATION_FIELDS)
+    autocomplete_fields = ("node",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in actions.ORGANIZATION_FIELDS}
+        saved = actions.organization_create(
+            actor=request.user, node_id=form.cleaned_data["node"].pk, **data
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+
+@admin.register(RevealLog, site=site)
+class RevealLogAdmin(_ReadOnlyLedger):
+    scope_via = "resident__household__node"
+    list_display = ("created_at", "user", "resident", "field", "reason")
+    list_filter = ("field",)
+    list_select_related = ("user", "resident")
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj.resident if obj else None)

@@ -108,6 +108,27 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "countycall.rate_necessity": frozenset({R.DEPARTMENT}),
     "countycall.rate": TOWN_CALLERS,
     "report.view": DESK_ROLES | {R.ADMIN, R.GRID_CHIEF},
+    # --- Household ledger on the phone and the desk (issue 5: ledger / PIPL / Excel import) ---
+    # Seeing a ledger follows the grid; the people who keep it (the grid's worker, the village
+    # grid chief, town centre staff, admins) may change it. Full ID numbers and phones are
+    # need-to-know (PIPL): only the grid worker and the grid chief, who visit and call the
+    # household, may reveal them, one logged reveal at a time. Informants, volunteers, street
+    # chiefs and desk staff see them masked. Special-group tags (low income, disabled, …) are
+    # for those who care for the household and keep the ledger.
+    "household.view": frozenset(
+        {R.GRID_WORKER, R.GRID_CHIEF, R.INSTRUCTOR, R.STREET_CHIEF, R.INFORMANT}
+    )
+    | TOWN_CALLERS
+    | {R.ADMIN},
+    "household.change": frozenset({R.GRID_WORKER, R.GRID_CHIEF, R.CENTER_STAFF, R.ADMIN}),
+    "resident.reveal": frozenset({R.GRID_WORKER, R.GRID_CHIEF}),
+    "resident.tags": frozenset({R.GRID_WORKER, R.GRID_CHIEF, R.CENTER_STAFF, R.ADMIN}),
+    # --- end of the household ledger block ---
+    # Patrols and household visits (issue: phones — patrols & visits part): the grid's worker
+    # walks it and visits its households; the village's grid chief may stand in. Seeing them
+    # (dashboard figures) follows "report.view".
+    "patrol.record": frozenset({R.GRID_WORKER, R.GRID_CHIEF}),
+    "visit.record": frozenset({R.GRID_WORKER, R.GRID_CHIEF}),
     "door.mobile": FIELD_ROLES,
     "door.desk": DESK_ROLES | {R.ADMIN},
     "door.admin": frozenset({R.ADMIN}),

@@ -8,7 +8,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,3 +116,154 @@ def login_attempts_purge(*, now: dt.datetime | None = None) -> int:
         count, _details = model.objects.filter(attempt_time__lt=cutoff).delete()
         removed += count
     return removed
+
+
+# --- Patrols and household visits (issue: phones — patrols & visits) ---------------------------
+
+
+def _today(now: dt.datetime | None) -> tuple[dt.datetime, dt.date]:
+    now = now or timezone.now()
+    return now, timezone.localdate(now)
+
+
+@transaction.atomic
+def patrol_start(
+    *, actor, node_id: int, latitude=None, longitude=None, now: dt.datetime | None = None
+):
+    """Start today's patrol of a grid (starting again the same day returns the same patrol)."""
+    from grids.models import Tier
+    from staff.models import Patrol
+
+    now, today = _today(now)
+    node = GridNode.objects.filter(pk=node_id, tier__in=(Tier.GRID, Tier.MICRO_GRID)).first()
+    if node is None:
+        raise access.Http404("No such grid.")
+    access.require(actor, "patrol.record", node)
+    patrol, _created = Patrol.objects.get_or_create(
+        user=actor,
+        node=node,
+        date=today,
+        defaults={"started_at": now, "start_latitude": latitude, "start_longitude": longitude},
+    )
+    return patrol
+
+
+@transaction.atomic
+def patrol_finish(
+    *,
+    actor,
+    patrol_id: int,
+    notes: str = "",
+    finding: str = "",
+    is_case: bool = False,
+    latitude=None,
+    longitude=None,
+    now: dt.datetime | None = None,
+):
+    """Finish a patrol with notes; a finding ticked "this is a case" becomes a case (source
+    patrol) in the same transaction. Returns (patrol, case or None)."""
+    from staff.models import Patrol
+
+    now, _day = _today(now)
+    patrol = Patrol.objects.select_for_update().select_related("node").filter(pk=patrol_id).first()
+    if patrol is None or patrol.user_id != actor.pk:
+        raise access.Http404("No such patrol.")
+    access.require(actor, "patrol.record", patrol)
+    if patrol.finished_at is not None:
+        raise ValidationError(_("This patrol is already finished."))
+    finding = (finding or "").strip()
+    if is_case and not finding:
+        raise ValidationError({"finding": _("Please describe what you found.")})
+    case = None
+    if is_case:
+        from cases.actions import case_report
+
+        case = case_report(
+            actor=actor,
+            node_id=patrol.node_id,
+            title=finding[:60],
+            description=finding,
+            source="patrol",
+            latitude=latitude,
+            longitude=longitude,
+            now=now,
+        )
+    patrol.finished_at = now
+    patrol.notes = "\n".join(part for part in ((notes or "").strip(), finding) if part)
+    patrol.finish_latitude, patrol.finish_longitude = latitude, longitude
+    patrol.save(update_fields=["finished_at", "notes", "finish_latitude", "finish_longitude"])
+    return patrol, case
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor,
+    household_id: int,
+    date: dt.date,
+    how: str,
+    findings: str = "",
+    needs: str = "",
+    needs_action: bool = False,
+    submission_id: str | None = None,
+    now: dt.datetime | None = None,
+):
+    """Record a household visit and move its next visit date; "needs action" makes a case in
+    the same transaction. The same `submission_id` again returns the first visit unchanged."""
+    from grids.actions import household_visited
+    from grids.models import Household
+    from staff.models import Visit, VisitHow
+
+    now, today = _today(now)
+    submission_id = (submission_id or "").strip() or None
+    if submission_id:
+        first = Visit.objects.filter(submission_id=submission_id).first()
+        if first is not None:
+            if first.user_id != actor.pk:
+                raise access.Http404("No such visit.")
+            return first
+    household = Household.objects.select_related("node").filter(pk=household_id).first()
+    if household is None:
+        raise access.Http404("No such household.")
+    access.require(actor, "visit.record", household)
+    errors = {}
+    if how not in VisitHow.values:
+        errors["how"] = _("Please choose how you visited.")
+    if date is None:
+        errors["date"] = _("Please give the date.")
+    elif date > today:
+        errors["date"] = _("The date cannot be in the future.")
+    if needs_action and not (needs or findings or "").strip():
+        errors["needs"] = _("Please describe what needs action.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():  # a retry racing the first: the unique submission_id wins
+            visit = Visit.objects.create(
+                household=household,
+                user=actor,
+                date=date,
+                how=how,
+                findings=(findings or "").strip(),
+                needs=(needs or "").strip(),
+                due=household.next_visit_due,
+                submission_id=submission_id,
+            )
+    except IntegrityError:
+        return Visit.objects.get(submission_id=submission_id)
+    if needs_action:
+        from cases.actions import case_report
+
+        text = (needs or findings).strip()
+        visit.case = case_report(
+            actor=actor,
+            node_id=household.node_id,
+            title=(_("Visit: %(household)s") % {"household": household.head_name})[:200],
+            description=f"{household.address}\n{text}",
+            source="patrol",
+            location=household.address,
+            now=now,
+        )
+        visit.save(update_fields=["case"])
+    household_visited(household_id=household.pk, on=date)
+    return visit

@@ -100,3 +100,93 @@ class Assignment(models.Model):
                         }
                     }
                 )
+
+
+# --- Patrols and household visits (issue: phones — patrols & visits) ---------------------------
+
+
+class Patrol(models.Model):
+    """巡查: one person's daily patrol of one grid (one per person per grid per day)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="patrols",
+    )
+    node = models.ForeignKey(
+        "grids.GridNode", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="patrols"
+    )
+    date = models.DateField(_("date"))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    start_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    start_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    finish_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    finish_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        ordering = ["-date", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "node", "date"], name="patrol_one_per_person_grid_day"
+            )
+        ]
+        indexes = [models.Index(fields=["node", "date"], name="patrol_node_date")]
+
+    def __str__(self) -> str:
+        return f"{self.node} · {self.date}"
+
+
+class VisitHow(models.TextChoices):
+    HOME = "home", _("Home visit")
+    PHONE = "phone", _("Phone call")
+    MET = "met", _("Met in person")
+
+
+class Visit(models.Model):
+    """走访: one visit to a household. `submission_id` makes a phone's retry harmless."""
+
+    household = models.ForeignKey(
+        "grids.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    date = models.DateField(_("date"))
+    how = models.CharField(_("how"), max_length=10, choices=VisitHow.choices)
+    findings = models.TextField(_("findings"), blank=True)
+    needs = models.TextField(_("needs"), blank=True)
+    due = models.DateField(_("was due"), null=True, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submission_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-date", "-created_at"]
+        indexes = [models.Index(fields=["household", "date"], name="visit_household_date")]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.date}"
+
+    @property
+    def access_node(self):
+        return self.household.node

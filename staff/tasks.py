@@ -6,3 +6,10 @@ from staff import actions
 @shared_task
 def purge_login_attempts() -> int:
     return actions.login_attempts_purge()
+
+
+@shared_task
+def flag_daily() -> dict:
+    from staff import rhythms
+
+    return rhythms.daily_flags().as_dict()

@@ -388,8 +388,9 @@ def test_phone_home_lists_my_open_cases_soonest_deadline_first(
     actions.case_accept(actor=cast.staff_town1, case_id=not_mine.pk, color="yellow", now=T0)
 
     client = client_for(cast.worker_a)
-    # session, user, grants, posts (2), notices, and one for the open cases
-    with django_assert_num_queries(7):
+    # session, user, grants, posts (2), notices, and one for the open cases; + today's patrol
+    # (one query) and the households due a visit (one query): staff/queries.py today_list
+    with django_assert_num_queries(9):
         response = client.get("/m/")
 
     html = response.content.decode()

@@ -206,3 +206,18 @@ def test_a_town_admin_manages_only_their_towns_robots(client, cast, tree):
         },
     )
     assert response.status_code == 200 and not WebhookEndpoint.objects.filter(name="越权").exists()
+
+
+def test_a_missed_patrol_reaches_the_worker_and_the_grid_chief(cast, tree):
+    from gridgov import outbox
+
+    outbox.enqueue(
+        kind="missed_patrol",
+        dedupe_key="missed_patrol:test",
+        user=cast.worker_a.pk,
+        node=tree.grid_a.pk,
+    )
+    notify.deliver_pending(now=T0)
+    told = set(Notice.objects.values_list("user__username", flat=True))
+    assert told == {"worker_a", "village_chief"}
+    assert "巡查" in Notice.objects.first().text or "patrol" in Notice.objects.first().text

@@ -1,0 +1,248 @@
+"""Reporting a case from the phone: /m/report/ (cases/views_mobile_report.py, cases/photos.py)."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from cases import photos
+from cases.models import Attachment, Case, CaseEvent
+from grids.models import Household, Resident
+from tests.conftest import page_text
+
+URL = "/m/report/"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def jpeg(name="p.jpg", size=(64, 48), exif=None, fmt="JPEG") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    image = Image.new("RGB", size, (200, 80, 40))
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(out, fmt, **kwargs)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def gps_exif() -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (39.0, 54.0, 15.0)
+    gps[3] = "E"
+    gps[4] = (116.0, 23.0, 30.0)
+    return exif
+
+
+@pytest.fixture
+def form(units, tree):
+    def make(**extra):
+        data = {
+            "category": units.neighbours.pk,
+            "description": "两户因排水沟走向争吵\n需调解。",
+            "node": tree.grid_a.pk,
+            "location": "村东头",
+            "parties": "张三",
+        }
+        data.update(extra)
+        return data
+
+    return make
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_a_grid_worker_reports_a_case_with_a_photo_and_lands_on_its_page(client, cast, form):
+    login(client, cast.worker_a)
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert "<optgroup" in page.content.decode()  # categories grouped without JavaScript
+    response = client.post(URL, form(photos=[jpeg()], latitude="39.9", longitude="116.4"))
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == reverse("case_mobile", args=[case.pk])
+    assert case.status == "reported" and case.reporter == cast.worker_a
+    assert case.source == "patrol" and case.title.startswith("邻里纠纷")
+    assert str(case.latitude) == "39.900000" and case.parties == "张三"
+    assert Attachment.objects.filter(case=case, is_photo=True).count() == 1
+    assert client.get(response.url).status_code == 200
+    assert case.number in page_text(client.get(URL))  # under "my reports"
+
+
+def test_another_persons_submission_id_never_returns_their_case(client, cast, form):
+    data = form(submission_id="3f2b8c1e-0000-4000-8000-00000000000b")
+    login(client, cast.worker_a).post(URL, data)
+    response = login(client, cast.informant_a).post(URL, data)
+    assert response.status_code == 400 and Case.objects.count() == 1
+    assert "already used" in page_text(response)
+
+
+def test_an_informant_can_report_and_gets_no_settle_option(client, cast, form):
+    login(client, cast.informant_a)
+    assert "settled" not in client.get(URL).content.decode()
+    client.post(URL, form())
+    assert Case.objects.get().source == "informant"
+
+
+def test_a_desk_only_user_is_refused(client, cast):
+    assert login(client, cast.staff_town1).get(URL).status_code == 403
+
+
+def test_anonymous_goes_to_login(client, db):
+    assert client.get(URL).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"description": ""}, "description"),
+        ({"category": ""}, "category"),
+        ({"node": "grid_c"}, "node"),  # a grid of another town: not one of theirs
+    ],
+)
+def test_bad_input_gives_field_errors_and_saves_nothing(client, cast, form, tree, change, field):
+    if change.get("node") == "grid_c":
+        change = {"node": tree.grid_c.pk}
+    response = login(client, cast.worker_a).post(URL, form(**change))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert not Case.objects.exists()
+
+
+def test_a_text_file_named_jpg_is_refused_with_a_clear_error(client, cast, form):
+    fake = SimpleUploadedFile("scene.jpg", b"not a photo at all", content_type="image/jpeg")
+    response = login(client, cast.worker_a).post(URL, form(photos=[fake]))
+    assert response.status_code == 400
+    assert "scene.jpg is not a photo" in page_text(response) or "scene.jpg" in str(
+        response.context["form"].errors["photos"]
+    )
+    assert not Case.objects.exists() and not Attachment.objects.exists()
+
+
+def test_seven_photos_are_refused(client, cast, form):
+    response = login(client, cast.worker_a).post(URL, form(photos=[jpeg() for _ in range(7)]))
+    assert response.status_code == 400 and response.context["form"].errors["photos"]
+    assert not Case.objects.exists()
+
+
+def test_an_oversize_photo_is_refused(client, cast, form, monkeypatch):
+    monkeypatch.setattr(photos, "MAX_UPLOAD_BYTES", 1000)
+    response = login(client, cast.worker_a).post(URL, form(photos=[jpeg(size=(400, 400))]))
+    assert response.status_code == 400 and "too large" in str(response.context["form"].errors)
+    assert not Case.objects.exists()
+
+
+def test_a_decompression_bomb_is_refused_before_decoding(monkeypatch):
+    monkeypatch.setattr(photos, "MAX_PIXELS", 100)
+    with pytest.raises(photos.ValidationError, match="too many pixels"):
+        photos.clean_photo(jpeg(size=(20, 20)))
+
+
+def test_stored_photos_lose_their_exif_and_are_scaled_down(client, cast, form):
+    upload = jpeg(size=(2400, 1200), exif=gps_exif())
+    assert Image.open(io.BytesIO(upload.read())).getexif().get_ifd(0x8825)  # it had GPS
+    upload.seek(0)
+    login(client, cast.worker_a).post(URL, form(photos=[upload]))
+    stored = Attachment.objects.get()
+    with stored.file.open("rb") as fh, Image.open(fh) as image:
+        assert image.format == "JPEG"
+        assert max(image.size) == photos.LONGEST_SIDE
+        assert not image.getexif() and not image.getexif().get_ifd(0x8825)
+        assert "exif" not in image.info
+    assert stored.file.size <= photos.MAX_STORED_BYTES
+
+
+def test_a_png_is_accepted_and_stored_as_jpeg(client, cast, form):
+    login(client, cast.worker_a).post(URL, form(photos=[jpeg("a.png", fmt="PNG")]))
+    assert Attachment.objects.get().file.name.endswith(".jpg")
+
+
+def test_the_same_submission_posted_twice_makes_one_case(client, cast, form):
+    login(client, cast.worker_a)
+    data = form(submission_id="3f2b8c1e-0000-4000-8000-000000000001")
+    first = client.post(URL, data)
+    second = client.post(URL, data, headers={"X-Requested-With": "gridgov-offline"})
+    case = Case.objects.get()
+    assert first.url == reverse("case_mobile", args=[case.pk])
+    assert second.json() == {
+        "ok": True,
+        "number": case.number,
+        "url": reverse("case_mobile", args=[case.pk]),
+        "again": True,
+    }
+
+
+def test_the_offline_sender_gets_errors_as_json(client, cast, form):
+    response = login(client, cast.worker_a).post(
+        URL, form(description=""), headers={"X-Requested-With": "gridgov-offline"}
+    )
+    assert response.status_code == 400 and "description" in response.json()["errors"]
+
+
+def test_settled_on_the_spot_makes_a_resolved_case_with_its_whole_history(client, cast, form):
+    login(client, cast.worker_a).post(
+        URL, form(settled="on", suggested_color="yellow", result="两户当场达成一致。")
+    )
+    case = Case.objects.get()
+    assert case.status == "resolved" and case.color == "yellow"
+    assert case.handler == cast.worker_a and case.result == "两户当场达成一致。"
+    events = list(CaseEvent.objects.filter(case=case).order_by("pk"))
+    assert [e.action for e in events] == ["report", "accept", "dispatch", "sign", "resolve"]
+    assert [e.actor for e in events] == [cast.worker_a, None, None, cast.worker_a, cast.worker_a]
+    assert "王刚" in events[1].note
+
+
+def test_settling_on_the_spot_needs_a_yellow_matter_and_a_result(client, cast, form, units):
+    response = login(client, cast.worker_a).post(
+        URL,
+        form(category=units.land.pk, settled="on"),  # land disputes suggest orange
+    )
+    errors = response.context["form"].errors
+    assert response.status_code == 400 and errors["settled"] and errors["result"]
+    assert not Case.objects.exists()
+
+
+def test_parties_can_be_picked_from_the_grid_ledger(client, cast, form, tree):
+    home = Household.objects.create(node=tree.grid_a, address="东街1号", head_name="李四")
+    li = Resident.objects.create(household=home, name="李四")
+    elsewhere = Household.objects.create(node=tree.grid_c, address="西街", head_name="外人")
+    stranger = Resident.objects.create(household=elsewhere, name="外人")
+    login(client, cast.worker_a)
+    page = client.get(URL).content.decode()
+    assert "李四" in page and "外人" not in page
+    client.post(URL, form(residents=[li.pk]))
+    assert Case.objects.get().parties == "李四、张三"
+    response = client.post(URL, form(residents=[stranger.pk]))
+    assert response.status_code == 400 and Case.objects.count() == 1
+
+
+def test_the_form_page_reads_the_same_queries_for_ten_times_the_ledger(
+    client, cast, tree, units, django_assert_num_queries
+):
+    from cases.models import Category
+
+    login(client, cast.worker_a)
+
+    def grow(n):
+        for i in range(n):
+            home = Household.objects.create(node=tree.grid_a, address=f"{i}号", head_name=f"户{i}")
+            Resident.objects.create(household=home, name=f"居民{i}")
+            Category.objects.create(name=f"类别{n}-{i}", group="other")
+
+    grow(3)
+    with django_assert_num_queries(QUERIES):
+        assert client.get(URL).status_code == 200
+    grow(30)
+    with django_assert_num_queries(QUERIES):
+        page = client.get(URL)
+    assert "居民29" in page.content.decode()
+
+
+QUERIES = 8
