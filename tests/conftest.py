@@ -15,10 +15,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # The cache outlives a test in the same process; each test starts with none.
+def _empty_cache(settings):
+    # Each test gets its own in-process cache: a shared Redis would be cleared by parallel
+    # workers under each other's feet (and holds the Celery broker's queues).
     from django.core.cache import cache
 
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "gridgov-tests",
+        }
+    }
     cache.clear()
     yield
     cache.clear()

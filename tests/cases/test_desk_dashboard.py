@@ -334,10 +334,12 @@ def test_the_query_count_is_pinned_and_does_not_grow_with_the_data(
 def test_the_dashboard_still_answers_when_the_cache_is_down(client, cast, tree, monkeypatch):
     from cases import dashboard
 
-    def broken(*args, **kwargs):
-        raise ConnectionError("cache unreachable")
+    class Down:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("cache unreachable")
 
-    monkeypatch.setattr(dashboard.cache, "get", broken)
-    monkeypatch.setattr(dashboard.cache, "set", broken)
+        set = get
+
+    monkeypatch.setattr(dashboard, "cache", Down())
     client.force_login(cast.staff_town1)
     assert client.get(URL).status_code == 200

@@ -81,7 +81,7 @@ def test_another_persons_submission_id_never_returns_their_case(client, cast, fo
     login(client, cast.worker_a).post(URL, data)
     response = login(client, cast.informant_a).post(URL, data)
     assert response.status_code == 400 and Case.objects.count() == 1
-    assert "already used" in page_text(response)
+    assert "此表单已提交过" in page_text(response)  # "This form was already used"
 
 
 def test_an_informant_can_report_and_gets_no_settle_option(client, cast, form):
@@ -135,13 +135,13 @@ def test_seven_photos_are_refused(client, cast, form):
 def test_an_oversize_photo_is_refused(client, cast, form, monkeypatch):
     monkeypatch.setattr(photos, "MAX_UPLOAD_BYTES", 1000)
     response = login(client, cast.worker_a).post(URL, form(photos=[jpeg(size=(400, 400))]))
-    assert response.status_code == 400 and "too large" in str(response.context["form"].errors)
+    assert response.status_code == 400 and "过大" in str(response.context["form"].errors)
     assert not Case.objects.exists()
 
 
 def test_a_decompression_bomb_is_refused_before_decoding(monkeypatch):
     monkeypatch.setattr(photos, "MAX_PIXELS", 100)
-    with pytest.raises(photos.ValidationError, match="too many pixels"):
+    with pytest.raises(photos.ValidationError, match="像素过高"):
         photos.clean_photo(jpeg(size=(20, 20)))
 
 
