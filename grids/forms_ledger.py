@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grids.models import (
     GridNode,
@@ -64,7 +65,7 @@ def _clean_id(value: str) -> str:
 
 
 class ResidentForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
     phone = forms.RegexField(
         label=_("Phone"),
