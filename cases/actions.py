@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cases import policy, workflow
 from cases.models import (
+    Attachment,
     Case,
     CaseEvent,
     CaseSequence,
@@ -142,9 +143,15 @@ def case_report(
     location: str = "",
     latitude=None,
     longitude=None,
+    submission_id: str | None = None,
+    photos=(),
     now: dt.datetime | None = None,
 ) -> Case:
-    """一访二报: a report comes in from a grid, a resident, the hotline or another system."""
+    """一访二报: a report comes in from a grid, a resident, the hotline or another system.
+
+    `submission_id` is the id a phone made for this submission (unique: a retry of the same
+    submission fails on the constraint and the caller answers with the first case); `photos`
+    are files already checked and re-encoded (cases.photos)."""
     now = _now(now)
     node = GridNode.objects.filter(pk=node_id).first()
     if node is None:
@@ -181,8 +188,12 @@ def case_report(
         level_since=now,
         created_at=now,
     )
-    case.full_clean(exclude=["tracking_code"])
+    case.submission_id = submission_id or None
+    # The database's unique constraint decides a submission_id race, not a prior SELECT.
+    case.full_clean(exclude=["tracking_code", "submission_id"])
     case.save()
+    for content in photos:
+        Attachment.objects.create(case=case, file=content, is_photo=True, uploaded_by=actor)
     _event(case, actor=actor, action="report", from_status="", now=now, to_owner=node)
     _notify("case_reported", case)
     return case
@@ -902,3 +913,33 @@ def county_call_rate_necessity(
         now=now,
     )
     return call
+
+
+@transaction.atomic
+def case_settle_on_the_spot(
+    *, actor, case_id: int, owner_node_id: int, result: str, now=None
+) -> Case:
+    """就地化解: a yellow matter the grid worker settled where it happened. Accept (yellow) and
+    dispatch to the worker are desk steps a grid worker may not take, so the system takes them,
+    with a note naming the worker; the worker signs and resolves in their own name. The case
+    then waits for the town's verification like any other and counts in every figure."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.resolve", case)
+    if actor is not None and case.reporter_id != actor.pk:
+        raise CaseError(_("Only the person who reported it settles a matter on the spot."))
+    who = actor.first_name or actor.username if actor is not None else ""
+    note = _("Settled on the spot (就地化解) by %(name)s.") % {"name": who}
+    case_accept(
+        actor=None,
+        case_id=case.pk,
+        color=Color.YELLOW,
+        owner_node_id=owner_node_id,
+        note=note,
+        now=now,
+    )
+    case_dispatch(
+        actor=None, case_id=case.pk, handler_id=actor.pk if actor else None, note=note, now=now
+    )
+    case_sign(actor=actor, case_id=case.pk, note=note, now=now)
+    return case_resolve(actor=actor, case_id=case.pk, result=result, now=now)

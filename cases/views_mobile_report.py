@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import actions, photos
-from cases.models import Attachment, Case, Category, Color, Source, Status
+from cases.models import Case, Category, Color, Source, Status
 from cases.workflow import CaseError
 from grids.models import GridNode, Resident, Tier
 from staff import access
@@ -180,44 +180,18 @@ class MobileReportForm(forms.Form):
             location=d.get("location") or "",
             latitude=d.get("latitude"),
             longitude=d.get("longitude"),
+            submission_id=d.get("submission_id") or None,
+            photos=d.get("photos") or [],
             now=now,
         )
-        if d.get("submission_id"):
-            case.submission_id = d["submission_id"]
-            case.save(update_fields=["submission_id"])
-        for content in d.get("photos") or []:
-            Attachment.objects.create(case=case, file=content, is_photo=True, uploaded_by=user)
         if d.get("settled"):
-            self._settle(case, node, d["result"], now)
+            owner_id = _handling_node_id(self.user, node)
+            if owner_id is None:
+                raise CaseError(_("You do not handle cases here: report it for the town instead."))
+            case = actions.case_settle_on_the_spot(
+                actor=user, case_id=case.pk, owner_node_id=owner_id, result=d["result"], now=now
+            )
         return case
-
-    def _settle(self, case: Case, node: GridNode, result: str, now) -> None:
-        """就地化解: report → accept yellow → dispatch to the reporter → sign → resolve.
-
-        A grid worker may sign and resolve but may not accept or dispatch (only DISPATCHERS
-        may). Rather than widen the policy for every case, the two desk steps are taken here by
-        the system (actor None), with a note that says the worker settled it on the spot; the
-        worker signs and resolves in their own name. The case then waits for the town's
-        verification like any other, and counts in every figure: nothing is skipped.
-        """
-        owner_id = _handling_node_id(self.user, node)
-        if owner_id is None:
-            raise CaseError(_("You do not handle cases here: report it for the town instead."))
-        who = self.user.first_name or self.user.username
-        note = _("Settled on the spot (就地化解) by %(name)s.") % {"name": who}
-        actions.case_accept(
-            actor=None,
-            case_id=case.pk,
-            color=Color.YELLOW,
-            owner_node_id=owner_id,
-            note=note,
-            now=now,
-        )
-        actions.case_dispatch(
-            actor=None, case_id=case.pk, handler_id=self.user.pk, note=note, now=now
-        )
-        actions.case_sign(actor=self.user, case_id=case.pk, note=note, now=now)
-        actions.case_resolve(actor=self.user, case_id=case.pk, result=result, now=now)
 
 
 def _wants_json(request) -> bool:

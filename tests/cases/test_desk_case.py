@@ -434,3 +434,27 @@ def test_a_rated_county_call_is_not_offered_for_rating_again(cast, tree, units, 
     assert "county_respond" not in available_actions(units.civil_staff, case)
     actions.county_call_rate(actor=staff, call_id=call.pk, rating=4, now=T0)
     assert "county_rate" not in available_actions(staff, case)
+
+
+def test_a_cases_photo_is_served_only_to_people_who_may_see_the_case(
+    client, cast, tree, report, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from cases.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    case = report()
+    photo = Attachment.objects.create(
+        case=case, is_photo=True, file=ContentFile(b"\xff\xd8jpeg", name="p.jpg")
+    )
+    url = f"/desk/cases/{case.pk}/files/{photo.pk}/"
+    client.force_login(cast.staff_town1)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert (
+        b"".join(response.streaming_content if response.streaming else [response.content])
+        == b"\xff\xd8jpeg"
+    )
+    client.force_login(cast.staff_town2)
+    assert client.get(url).status_code == 404
