@@ -272,6 +272,8 @@ def board_xlsx(cases, f: BoardFilters, now: dt.datetime, *, limit: int = 10000) 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    from gridgov.xlsx import append_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = str(_("Supervision board"))[:31]
@@ -290,12 +292,12 @@ def board_xlsx(cases, f: BoardFilters, now: dt.datetime, *, limit: int = 10000) 
         _("Overdue by"),
     ]
     local_now = timezone.localtime(now)
-    ws.append([_("Supervision board (open cases)") + f" · {local_now:%Y-%m-%d %H:%M}"])
+    append_row(ws, [_("Supervision board (open cases)") + f" · {local_now:%Y-%m-%d %H:%M}"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([_("Filters") + ": " + f.describe()])
-    ws.append(headers)
+    append_row(ws, [_("Filters") + ": " + f.describe()])
+    append_row(ws, headers)
     for cell in ws[3]:
         cell.font = Font(bold=True)
     red = PatternFill("solid", fgColor="FDECEA")
@@ -303,7 +305,8 @@ def board_xlsx(cases, f: BoardFilters, now: dt.datetime, *, limit: int = 10000) 
         deadline = (
             timezone.localtime(case.clear_by).strftime("%Y-%m-%d %H:%M") if case.clear_by else ""
         )
-        ws.append(
+        append_row(
+            ws,
             [
                 case.number,
                 case.title,
@@ -317,7 +320,7 @@ def board_xlsx(cases, f: BoardFilters, now: dt.datetime, *, limit: int = 10000) 
                 deadline,
                 "" if case.overdue else case.time_span,
                 case.time_span if case.overdue else "",
-            ]
+            ],
         )
         if case.overdue:
             for cell in ws[ws.max_row]:

@@ -159,6 +159,8 @@ def xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
+    from gridgov.xlsx import append_row
+
     data = report.data
     wb = Workbook()
     ws = wb.active
@@ -173,21 +175,22 @@ def xlsx(report: Report) -> bytes:
         "kind": report.get_kind_display(),
         "cadence": CADENCE_NAMES[report.color],
     }
-    ws.append([title])
+    append_row(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
     last_day = report.period_end - dt.timedelta(days=1)
-    ws.append([_("Period"), f"{report.period_start:%Y-%m-%d} — {last_day:%Y-%m-%d}"])
-    ws.append(
+    append_row(ws, [_("Period"), f"{report.period_start:%Y-%m-%d} — {last_day:%Y-%m-%d}"])
+    append_row(
+        ws,
         [
             _("Unit"),
             report.node.name,
             _("Generated"),
             timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M"),
-        ]
+        ],
     )
-    ws.append([])
+    append_row(ws, [])
 
     k, p = data["kpis"], data["period"]
     headers = [
@@ -201,10 +204,11 @@ def xlsx(report: Report) -> bytes:
         _("On-time rate"),
         _("Settled in the grid"),
     ]
-    ws.append([_("Totals")])
+    append_row(ws, [_("Totals")])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-    ws.append(headers)
-    ws.append(
+    append_row(ws, headers)
+    append_row(
+        ws,
         [
             p["new"],
             p["closed"],
@@ -215,14 +219,14 @@ def xlsx(report: Report) -> bytes:
             _pct(k["closure_rate"]),
             _pct(k["on_time_rate"]),
             _pct(k["grid_share"]),
-        ]
+        ],
     )
     for row in ws.iter_rows(min_row=ws.max_row - 1, max_row=ws.max_row, max_col=len(headers)):
         for cell in row:
             cell.border = box
-    ws.append([])
+    append_row(ws, [])
 
-    ws.append([_("Open %(color)s cases") % {"color": Color(report.color).label}])
+    append_row(ws, [_("Open %(color)s cases") % {"color": Color(report.color).label}])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     columns = [
         _("No."),
@@ -235,10 +239,11 @@ def xlsx(report: Report) -> bytes:
         _("Overdue"),
         _("Latest progress"),
     ]
-    ws.append(columns)
+    append_row(ws, columns)
     header_row = ws.max_row
     for i, c in enumerate(data["open_cases"], start=1):
-        ws.append(
+        append_row(
+            ws,
             [
                 i,
                 c["number"],
@@ -249,7 +254,7 @@ def xlsx(report: Report) -> bytes:
                 c["clear_by"],
                 _("Yes") if c["overdue"] else _("No"),
                 c["progress"],
-            ]
+            ],
         )
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=len(columns)):
         for cell in row:

@@ -41,11 +41,14 @@ def template_bytes() -> bytes:
     """An empty ledger with its headings and one example row."""
     from openpyxl import Workbook
 
+    from gridgov.xlsx import append_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = "台账"
-    sheet.append([h if h != "户类别" else "户类别(重点户/监测户/一般户)" for h, _f in COLUMNS])
-    sheet.append(
+    append_row(sheet, [h if h != "户类别" else "户类别(重点户/监测户/一般户)" for h, _f in COLUMNS])
+    append_row(
+        sheet,
         [
             "610722107201001",
             "梁家庵村一组12号",
@@ -62,7 +65,7 @@ def template_bytes() -> bytes:
             "13800001234",
             "本人",
             "",
-        ]
+        ],
     )
     for i, _h in enumerate(COLUMNS):
         sheet.column_dimensions[chr(ord("A") + i)].width = 16

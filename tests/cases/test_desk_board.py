@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import re
+import zipfile
 
 import pytest
 from django.conf import settings
@@ -170,6 +171,26 @@ def test_the_export_is_the_filtered_list_of_the_own_town(client, cast, both_town
 def test_the_other_towns_export_holds_only_its_own(client, cast, both_towns):
     rows = _workbook(_login(client, cast.staff_town2).get(XLSX))
     assert [r[0] for r in rows[3:]] == [both_towns["other"].number]
+
+
+def test_a_formula_in_a_title_is_exported_as_text_and_a_control_character_is_no_500(
+    client, cast, open_case
+):
+    from cases.models import Case
+
+    formula = '=HYPERLINK("http://x.invalid","y")'
+    case = open_case("先建后改")
+    # Old rows were stored before any form check: straight into the database.
+    Case.objects.filter(pk=case.pk).update(
+        title=formula[:11] + "\x01" + formula[11:], description="描述\x01" + formula
+    )
+    response = _login(client, cast.staff_town1).get(XLSX)
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    cell = next(row[1] for row in ws.iter_rows(min_row=4) if row[0].value == case.number)
+    assert (cell.value, cell.data_type) == (formula, "s")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(response.content)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
 
 
 # ---------------------------------------------------------------- 督办

@@ -2,12 +2,13 @@
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
 
 from cases import actions, reports
-from cases.models import Report
+from cases.models import Case, CaseEvent, Report
 from tests.cases.conftest import T0
 
 D = dt.timedelta(days=1)
@@ -128,6 +129,31 @@ def test_download_is_scoped_to_the_town(client, cast, week_of_cases, tree):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "沙河营镇" in client.get("/desk/reports/").content.decode()
+
+
+def test_a_formula_in_a_title_is_written_as_text_in_the_weekly_report(
+    client, cast, week_of_cases, tree
+):
+    a, _b, _c = week_of_cases
+    formula = '=HYPERLINK("http://x.invalid","y")'
+    # Old rows were stored before any form check: straight into the database.
+    Case.objects.filter(pk=a.pk).update(
+        title=formula[:11] + "\x01" + formula[11:], description="描述\x01" + formula
+    )
+    CaseEvent.objects.filter(case=a, action="progress").update(note="@\x01SUM(A1)")
+    report = reports.generate(
+        node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 7 * D
+    )
+    client.force_login(cast.staff_town1)
+    response = client.get(f"/desk/reports/{report.pk}/xlsx/")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    title, progress = ws.cell(row=11, column=3), ws.cell(row=11, column=9)
+    assert ws.cell(row=11, column=2).value == a.number
+    assert (title.value, title.data_type) == (formula, "s")
+    assert (progress.value, progress.data_type) == ("@SUM(A1)", "s")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(response.content)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
 
 
 def test_the_management_command_generates_last_weeks_reports(week_of_cases, tree):
