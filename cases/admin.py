@@ -15,11 +15,11 @@ from cases.models import (
     ResponsibilityItem,
     TriagePolicy,
 )
-from gridgov.admin_site import ScopedAdminMixin, site
+from gridgov.admin_site import ScopedAdminMixin, ScopedForms, ScopedModelAdmin, site
 from staff import access
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedForms, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -141,7 +141,7 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
-class CountyReferenceAdmin(admin.ModelAdmin):
+class CountyReferenceAdmin(ScopedModelAdmin, admin.ModelAdmin):
     """Reference data every county shares: the county's administrators edit it."""
 
     def has_module_permission(self, request):

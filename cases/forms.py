@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import actions, workflow
 from cases.models import Case, Color, CountyCall, Department, Mediation
+from cases.queries import units_serving
 from grids.models import GridNode, Tier
 from staff import access
 
@@ -123,7 +124,7 @@ class CaseActionForm(forms.Form):
         self.fields["handler"].queryset = (
             get_user_model().objects.filter(pk__in=handlers).order_by("username")
         )
-        self.fields["department"].queryset = Department.objects.filter(node__tree_id=node.tree_id)
+        self.fields["department"].queryset = units_serving(node)
         self.fields["call"].queryset = case.county_calls.select_related("department")
 
     def clean_into(self):

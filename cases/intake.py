@@ -7,10 +7,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Department, Status
+from cases.queries import units_serving
+from gridgov.cleaning import parse_id
 from grids.models import GridNode, Tier
 from grids.queries import breadcrumbs, subtree
 from staff import access
@@ -171,12 +173,7 @@ def dispatch_targets(case: Case, trail: list[GridNode]) -> list[Target]:
     """Whom this case can go to: the responsibility owner first, then the grid's people, the
     village, the town's platforms and outposts, and the county departments. Three queries."""
     town = _town(trail)
-    here = Q(node=town) if town else Q(pk__in=[])
-    units = list(
-        Department.objects.filter(
-            Q(node__tree_id=case.node.tree_id, kind=Department.Kind.COUNTY_DEPARTMENT) | here
-        ).order_by("kind", "name")
-    )
+    units = list(units_serving(case.node))
     town_units = [u for u in units if u.kind != Department.Kind.COUNTY_DEPARTMENT]
     suggested = suggested_unit(case, units)
     targets: list[Target] = []
@@ -234,4 +231,4 @@ def dispatch_arguments(value: str) -> dict[str, int]:
     """'handler:7' → {'handler_id': 7}, as cases.actions.case_dispatch takes it."""
     kind, _sep, pk = value.partition(":")
     key = {"handler": "handler_id", "unit": "department_id", "village": "village_id"}[kind]
-    return {key: int(pk)}
+    return {key: parse_id(pk)}

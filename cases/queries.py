@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Status
+from gridgov.cleaning import parse_id
 from grids.models import GridNode, Tier
 from grids.queries import subtree
 
@@ -79,6 +80,18 @@ class Kpis:
     def satisfaction_rate(self) -> float | None:
         """Ratings of 4 or 5 among ratings given in the period."""
         return self._rate(self.satisfied, self.rated)
+
+
+def units_serving(node: GridNode) -> QuerySet:
+    """The units a case at `node` may go to: its county's departments, and the platforms and
+    outposts of its own town (never another town's)."""
+    from cases.models import Department
+
+    town = Q(node__tree_id=node.tree_id, node__lft__lte=node.lft, node__rght__gte=node.rght)
+    return Department.objects.filter(
+        Q(node__tree_id=node.tree_id, kind=Department.Kind.COUNTY_DEPARTMENT)
+        | (town & ~Q(kind=Department.Kind.COUNTY_DEPARTMENT))
+    ).order_by("kind", "name")
 
 
 def cases_in(node: GridNode, queryset: QuerySet | None = None) -> QuerySet:
@@ -199,10 +212,10 @@ def filter_cases(queryset: QuerySet, params, *, nodes: QuerySet | None = None):
     ignored. `due_*` keeps standing cases only; `status=closed` together with `due_to` keeps
     those closed before the end of that period (结案 among 应结案)."""
     words: list[str] = []
-    raw_node = (params.get("node") or "").strip()
-    if raw_node.isdigit() and len(raw_node) < 10:
+    raw_node = parse_id(params.get("node"))
+    if raw_node is not None:
         tree = GridNode.objects.all() if nodes is None else nodes
-        node = tree.filter(pk=int(raw_node)).only("pk", "name", "tree_id", "lft", "rght").first()
+        node = tree.filter(pk=raw_node).only("pk", "name", "tree_id", "lft", "rght").first()
         if node is None:
             queryset = queryset.none()
             words.append(_("Where: a place outside your scope"))

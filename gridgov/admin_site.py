@@ -1,6 +1,10 @@
 """The county admins' door. Who may enter and what they see is the access policy's answer."""
 
+from functools import update_wrapper
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from staff import access
@@ -15,8 +19,51 @@ class GridgovAdminSite(admin.AdminSite):
         user = request.user
         return user.is_active and (user.is_superuser or access.can_anywhere(user, "door.admin"))
 
+    def admin_view(self, view, cacheable=False):
+        # Someone logged in without the admin door is told so (403), like on every other
+        # page, instead of being sent to a second login form.
+        inner = super().admin_view(view, cacheable)
 
-class ScopedAdminMixin:
+        def gate(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(gate, inner)
+
+
+class ScopedForms:
+    """Every foreign key a form offers is limited to what the user may point at, in the
+    choices; Django's ModelChoiceField then refuses any other id on save. Used by every
+    ModelAdmin and inline of the site (a test checks that none is left out)."""
+
+    reference_action = "node.change"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        queryset = kwargs.get("queryset")
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.all()
+        kwargs["queryset"] = access.scope_references(request.user, self.reference_action, queryset)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        queryset = kwargs.get("queryset")
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.all()
+        kwargs["queryset"] = access.scope_references(request.user, self.reference_action, queryset)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedModelAdmin(ScopedForms):
+    """What every ModelAdmin of the site shares: scoped foreign keys, and an object outside
+    the user's scope is 404, exactly like a missing one (Django would redirect with a message
+    that it "doesn't exist", which still says something)."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404("No such object.")
+
+
+class ScopedAdminMixin(ScopedModelAdmin):
     """ModelAdmin permissions answered by staff.access: a town admin sees only their town.
 
     `view_action` / `change_action` name policy actions; `scope_via` is the path from the
@@ -28,6 +75,10 @@ class ScopedAdminMixin:
     add_action = "node.create"
     delete_action = "node.delete"
     scope_via = "node"
+
+    @property
+    def reference_action(self):
+        return self.change_action
 
     def get_queryset(self, request):
         return access.scope(

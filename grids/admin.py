@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
-from gridgov.admin_site import ScopedAdminMixin, site
+from gridgov.admin_site import ScopedAdminMixin, ScopedForms, ScopedModelAdmin, site
 from grids import actions
 from grids.models import GridNode, RetiredCode
 from staff import access
@@ -96,6 +96,21 @@ class GridNodeAdmin(ScopedAdminMixin, MPTTModelAdmin):
         else:
             super().save_formset(request, form, formset, change)
 
+    def get_actions(self, request):
+        # django-mptt swaps in its own bulk delete, which deletes rows directly: protected
+        # references then raise, and codes are not retired. Django's own action asks first
+        # (listing what blocks it) and deletes through delete_queryset, i.e. node_delete.
+        from django.contrib.admin.actions import delete_selected
+
+        found = super().get_actions(request)
+        if "delete_selected" in found:
+            found["delete_selected"] = (
+                delete_selected,
+                "delete_selected",
+                delete_selected.short_description,
+            )
+        return found
+
     def delete_model(self, request, obj):
         actions.node_delete(actor=request.user, node_id=obj.pk, reason="removed in admin")
 
@@ -109,7 +124,7 @@ class GridNodeAdmin(ScopedAdminMixin, MPTTModelAdmin):
 
 
 @admin.register(RetiredCode, site=site)
-class RetiredCodeAdmin(admin.ModelAdmin):
+class RetiredCodeAdmin(ScopedModelAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "tier", "retired_at", "reason")
     search_fields = ("code", "name")
 
@@ -145,7 +160,7 @@ class LedgerAdminMixin(ScopedAdminMixin):
     delete_action = "household.change"
 
 
-class ResidentInline(admin.TabularInline):
+class ResidentInline(ScopedForms, admin.TabularInline):
     model = Resident
     fields = ("name", "relation", "masked_id_number", "masked_phone")
     readonly_fields = fields

@@ -281,10 +281,115 @@ def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
     return queryset.filter(subtree_q(selected, via))
 
 
+def _managing_grants(user, action: str) -> list[Grant]:
+    return _outermost([g for g in grants(user) if g.role in _roles_for(action)])
+
+
+def strictly_below_q(grant_list, via: str = "node") -> Q:
+    """Nodes strictly inside the grants' subtrees (the granted nodes themselves left out)."""
+    prefix = f"{via}__" if via else ""
+    q = Q(pk__in=[])
+    for g in grant_list:
+        q |= Q(
+            **{
+                f"{prefix}tree_id": g.tree_id,
+                f"{prefix}lft__gt": g.lft,
+                f"{prefix}rght__lt": g.rght,
+            }
+        )
+    return q
+
+
 def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
-    """People the user may manage: those holding a grant (current or past) inside a subtree
-    where the user may take `action`, plus people with no grant yet (just created, to be
-    placed). Superusers are managed only by superusers."""
+    """People the user may manage (change, set a password for, grant to).
+
+    Someone may be managed only when every active grant they hold lies strictly below one of
+    the manager's own grants for `action`, and they hold no grant, current or past, at or above
+    the manager's level: so a town admin can never reach a county person, a peer of their own
+    town, or someone who also works in another town. People with no grant at all (just created,
+    still to be placed) may be managed. Superusers are managed only by superusers.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    selected = _managing_grants(user, action)
+    if not selected:
+        return queryset.none()
+    top_level = min(g.level for g in selected)
+    outside = Assignment.objects.active().exclude(strictly_below_q(selected)).values("user_id")
+    too_high = Assignment.objects.filter(node__level__lte=top_level).values("user_id")
+    return queryset.filter(is_superuser=False).exclude(pk__in=outside).exclude(pk__in=too_high)
+
+
+def may_manage(user, person) -> bool:
+    """May `user` change this person's account and grants (see scope_users)?"""
+    model = get_user_model()
+    person_id = person.pk if isinstance(person, model) else person
+    return scope_users(user, "user.change", model.objects.filter(pk=person_id)).exists()
+
+
+def may_grant(user, role: str, node: GridNode) -> bool:
+    """May `user` give `role` on `node`? Only strictly below one of their own admin grants, so a
+    town admin never makes a town admin or a town's centre staff (those come from the county);
+    which roles fit a node's tier is the Assignment's own rule (ROLE_TIERS, checked in clean)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if role not in ROLE_TIERS:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        g.tree_id == node.tree_id and g.lft < node.lft and node.rght < g.rght
+        for g in _managing_grants(user, "assignment.change")
+    )
+
+
+def grantable_nodes(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Nodes on which `user` may give some role (strictly below their admin grants)."""
+    if queryset is None:
+        queryset = GridNode.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(strictly_below_q(_managing_grants(user, "assignment.change"), via=""))
+
+
+def require_grant(user, *, person_id: int, role: str, node: GridNode) -> None:
+    """404 when the node or the person is outside what `user` manages, 403 when the role is
+    not theirs to give there."""
+    if user is None:
+        return  # system writes (demo, imports run by the operator)
+    if not in_scope(user, node):
+        raise Http404("No such object.")
+    if not can(user, "assignment.change", node):
+        raise PermissionDenied
+    if not may_manage(user, person_id):
+        raise Http404("No such person.")
+    if not may_grant(user, role, node):
+        raise PermissionDenied
+
+
+def ancestors_q(grant_list, via: str = "node") -> Q:
+    """Nodes at or above the grants' nodes (the county and town a person works under)."""
+    prefix = f"{via}__" if via else ""
+    q = Q(pk__in=[])
+    for g in grant_list:
+        q |= Q(
+            **{
+                f"{prefix}tree_id": g.tree_id,
+                f"{prefix}lft__lte": g.lft,
+                f"{prefix}rght__gte": g.rght,
+            }
+        )
+    return q
+
+
+def scope_units(user, action: str, queryset: QuerySet) -> QuerySet:
+    """Units (departments, outposts, platforms) the user may point at: those inside their
+    subtree, and those sitting above it (their town's platforms, their county's departments),
+    never another town's."""
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.is_superuser:
@@ -292,12 +397,40 @@ def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
     selected = _outermost([g for g in grants(user) if g.role in _roles_for(action)])
     if not selected:
         return queryset.none()
-    placed = Assignment.objects.filter(subtree_q(selected, "node")).values("user_id")
-    return (
-        queryset.filter(is_superuser=False)
-        .filter(Q(pk__in=placed) | Q(assignments__isnull=True))
-        .distinct()
-    )
+    return queryset.filter(subtree_q(selected, "node") | ancestors_q(selected, "node"))
+
+
+# How each model a form may point at is reached from the tree: the path to its node, or a
+# policy function of its own. A model missing here cannot be offered in a scoped form.
+_REFERENCE_PATHS = {
+    "grids.gridnode": "",
+    "grids.household": "node",
+    "grids.resident": "household__node",
+    "grids.organization": "node",
+    "cases.case": "node",
+    "cases.countycall": "case__node",
+    "staff.assignment": "node",
+    "gridgov.outboxmessage": "case__node",
+    "gridgov.webhookendpoint": "town",
+}
+# Reference data shared by the whole county (no node of its own); anyone may point at it.
+SHARED_MODELS = frozenset(
+    {"cases.category", "cases.triagepolicy", "cases.holiday", "cases.responsibilityitem"}
+)
+
+
+def scope_references(user, action: str, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` that `user` may point a foreign key at when taking `action`."""
+    label = queryset.model._meta.label_lower
+    if label == get_user_model()._meta.label_lower:
+        return scope_users(user, "user.change", queryset)
+    if label == "cases.department":
+        return scope_units(user, action, queryset)
+    if label in SHARED_MODELS:
+        return queryset if user is not None and user.is_authenticated else queryset.none()
+    if label not in _REFERENCE_PATHS:
+        raise ValueError(f"{label}: say in staff.access how a form may point at it")
+    return scope(user, action, queryset, via=_REFERENCE_PATHS[label])
 
 
 def is_member(user, department) -> bool:

@@ -32,8 +32,8 @@ def assignment_grant(
     node = GridNode.objects.filter(pk=node_id).first()
     if node is None:
         raise ValidationError({"node": _("That place in the tree does not exist (any more).")})
-    if actor is not None:
-        access.require(actor, "assignment.change", node)
+    # Checked before the grant exists: a grant never makes someone manageable who was not.
+    access.require_grant(actor, person_id=user_id, role=role, node=node)
     assignment = Assignment(
         user_id=user_id,
         node=node,
@@ -59,8 +59,11 @@ def assignment_update(
 ) -> Assignment:
     """Correct a grant's role, dates or note (its person and node stay: grant anew for those)."""
     assignment = Assignment.objects.select_for_update().select_related("node").get(pk=assignment_id)
-    if actor is not None:
-        access.require(actor, "assignment.change", assignment)
+    access.require_grant(actor, person_id=assignment.user_id, role=role, node=assignment.node)
+    if role != assignment.role:  # the old role must have been theirs to give, too
+        access.require_grant(
+            actor, person_id=assignment.user_id, role=assignment.role, node=assignment.node
+        )
     assignment.role, assignment.starts, assignment.ends, assignment.note = role, starts, ends, note
     assignment.full_clean()
     assignment.save(update_fields=["role", "starts", "ends", "note"])
@@ -71,8 +74,9 @@ def assignment_update(
 def assignment_end(*, actor, assignment_id: int, ends: dt.date | None = None) -> Assignment:
     """End a grant (from `ends`, default today); history is kept, never deleted."""
     assignment = Assignment.objects.select_for_update().select_related("node").get(pk=assignment_id)
-    if actor is not None:
-        access.require(actor, "assignment.change", assignment)
+    access.require_grant(
+        actor, person_id=assignment.user_id, role=assignment.role, node=assignment.node
+    )
     assignment.ends = ends or timezone.localdate()
     assignment.full_clean()
     assignment.save(update_fields=["ends"])

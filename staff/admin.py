@@ -1,17 +1,49 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.admin_site import site
+from gridgov.admin_site import ScopedForms, ScopedModelAdmin, site
 from staff import access, actions
 from staff.models import Assignment
 
 User = get_user_model()
 
 
-class AssignmentInline(admin.TabularInline):
+class _AssignmentForm(forms.ModelForm):
+    """A grant row: an existing grant keeps its person and node (grant anew for those); a row
+    the manager may not touch, or a role they may not give there, is a form error."""
+
+    manager = None  # the person editing, set per request by AssignmentInline
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name, pk in (("user", self.instance.user_id), ("node", self.instance.node_id)):
+                field = self.fields.get(name)
+                if field is not None:
+                    field.queryset = field.queryset.model._default_manager.filter(pk=pk)
+                    field.disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_changed():
+            return cleaned
+        person_id = cleaned["user"].pk if cleaned.get("user") else self.instance.user_id
+        node = cleaned.get("node") or getattr(self.instance, "node", None)
+        if person_id and not access.may_manage(self.manager, person_id):
+            raise forms.ValidationError(_("You may not change this person's grants."))
+        role = cleaned.get("role")
+        if node is not None and role and not access.may_grant(self.manager, role, node):
+            raise forms.ValidationError(
+                _("You may not give this role here: it is given from a higher level.")
+            )
+        return cleaned
+
+
+class AssignmentInline(ScopedForms, admin.TabularInline):
     """Grants, shown on the person and on the node. Written through staff.actions."""
 
     model = Assignment
@@ -19,6 +51,21 @@ class AssignmentInline(admin.TabularInline):
     can_delete = False  # a grant is ended (history kept), not deleted
     fields = ("user", "node", "role", "starts", "ends", "note")
     autocomplete_fields = ("user", "node")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only people the admin manages, only nodes they may grant on (strictly below their
+        # own): the actions check again, this keeps the choices honest.
+        if db_field.name == "node":
+            kwargs["queryset"] = access.grantable_nodes(request.user)
+        elif db_field.name == "user":
+            kwargs["queryset"] = access.scope_users(request.user, "user.change", User.objects)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type("ScopedAssignmentForm", (_AssignmentForm, formset.form), {})
+        formset.form.manager = request.user
+        return formset
 
     def get_queryset(self, request):
         return access.scope(request.user, "assignment.view", super().get_queryset(request))
@@ -37,7 +84,9 @@ class AssignmentInline(admin.TabularInline):
 
 
 def save_assignment_formset(request, formset) -> None:
-    """Inline grants go through the actions: new ones granted, changed ones updated."""
+    """Inline grants go through the actions: new ones granted, changed ones updated. The
+    actions' refusals (PermissionDenied, Http404) propagate: the admin answers 403/404 and the
+    whole save, done in one transaction by the admin, is rolled back."""
     # The admin's change message reads these three lists.
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.forms:
@@ -71,7 +120,7 @@ site.unregister(User)
 
 
 @admin.register(User, site=site)
-class ScopedUserAdmin(UserAdmin):
+class ScopedUserAdmin(ScopedModelAdmin, UserAdmin):
     """County admins manage everyone in the county, a town admin the people of their town."""
 
     inlines = [AssignmentInline]

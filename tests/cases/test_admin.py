@@ -8,7 +8,7 @@ def test_town_admin_sees_only_their_towns_cases(client, cast, tree, report):
     client.force_login(cast.town1_admin)
     page = client.get("/admin/cases/case/").content.decode()
     assert mine.number in page and theirs.number not in page
-    assert client.get(f"/admin/cases/case/{theirs.pk}/change/").status_code == 302
+    assert client.get(f"/admin/cases/case/{theirs.pk}/change/").status_code == 404
     detail = client.get(f"/admin/cases/case/{mine.pk}/change/")
     assert detail.status_code == 200
     assert "report" in detail.content.decode()

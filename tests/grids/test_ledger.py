@@ -350,4 +350,4 @@ def test_admin_lists_are_scoped_and_masked(client, cast, tree, household):
         assert response.status_code == 200, url
         assert FULL_ID not in response.content.decode() and PHONE not in response.content.decode()
     assert "孙七" not in client.get(reverse("admin:grids_household_changelist")).content.decode()
-    assert client.get(reverse("admin:grids_household_change", args=[other.pk])).status_code == 302
+    assert client.get(reverse("admin:grids_household_change", args=[other.pk])).status_code == 404
