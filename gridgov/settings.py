@@ -190,11 +190,18 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 # Redis (broker and cache) when REDIS_URL is set; the embedded default needs neither.
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
+    # The cache only saves work: a hung Redis must cost a page ~50 ms once, not seconds on every
+    # call. A failed call opens a breaker for CACHE_BREAKER_SECONDS (gridgov/cache.py).
+    _cache_timeout = env_int("CACHE_TIMEOUT_MS", 50) / 1000
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gridgov.cache.FailFastRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": _cache_timeout,
+                "socket_timeout": _cache_timeout,
+                "breaker_seconds": env_int("CACHE_BREAKER_SECONDS", 30),
+            },
         }
     }
 else:
