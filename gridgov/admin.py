@@ -1,8 +1,10 @@
 """Notification channels in the admin: a town's group robots, and where notices went."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from gridgov.admin_site import ScopedAdminMixin, site
+from gridgov import channels
+from gridgov.admin_site import ScopedAdminMixin, ScopedModelAdmin, site
 from gridgov.models import Delivery, OutboxMessage, WebhookEndpoint
 from staff import access
 
@@ -32,7 +34,7 @@ class WebhookEndpointAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ScopedModelAdmin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.is_superuser or access.can_anywhere(request.user, "door.admin")
 
@@ -61,9 +63,15 @@ class DeliveryAdmin(ReadOnly):
         "attempts",
         "next_attempt_at",
         "sent_at",
-        "last_error",
+        "error",
     )
     list_filter = ("state", "channel")
+    exclude = ("last_error",)
+    readonly_fields = ("error",)
+
+    @admin.display(description=_("last error"))
+    def error(self, obj):
+        return channels.error_label(obj.last_error)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("message")

@@ -2,7 +2,10 @@
 notice is never lost and never sent for a change that was rolled back. Delivery is the rhythms'
 work (a task reads pending rows)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +69,51 @@ class Notice(models.Model):
         return self.text
 
 
+# The group robots' own addresses. Anything else (a county's intranet gateway) is the operator's
+# choice in GRIDGOV_ROBOT_EXTRA_HOSTS: a town admin must not make the server call an inside
+# address (Redis, the database, a router) and read what answers.
+ROBOT_HOSTS = ("qyapi.weixin.qq.com", "oapi.dingtalk.com")
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an address, or None when it is not a plain http(s) address."""
+    if any(c <= " " or c == "\\" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower().rstrip(".")
+    if scheme not in _DEFAULT_PORTS or not host or parts.username or parts.password:
+        return None
+    return scheme, host, port or _DEFAULT_PORTS[scheme]
+
+
+def robot_url_allowed(url: str) -> bool:
+    """Whether the server may post to this address: a known robot over https, or an extra host."""
+    origin = _origin(url)
+    if origin is None:
+        return False
+    if origin[0] == "https" and origin[2] == 443 and origin[1] in ROBOT_HOSTS:
+        return True
+    # An extra host is "host[:port]" (https) or a whole origin such as "http://10.2.0.8:8080".
+    extras = (e if "://" in e else f"https://{e}" for e in settings.GRIDGOV_ROBOT_EXTRA_HOSTS)
+    return origin in {_origin(e) for e in extras}
+
+
+def validate_robot_url(value: str) -> None:
+    if not robot_url_allowed(value):
+        raise ValidationError(
+            _(
+                "Use the https address of a WeCom (qyapi.weixin.qq.com) or DingTalk "
+                "(oapi.dingtalk.com) group robot."
+            ),
+            code="robot_host",
+        )
+
+
 class WebhookEndpoint(models.Model):
     """A town's group robot (企业微信 / 钉钉 style JSON POST) that hears the town's notices."""
 
@@ -77,7 +125,7 @@ class WebhookEndpoint(models.Model):
         "grids.GridNode", verbose_name=_("town"), on_delete=models.CASCADE, related_name="webhooks"
     )
     name = models.CharField(_("name"), max_length=100)
-    url = models.URLField(_("address"), max_length=500)
+    url = models.URLField(_("address"), max_length=500, validators=[validate_robot_url])
     style = models.CharField(_("style"), max_length=10, choices=Style.choices, default=Style.WECOM)
     active = models.BooleanField(_("active"), default=True)
 

@@ -9,26 +9,30 @@ the town's administrators instead of being retried forever.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import urllib.error
-import urllib.request
+from time import monotonic
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from gridgov import channels
+from gridgov.channels import DELIVERY_TIMEOUT
 from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
 from staff import access
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6  # 1, 2, 4, 8, 16 minutes apart: about half an hour of trying
-WEBHOOK_TIMEOUT = 5  # seconds: a hung robot must not hold the worker
-LEASE = dt.timedelta(minutes=10)
+# A delivery is leased to one worker while it is tried; a worker killed mid-way leaves its
+# leased deliveries waiting until the lease ends, so the lease is short. It must still outlast
+# the work on them, or a second worker would send the same notice again: a worker starts no
+# delivery of its batch in the last LEASE_MARGIN (six socket waits of DELIVERY_TIMEOUT) and
+# hands the rest back at once.
+LEASE = dt.timedelta(minutes=2)
+LEASE_MARGIN = dt.timedelta(seconds=6 * DELIVERY_TIMEOUT)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -199,34 +203,24 @@ def webhook_body(endpoint: WebhookEndpoint, text: str) -> dict:
 def _send(delivery: Delivery) -> None:
     text = text_for(delivery.message)
     if delivery.channel == Delivery.Channel.EMAIL:
-        send_mail(
-            subject=text[:80], message=text, from_email=None, recipient_list=[delivery.target]
-        )
-        return
-    body = json.dumps(webhook_body(delivery.endpoint, text), ensure_ascii=False).encode()
-    request = urllib.request.Request(
-        delivery.endpoint.url,
-        data=body,
-        headers={"Content-Type": "application/json; charset=utf-8"},
-    )
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (admin-set URL)
-        answer = response.read(2000)
-    # The robots answer 200 with {"errcode": 0} on success and a non-zero errcode otherwise.
-    try:
-        errcode = json.loads(answer or b"{}").get("errcode", 0)
-    except ValueError:
-        errcode = 0
-    if errcode:
-        raise RuntimeError(f"robot answered errcode {errcode}: {answer[:200]!r}")
+        channels.send_email(subject=text[:80], text=text, to=delivery.target)
+    else:
+        body = webhook_body(delivery.endpoint, text)
+        channels.post_to_robot(delivery.endpoint.url, body)
 
 
 def _attempt(delivery: Delivery, now: dt.datetime) -> None:
     delivery.attempts += 1
     try:
         _send(delivery)
-    except (OSError, urllib.error.URLError, RuntimeError, ValueError) as exc:
-        delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if delivery.attempts >= MAX_ATTEMPTS:
+    except Exception as exc:  # a channel's failure must never stop the other deliveries
+        category = channels.error_category(exc)
+        if category == "error":
+            log.exception("delivery %s: unexpected error", delivery.pk)
+        else:
+            log.warning("delivery %s failed: %s", delivery.pk, category)
+        delivery.last_error = category
+        if delivery.attempts >= MAX_ATTEMPTS or getattr(exc, "final", False):
             delivery.state = Delivery.State.FAILED
             delivery.next_attempt_at = None
             _report_failure(delivery)
@@ -256,6 +250,7 @@ def _report_failure(delivery: Delivery) -> None:
 def deliver_pending(*, now: dt.datetime | None = None, batch: int = 200) -> dict:
     """Fan out new outbox rows, then try the outside deliveries that are due."""
     now = now or timezone.now()
+    started = monotonic()
     fanned = sent = failed = 0
     with translation.override(settings.LANGUAGE_CODE):
         with transaction.atomic():
@@ -281,9 +276,18 @@ def deliver_pending(*, now: dt.datetime | None = None, batch: int = 200) -> dict
                 .values_list("pk", flat=True)[:batch]
             )
             Delivery.objects.filter(pk__in=due).update(next_attempt_at=now + LEASE)
-        for delivery in Delivery.objects.filter(pk__in=due).select_related(
-            "message", "message__case", "endpoint"
+        deadline = started + (LEASE - LEASE_MARGIN).total_seconds()
+        for delivery in (
+            Delivery.objects.filter(pk__in=due)
+            .select_related("message", "message__case", "endpoint")
+            .order_by("pk")
         ):
+            if monotonic() > deadline:
+                # Hand the untried rest back to the next run instead of racing the lease.
+                Delivery.objects.filter(
+                    pk__in=due, pk__gte=delivery.pk, next_attempt_at=now + LEASE
+                ).update(next_attempt_at=now)
+                break
             _attempt(delivery, now)
             sent += delivery.state == Delivery.State.SENT
             failed += delivery.state == Delivery.State.FAILED

@@ -245,3 +245,7 @@ LOGGING = {
 
 # How many failed-login records to keep (days); older ones are purged by beat.
 GRIDGOV_ACCESS_LOG_DAYS = env_int("GRIDGOV_ACCESS_LOG_DAYS", 90)
+
+# Hosts besides the WeCom and DingTalk robots that towns' group robots may post to (a county's
+# own gateway): "host[:port]" for https, or a whole origin such as "http://10.2.0.8:8080".
+GRIDGOV_ROBOT_EXTRA_HOSTS = env_list("GRIDGOV_ROBOT_EXTRA_HOSTS", [])

@@ -1,0 +1,127 @@
+"""Talking to the outside channels (mail, the towns' group robots), and what went wrong in a few
+words: the delivery list is read by town admins, who must not learn the server's inside
+addresses, ports or keys from an exception's text."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import smtplib
+import socket
+import ssl
+import urllib.error
+import urllib.request
+
+from django.core.mail import get_connection, send_mail
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.models import robot_url_allowed
+
+DELIVERY_TIMEOUT = 5  # seconds per connect and per read: a hung channel must not hold the worker
+
+INVALID_ADDRESS = "invalid address"
+
+
+class DeliveryError(Exception):
+    """A delivery that did not go out, as the short category the delivery list shows."""
+
+    def __init__(self, category: str, *, final: bool = False):
+        super().__init__(category)
+        self.category = category
+        self.final = final  # trying again cannot help
+
+
+def send_email(*, subject: str, text: str, to: str) -> None:
+    send_mail(
+        subject=subject,
+        message=text,
+        from_email=None,
+        recipient_list=[to],
+        connection=get_connection(timeout=DELIVERY_TIMEOUT),
+    )
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A robot never redirects; following one would let the address's owner send the server
+    # to any other host, inside ones included. A 3xx is then an HTTPError like any other.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def post_to_robot(url: str, body: dict) -> None:
+    """POST the JSON body to a group robot; DeliveryError when the robot says no."""
+    # Checked here too, not only in the admin form: rows written before the rule or around it.
+    if not robot_url_allowed(url):
+        raise DeliveryError(INVALID_ADDRESS, final=True)
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+    with _opener.open(request, timeout=DELIVERY_TIMEOUT) as response:
+        answer = response.read(2000)
+    # The robots answer 200 with {"errcode": 0} on success and a non-zero errcode otherwise.
+    try:
+        errcode = json.loads(answer or b"{}").get("errcode", 0)
+    except (ValueError, AttributeError):
+        errcode = 0
+    if errcode:
+        raise DeliveryError(f"robot error {errcode if isinstance(errcode, int) else '?'}")
+
+
+def error_category(exc: BaseException) -> str:
+    """What went wrong, in a few words; never the exception's own text."""
+    if isinstance(exc, DeliveryError):
+        return exc.category
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"HTTP status {exc.code}"
+    if isinstance(exc, urllib.error.URLError):
+        reason = exc.reason
+        return error_category(reason) if isinstance(reason, BaseException) else "network error"
+    for kinds, category in (
+        (TimeoutError, "timeout"),
+        (ConnectionRefusedError, "refused"),
+        (ConnectionError, "connection lost"),
+        (socket.gaierror, "unknown host"),
+        (ssl.SSLError, "TLS error"),
+        (smtplib.SMTPException, "mail server error"),
+        (http.client.HTTPException, "bad answer"),
+        (OSError, "network error"),
+        (ValueError, INVALID_ADDRESS),
+    ):
+        if isinstance(exc, kinds):
+            return category
+    return "error"
+
+
+ERROR_LABELS = {
+    "timeout": gettext_lazy("timed out"),
+    "refused": gettext_lazy("connection refused"),
+    "connection lost": gettext_lazy("connection lost"),
+    "unknown host": gettext_lazy("unknown host"),
+    "TLS error": gettext_lazy("certificate or encryption error"),
+    "mail server error": gettext_lazy("mail server error"),
+    "bad answer": gettext_lazy("unreadable answer"),
+    "network error": gettext_lazy("network error"),
+    INVALID_ADDRESS: gettext_lazy("address not allowed"),
+}
+_NUMBERED = re.compile(r"(HTTP status|robot error) (\d+|\?)")
+
+
+def error_label(category: str) -> str:
+    """A stored error category in the reader's language; any other text as "sending failed"."""
+    if not category:
+        return ""
+    if category in ERROR_LABELS:
+        return str(ERROR_LABELS[category])
+    numbered = _NUMBERED.fullmatch(category)
+    if numbered and numbered[1] == "HTTP status":
+        return _("HTTP status %(code)s") % {"code": numbered[2]}
+    if numbered:
+        return _("robot error code %(code)s") % {"code": numbered[2]}
+    return _("sending failed")
