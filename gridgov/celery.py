@@ -11,10 +11,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.on_configure.connect
-def _make_broker_folders(sender, **kwargs):
+@app.on_after_configure.connect
+def _make_broker_folders(sender, source, **kwargs):
     # The filesystem broker (embedded default) needs its folders before anyone publishes.
-    options = sender.conf.broker_transport_options or {}
+    # After configure, with the loaded configuration passed in: reading sender.conf while
+    # on_configure runs loads the configuration again, which sends on_configure again (a
+    # RecursionError in any process that publishes before the worker has configured it).
+    options = source.broker_transport_options or {}
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
