@@ -238,9 +238,14 @@ REST_FRAMEWORK = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_in_one_line": {"()": "gridgov.log.ClientErrorsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 403 or 404 is a refused or mistyped request, not a bug: one line, no traceback.
+        "django.request": {"filters": ["client_errors_in_one_line"]},
+    },
 }
 
 # How many failed-login records to keep (days); older ones are purged by beat.
