@@ -418,6 +418,39 @@ def household_update(*, actor, household_id: int, **changes) -> Household:
     return household
 
 
+def _id_number_holders(id_numbers) -> dict[str, GridNode]:
+    """The grid of the resident already holding each of these ID numbers, anywhere (one query)."""
+    id_numbers = {n for n in id_numbers if n}
+    if not id_numbers:
+        return {}
+    holders = Resident.objects.filter(id_number__in=id_numbers).select_related("household__node")
+    return {r.id_number: r.household.node for r in holders}
+
+
+def _may_learn_holder(actor, node: GridNode) -> bool:
+    # Where a person lives is theirs: only someone who may see that ledger learns which grid.
+    return actor is None or access.can(actor, "household.view", node)
+
+
+def _refuse_taken_id_number(actor, id_number: str, resident_pk: int | None = None) -> None:
+    if not id_number:
+        return
+    holder = (
+        Resident.objects.filter(id_number=id_number)
+        .exclude(pk=resident_pk)
+        .select_related("household__node")
+        .first()
+    )
+    if holder is None:
+        return
+    node = holder.household.node
+    if _may_learn_holder(actor, node):
+        message = _("This ID number is already in the ledger of %(grid)s.") % {"grid": node.name}
+    else:
+        message = _("This ID number is already registered elsewhere.")
+    raise ValidationError({"id_number": message})
+
+
 @transaction.atomic
 def resident_create(*, actor, household_id: int, **fields) -> Resident:
     """Add a person to a household. Tags are set only by those who may see them."""
@@ -430,6 +463,7 @@ def resident_create(*, actor, household_id: int, **fields) -> Resident:
     fields["id_number"] = (fields.get("id_number") or "").strip().upper()
     resident = Resident(household=household, **fields)
     resident.full_clean()
+    _refuse_taken_id_number(actor, resident.id_number)
     resident.save()
     return resident
 
@@ -449,9 +483,12 @@ def resident_update(*, actor, resident_id: int, **changes) -> Resident:
         changes["tags"] = _clean_tags(changes["tags"])
     if "id_number" in changes:
         changes["id_number"] = changes["id_number"].strip().upper()
+    new_id_number = changes.get("id_number", resident.id_number) != resident.id_number
     for name, value in changes.items():
         setattr(resident, name, value)
     resident.full_clean()
+    if new_id_number:
+        _refuse_taken_id_number(actor, resident.id_number, resident.pk)
     resident.save(update_fields=list(changes) or None)
     return resident
 
@@ -571,6 +608,8 @@ def ledger_check(*, actor, node: GridNode, rows: Iterable[LedgerRow]) -> LedgerP
             node__tree_id=node.tree_id, node__lft__gte=node.lft, node__rght__lte=node.rght
         ).values_list("node__code", "address", "head_name")
     )
+    rows = list(rows)
+    holders = _id_number_holders(r.id_number.strip().upper() for r in rows)
     seen_ids: dict[str, int] = {}
     for row in rows:
         plan.rows += 1
@@ -597,7 +636,8 @@ def ledger_check(*, actor, node: GridNode, rows: Iterable[LedgerRow]) -> LedgerP
                 % {"value": row.category}
             )
         members = row.members.strip() or "1"
-        if not members.isdigit() or not 0 < int(members) < 100:
+        # isdecimal, not isdigit: "²" is a digit that int() refuses; full-width ３ is decimal.
+        if not members.isdecimal() or not 0 < int(members) < 100:
             problems.append(_("the number of members must be a whole number from 1 to 99"))
         id_problem = _id_problem(row.id_number)
         if id_problem:
@@ -609,6 +649,13 @@ def ledger_check(*, actor, node: GridNode, rows: Iterable[LedgerRow]) -> LedgerP
                     _("the ID number is also on row %(n)d") % {"n": seen_ids[id_number]}
                 )
             seen_ids.setdefault(id_number, row.number)
+            holder = holders.get(id_number)
+            if holder is not None and _may_learn_holder(actor, holder):
+                problems.append(
+                    _("the ID number is already in the ledger of %(grid)s") % {"grid": holder.name}
+                )
+            elif holder is not None:
+                problems.append(_("the ID number is already registered elsewhere"))
         tags = []
         for word in re.split(r"[、,，;；\s]+", row.tags.strip()):
             if not word:

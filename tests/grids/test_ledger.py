@@ -1,7 +1,9 @@
 """The household ledger on the phone: scoped lists, forms, masked personal data, logged reveals."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from grids import actions
 from grids.models import Household, Organization, Resident, RevealLog
@@ -351,3 +353,58 @@ def test_admin_lists_are_scoped_and_masked(client, cast, tree, household):
         assert FULL_ID not in response.content.decode() and PHONE not in response.content.decode()
     assert "孙七" not in client.get(reverse("admin:grids_household_changelist")).content.decode()
     assert client.get(reverse("admin:grids_household_change", args=[other.pk])).status_code == 404
+
+
+# ---------------------------------------------------------------- one ID number, one resident
+
+
+def other_household(node):
+    return actions.household_create(
+        actor=None, node_id=node.pk, address="二组1号", head_name="李四"
+    )
+
+
+def test_a_new_resident_cannot_take_an_id_number_already_in_the_ledger(cast, tree, household):
+    elsewhere = other_household(tree.grid_b)
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        actions.resident_create(
+            actor=cast.village_chief, household_id=elsewhere.pk, name="李四", id_number=FULL_ID
+        )
+    assert exc.value.message_dict["id_number"] == [
+        f"This ID number is already in the ledger of {tree.grid_a.name}."
+    ]
+    assert not elsewhere.residents.exists()
+
+
+def test_the_holder_is_not_named_to_someone_who_may_not_see_that_ledger(cast, tree, household):
+    elsewhere = other_household(tree.grid_b)
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        actions.resident_create(
+            actor=cast.worker_b, household_id=elsewhere.pk, name="李四", id_number=FULL_ID.lower()
+        )
+    assert exc.value.message_dict["id_number"] == [
+        "This ID number is already registered elsewhere."
+    ]
+
+
+def test_an_update_may_keep_its_own_id_number_but_not_take_another(tree, household):
+    mine = household.residents.get()
+    actions.resident_update(actor=None, resident_id=mine.pk, id_number=FULL_ID, name="张叁")
+    other = actions.resident_create(
+        actor=None, household_id=other_household(tree.grid_c).pk, name="李四"
+    )
+    with pytest.raises(ValidationError) as exc:
+        actions.resident_update(actor=None, resident_id=other.pk, id_number=FULL_ID)
+    assert "id_number" in exc.value.message_dict
+    other.refresh_from_db()
+    assert other.id_number == ""
+
+
+def test_a_taken_id_number_is_a_field_error_on_the_phone(client, cast, household):
+    client.force_login(cast.worker_a)
+    response = client.post(
+        reverse("ledger_resident_add", args=[household.pk]),
+        {"name": "张小", "id_number": FULL_ID, "phone": ""},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["id_number"]
+    assert household.residents.count() == 1
