@@ -32,6 +32,7 @@ from cases.models import (
 )
 from cases.queries import cases_in, filter_cases, kpis
 from cases.reports import _midnight, last_completed_period
+from gridgov.cleaning import parse_id
 from grids.models import GridNode, Tier
 from grids.queries import subtree
 from staff import access
@@ -105,11 +106,7 @@ class BoardFilters:
 
 
 def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
+    return parse_id(value)
 
 
 def visible_nodes(user, tiers) -> QuerySet:

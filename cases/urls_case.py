@@ -6,7 +6,7 @@ from cases import views_case
 
 urlpatterns = [
     path("", views_case.case_list, name="case_list"),
-    path("<int:pk>/", views_case.case_detail, name="case_detail"),
-    path("<int:pk>/act/", views_case.case_act, name="case_act"),
-    path("<int:pk>/files/<int:file_pk>/", views_case.case_file, name="case_file"),
+    path("<int:case_id>/", views_case.case_detail, name="case_detail"),
+    path("<int:case_id>/act/", views_case.case_act, name="case_act"),
+    path("<int:case_id>/files/<int:file_id>/", views_case.case_file, name="case_file"),
 ]

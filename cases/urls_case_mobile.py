@@ -5,6 +5,6 @@ from django.urls import path
 from cases import views_case
 
 urlpatterns = [
-    path("<int:pk>/", views_case.case_mobile, name="case_mobile"),
-    path("<int:pk>/act/", views_case.case_act_mobile, name="case_act_mobile"),
+    path("<int:case_id>/", views_case.case_mobile, name="case_mobile"),
+    path("<int:case_id>/act/", views_case.case_act_mobile, name="case_act_mobile"),
 ]

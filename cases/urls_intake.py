@@ -6,5 +6,5 @@ from cases import views_intake
 
 urlpatterns = [
     path("", views_intake.intake_queue, name="intake_queue"),
-    path("<int:pk>/", views_intake.intake_case, name="intake_case"),
+    path("<int:case_id>/", views_intake.intake_case, name="intake_case"),
 ]

@@ -24,8 +24,9 @@ def report_list(request):
 
 
 @login_required
-def report_download(request, pk: int):
-    report = get_object_or_404(_reports(request.user), pk=pk)  # outside scope: 404
+def report_download(request, report_id: int):
+    report = get_object_or_404(Report.objects.select_related("node"), pk=report_id)
+    access.require(request.user, "report.view", report)  # outside the scope: 404, else 403
     response = HttpResponse(
         reports.xlsx(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -229,21 +229,21 @@ def case_list(request):
 
 @login_required
 @require_GET
-def case_detail(request, pk: int):
+def case_detail(request, case_id: int):
+    case = _case(request, case_id)  # outside the scope: 404, then the door: 403
     _require_desk(request.user)
-    case = _case(request, pk)
     return render(request, "cases/case/detail.html", _context(request, case))
 
 
 @login_required
 @require_GET
-def case_mobile(request, pk: int):
-    case = _case(request, pk)
+def case_mobile(request, case_id: int):
+    case = _case(request, case_id)
     return render(request, "cases/case/mobile.html", _context(request, case))
 
 
-def _act(request, pk: int, *, mobile: bool):
-    case = _case(request, pk)  # outside the scope: 404, before anything else
+def _act(request, case_id: int, *, mobile: bool):
+    case = _case(request, case_id)  # outside the scope: 404, before anything else
     action = request.POST.get("action", "")
     # The table and the policy together: anything this person may not do now is refused.
     if action not in case_forms.available_actions(request.user, case):
@@ -259,7 +259,7 @@ def _act(request, pk: int, *, mobile: bool):
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
-            return redirect(page, pk=case.pk)
+            return redirect(page, case_id=case.pk)
     messages.error(request, _("Not done: see the form below."))
     template = "cases/case/mobile.html" if mobile else "cases/case/detail.html"
     return render(request, template, _context(request, case, bound={action: form}))
@@ -267,23 +267,24 @@ def _act(request, pk: int, *, mobile: bool):
 
 @login_required
 @require_POST
-def case_act(request, pk: int):
+def case_act(request, case_id: int):
+    _case(request, case_id)  # outside the scope: 404, then the door: 403
     _require_desk(request.user)
-    return _act(request, pk, mobile=False)
+    return _act(request, case_id, mobile=False)
 
 
 @login_required
 @require_POST
-def case_act_mobile(request, pk: int):
-    return _act(request, pk, mobile=True)
+def case_act_mobile(request, case_id: int):
+    return _act(request, case_id, mobile=True)
 
 
 @login_required
 @require_GET
-def case_file(request, pk: int, file_pk: int):
+def case_file(request, case_id: int, file_id: int):
     """A photo or attachment, only for people who may see the case (not a public media URL)."""
-    case = _case(request, pk)
-    attachment = get_object_or_404(Attachment, case=case, pk=file_pk)
+    case = _case(request, case_id)
+    attachment = get_object_or_404(Attachment, case=case, pk=file_id)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

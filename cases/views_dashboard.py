@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cases import dashboard as figures
+from gridgov.cleaning import parse_id
 from grids.models import GridNode
 from staff import access
 
@@ -19,10 +20,9 @@ def _node(request) -> GridNode:
         if node is None:
             raise PermissionDenied
         return node
-    try:
-        node = GridNode.objects.get(pk=int(raw))
-    except (ValueError, GridNode.DoesNotExist):
-        raise Http404("No such node.") from None
+    node = GridNode.objects.filter(pk=parse_id(raw) or 0).first()
+    if node is None:
+        raise Http404("No such node.")
     access.require(request.user, "report.view", node)
     return node
 

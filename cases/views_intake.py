@@ -51,10 +51,10 @@ def _context(user, case: Case) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake_case(request, pk: int):
+def intake_case(request, case_id: int):
     case = get_object_or_404(
         Case.objects.select_related("node", "owner_node", "category__responsibility", "reporter"),
-        pk=pk,
+        pk=case_id,
     )
     access.require(request.user, "case.accept", case)  # 404 outside the scope, 403 no right
     if case.status not in FORMS_FOR_STATUS:
@@ -82,7 +82,7 @@ def intake_case(request, pk: int):
             form.add_error(None, exc.message)
         else:
             messages.success(request, message)
-            return redirect("intake_case", pk=case.pk) if then else redirect("intake_queue")
+            return redirect("intake_case", case_id=case.pk) if then else redirect("intake_queue")
     elif posted is not None and form is None:
         messages.error(request, _("That action does not fit this case now."))
     return render(request, "cases/intake/case.html", {**ctx, "forms": forms})

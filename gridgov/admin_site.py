@@ -3,6 +3,7 @@
 from functools import update_wrapper
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,24 @@ class ScopedModelAdmin(ScopedForms):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404("No such object.")
+
+    def _found_or_404(self, request, object_id) -> None:
+        # Django checks some permissions before looking the object up (a POST to a read-only
+        # page, any delete page): look it up first, so that outside the scope is always 404.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404("No such object.")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._found_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._found_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._found_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
 
 class ScopedAdminMixin(ScopedModelAdmin):

@@ -78,7 +78,9 @@ def code_prefix_node(parent: "GridNode | None") -> "GridNode | None":
 def validate_code(*, tier: str, code: str, parent: "GridNode | None") -> None:
     """Raise ValidationError (field "code") unless `code` fits `tier` under `parent`."""
     pattern = CODE_PATTERNS.get(tier)
-    if pattern is None or not pattern.match(code or ""):
+    if pattern is None:
+        return  # no tier chosen: validate_tier says so
+    if not pattern.match(code or ""):
         raise ValidationError(
             {
                 "code": _("A %(tier)s code must be %(shape)s; “%(code)s” is not.")
@@ -97,6 +99,8 @@ def validate_code(*, tier: str, code: str, parent: "GridNode | None") -> None:
 
 def validate_tier(*, tier: str, parent: "GridNode | None") -> None:
     """Raise ValidationError (field "parent" or "tier") unless `tier` may sit under `parent`."""
+    if tier not in Tier.values:
+        raise ValidationError({"tier": _("Choose the tier of this place.")})
     if parent is None:
         if tier != Tier.COUNTY:
             raise ValidationError(

@@ -8,11 +8,11 @@ from grids import views_ledger as v
 mobile = [
     path("m/ledger/", v.ledger_list, name="ledger_list"),
     path("m/ledger/new/", v.household_add, name="ledger_household_add"),
-    path("m/ledger/<int:pk>/", v.household_detail, name="ledger_household"),
-    path("m/ledger/<int:pk>/edit/", v.household_edit, name="ledger_household_edit"),
-    path("m/ledger/<int:pk>/residents/new/", v.resident_add, name="ledger_resident_add"),
-    path("m/ledger/residents/<int:pk>/edit/", v.resident_edit, name="ledger_resident_edit"),
-    path("m/ledger/residents/<int:pk>/reveal/", v.resident_reveal, name="ledger_resident_reveal"),
+    path("m/ledger/<int:household_id>/", v.household_detail, name="ledger_household"),
+    path("m/ledger/<int:household_id>/edit/", v.household_edit, name="ledger_household_edit"),
+    path("m/ledger/<int:household_id>/residents/new/", v.resident_add, name="ledger_resident_add"),
+    path("m/ledger/residents/<int:resident_id>/edit/", v.resident_edit, name="ledger_resident_edit"),
+    path("m/ledger/residents/<int:resident_id>/reveal/", v.resident_reveal, name="ledger_resident_reveal"),
     path("m/ledger/organizations/", v.organization_list, name="ledger_organizations"),
 ]
 

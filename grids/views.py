@@ -41,16 +41,17 @@ def _desk(request) -> None:
 
 
 def _node_in_scope(request, pk: int) -> GridNode:
-    # Out of scope answers exactly like a missing node: 404.
-    _desk(request)
-    return get_object_or_404(
+    # Out of scope answers exactly like a missing node: 404; then the door: 403.
+    node = get_object_or_404(
         access.scope(request.user, "node.view", GridNode.objects.all(), via=""), pk=pk
     )
+    _desk(request)
+    return node
 
 
 @login_required
-def node_detail(request, pk: int):
-    node = _node_in_scope(request, pk)
+def node_detail(request, node_id: int):
+    node = _node_in_scope(request, node_id)
     children = list(node.get_children())
     trail = breadcrumbs([node])[node.pk]
     return render(
@@ -68,8 +69,8 @@ def node_detail(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def node_edit(request, pk: int):
-    node = _node_in_scope(request, pk)
+def node_edit(request, node_id: int):
+    node = _node_in_scope(request, node_id)
     access.require(request.user, "node.change", node)
     form = NodeFactsForm(request.POST or None, instance=node)
     if request.method == "POST" and form.is_valid():
@@ -79,5 +80,5 @@ def node_edit(request, pk: int):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("node_detail", pk=node.pk)
+            return redirect("node_detail", node_id=node.pk)
     return render(request, "grids/node_edit.html", {"node": node, "form": form})

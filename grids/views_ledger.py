@@ -79,8 +79,8 @@ def ledger_list(request):
 
 
 @login_required
-def household_detail(request, pk: int):
-    household = _household(request.user, pk)
+def household_detail(request, household_id: int):
+    household = _household(request.user, household_id)
     return render(
         request,
         "grids/ledger/household.html",
@@ -114,8 +114,8 @@ def household_add(request):
 
 
 @login_required
-def household_edit(request, pk: int):
-    household = _household(request.user, pk, "household.change")
+def household_edit(request, household_id: int):
+    household = _household(request.user, household_id, "household.change")
     form = HouseholdForm(
         request.POST or None, instance=household, masked_contact=mask_phone(household.contact)
     )
@@ -139,8 +139,8 @@ def household_edit(request, pk: int):
 
 
 @login_required
-def resident_add(request, pk: int):
-    household = _household(request.user, pk, "household.change")
+def resident_add(request, household_id: int):
+    household = _household(request.user, household_id, "household.change")
     form = ResidentForm(request.POST or None, show_tags=may_see_tags(request.user, household))
     if request.method == "POST" and form.is_valid():
 
@@ -166,8 +166,8 @@ def _resident(user, pk: int, action: str) -> Resident:
 
 
 @login_required
-def resident_edit(request, pk: int):
-    resident = _resident(request.user, pk, "household.change")
+def resident_edit(request, resident_id: int):
+    resident = _resident(request.user, resident_id, "household.change")
     show_tags = may_see_tags(request.user, resident)
     initial = {"name": resident.name, "relation": resident.relation, "tags": resident.tags}
     form = ResidentForm(
@@ -193,9 +193,9 @@ def resident_edit(request, pk: int):
 
 
 @login_required
-def resident_reveal(request, pk: int):
+def resident_reveal(request, resident_id: int):
     """Ask why, log it, then show the one full value (never on any other page)."""
-    resident = _resident(request.user, pk, "resident.reveal")
+    resident = _resident(request.user, resident_id, "resident.reveal")
     form = RevealForm(request.POST or None, initial={"field": request.GET.get("field")})
     value = None
     if request.method == "POST" and form.is_valid():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.workflow import CaseError
+from gridgov.cleaning import parse_decimal, parse_id
 from grids.models import Household
 from staff import access, actions, queries
 from staff.models import VisitHow
@@ -26,11 +27,8 @@ def _door(user) -> None:
 
 
 def _coord(value):
-    try:
-        number = Decimal((value or "").strip())
-    except InvalidOperation:
-        return None
-    return number.quantize(Decimal("0.000001")) if abs(number) <= 180 else None
+    number = parse_decimal(value, limit=Decimal(180))
+    return number.quantize(Decimal("0.000001")) if number is not None else None
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -51,12 +49,12 @@ def patrol_today(request):
         lat, lng = _coord(request.POST.get("lat")), _coord(request.POST.get("lng"))
         try:
             if request.POST.get("do") == "start":
-                node_id = int(request.POST.get("node") or 0)
+                node_id = parse_id(request.POST.get("node")) or 0
                 actions.patrol_start(
                     actor=request.user, node_id=node_id, latitude=lat, longitude=lng, now=now
                 )
                 return redirect("patrol_today")
-            patrol_id = int(request.POST.get("patrol") or 0)
+            patrol_id = parse_id(request.POST.get("patrol")) or 0
             _patrol, case = actions.patrol_finish(
                 actor=request.user,
                 patrol_id=patrol_id,
@@ -100,10 +98,10 @@ def visit_list(request):
 @require_http_methods(["GET", "POST"])
 def visit_new(request, household_id: int):
     """Record a visit to one household; "needs action" reports a case in the same step."""
-    _door(request.user)
     household = Household.objects.select_related("node").filter(pk=household_id).first()
-    if household is None:
-        raise Http404("No such household.")
+    if household is None or not access.in_scope(request.user, household):
+        raise Http404("No such household.")  # outside the scope: 404, then the door: 403
+    _door(request.user)
     access.require(request.user, "visit.record", household)
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}

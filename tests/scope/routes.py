@@ -1,0 +1,75 @@
+"""Every URL of the project, read from the resolver, with what its parameters point at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.admin import ModelAdmin
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# A parameter named after what it points at: the sweep knows how to find one inside and one
+# outside a person's subtree. A new page with a parameter of another name fails the sweep
+# until it is named here (pick one of these names if it points at one of these things).
+PARAMETERS = {
+    "case_id": "case",
+    "file_id": "attachment",
+    "node_id": "grid",
+    "household_id": "household",
+    "resident_id": "resident",
+    "report_id": "report",
+}
+# Pages anyone may open without logging in.
+PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout"}
+# Admin pages that are no object's own page.
+ADMIN_OTHER = {"admin:view_on_site", "admin:app_list"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    params: tuple[str, ...]
+    model_admin: ModelAdmin | None  # for admin pages about one model
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
+def _model_admin(callback) -> ModelAdmin | None:
+    seen = callback
+    for _depth in range(10):
+        found = getattr(seen, "model_admin", None) or getattr(seen, "__self__", None)
+        if isinstance(found, ModelAdmin):
+            return found
+        seen = getattr(seen, "__wrapped__", None)
+        if seen is None:
+            return None
+    return None
+
+
+def _params(pattern) -> tuple[str, ...]:
+    converters = getattr(pattern, "converters", None)
+    if converters:
+        return tuple(converters)
+    regex = getattr(pattern, "regex", None)
+    return tuple(regex.groupindex) if regex is not None else ()
+
+
+def all_routes() -> list[Route]:
+    found: dict[str, Route] = {}
+
+    def walk(resolver: URLResolver, namespace: str, inherited: tuple[str, ...]):
+        for entry in resolver.url_patterns:
+            params = inherited + _params(entry.pattern)
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry, inner, params)
+            elif isinstance(entry, URLPattern):
+                if not entry.name and namespace == "admin:":
+                    continue  # the admin's old-style URL, a redirect to the named change page
+                assert entry.name, f"every URL needs a name: {entry.pattern}"
+                name = f"{namespace}{entry.name}"
+                found.setdefault(name, Route(name, params, _model_admin(entry.callback)))
+
+    walk(get_resolver(), "", ())
+    return sorted(found.values(), key=lambda r: r.name)

@@ -1,0 +1,110 @@
+"""One of everything on each grid of the shared cast (and of a second county), so that scope
+sweeps can ask for "an object inside this person's subtree" and "one outside it" of any kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tests.factories import UserFactory, grant, make_node
+
+# Per person of the cast: the grid inside their subtree and one outside it (the nearest
+# sibling where there is one, so that a subtree check one level too wide is caught).
+SIDES = {
+    "worker_a": ("grid_a", "grid_b"),
+    "worker_b": ("grid_b", "grid_a"),
+    "informant_a": ("grid_a", "grid_b"),
+    "village_chief": ("grid_a", "grid_c"),
+    "staff_town1": ("grid_a", "grid_c"),
+    "staff_town2": ("grid_c", "grid_a"),
+    "town1_admin": ("grid_a", "grid_c"),
+    "county_admin": ("grid_a", "far_grid"),
+}
+CAST = [*SIDES, "anonymous"]
+
+
+def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
+    from cases import actions as case_actions
+    from cases import reports
+    from cases.models import Attachment, CountyCall, Department
+    from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
+    from grids.models import Household, Organization, Resident, RevealLog
+
+    now = timezone.now()
+    member = UserFactory(username=f"member_{name}", first_name=f"成员{name}")
+    grant(member, grid, "informant")
+    case = case_actions.case_report(
+        actor=None,
+        node_id=grid.pk,
+        title=f"{name} 排水沟堵塞",
+        description="排水沟堵塞，需要清理。",
+        source="hotline",
+        reporter_name="张三",
+        reporter_phone="13800001234",
+    )
+    attachment = Attachment.objects.create(
+        case=case, file=SimpleUploadedFile("note.txt", b"note"), is_photo=False
+    )
+    household = Household.objects.create(node=grid, address=f"{name} 一组1号", head_name="李四")
+    resident = Resident.objects.create(household=household, name="李四", phone="13900001234")
+    county_unit, _created = Department.objects.get_or_create(
+        node=county, name="县民政局", defaults={"kind": "department"}
+    )
+    platform, _created = Department.objects.get_or_create(
+        node=town, name=f"{town.name}便民服务平台", defaults={"kind": "platform"}
+    )
+    message = OutboxMessage.objects.create(kind="case_reported", case=case)
+    webhook, _created = WebhookEndpoint.objects.get_or_create(
+        town=town,
+        name=f"{town.name}工作群",
+        defaults={"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"},
+    )
+    return SimpleNamespace(
+        grid=grid,
+        member=member,
+        case=case,
+        attachment=attachment,
+        household=household,
+        resident=resident,
+        organization=Organization.objects.create(node=grid, name=f"{name}合作社", kind="social"),
+        reveal=RevealLog.objects.create(
+            user=member, resident=resident, field="phone", reason="回访"
+        ),
+        report=reports.generate(node_id=grid.pk, kind="weekly", period_start=dt.date(2026, 11, 9)),
+        county_unit=county_unit,
+        unit=platform,
+        county_call=CountyCall.objects.create(
+            case=case,
+            town=town,
+            department=county_unit,
+            grounds="需县级部门",
+            respond_by=now + dt.timedelta(days=3),
+            created_by=member,
+            created_at=now,
+        ),
+        message=message,
+        notice=Notice.objects.create(user=member, message=message, case=case, text="新事件"),
+        delivery=Delivery.objects.create(
+            message=message, channel="webhook", target="x", endpoint=webhook
+        ),
+        webhook=webhook,
+    )
+
+
+def build_world(tree) -> SimpleNamespace:
+    """Objects on grid A, grid B, grid C (the other town) and a grid of another county."""
+    far_county = make_node(None, "county", "牟定县", code="532323")
+    far_town = make_node(far_county, "town", "共和镇", code="532323101")
+    far_village = make_node(far_town, "village", "天台村", code="532323101201")
+    far_grid = make_node(far_village, "grid", "天台村第一网格", code="532323101201001")
+    for node in (tree.county, tree.town1, tree.town2):
+        node.refresh_from_db()
+    return SimpleNamespace(
+        grid_a=_objects_on(tree.grid_a, tree.town1, tree.county, "grid_a"),
+        grid_b=_objects_on(tree.grid_b, tree.town1, tree.county, "grid_b"),
+        grid_c=_objects_on(tree.grid_c, tree.town2, tree.county, "grid_c"),
+        far_grid=_objects_on(far_grid, far_town, far_county, "far_grid"),
+    )
