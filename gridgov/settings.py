@@ -47,7 +47,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries it, static files and error pages included.
+    "gridgov.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an oversize request is refused from its Content-Length.
+    "gridgov.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridgov.middleware.LanguageMiddleware",
@@ -170,6 +174,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+
+# Uploads. A phone photo needs no more than 25 megapixels (cases/photos.py refuses more from
+# the header, before decoding). Form fields other than files stay small; files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not memory. A whole request may carry a
+# full report (cases.photos: 6 photos of at most 8 MB) and its fields: the reverse proxy's
+# client_max_body_size must be at least this (docs/operations.md).
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 25_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+GRIDGOV_MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", 50) * 1024 * 1024
 
 # Security: safe by default, relaxed only by the environment.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -1,11 +1,13 @@
 """Reporting a case from the phone: /m/report/ (cases/views_mobile_report.py, cases/photos.py)."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile
 
 from cases import photos
 from cases.models import Attachment, Case, CaseEvent
@@ -26,6 +28,23 @@ def jpeg(name="p.jpg", size=(64, 48), exif=None, fmt="JPEG") -> SimpleUploadedFi
     kwargs = {"exif": exif} if exif is not None else {}
     image.save(out, fmt, **kwargs)
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def blank_png(name: str, width: int, height: int) -> SimpleUploadedFile:
+    """A valid one-bit PNG of any size, a few kilobytes: blank rows compress to nothing."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = bytes(1 + (width + 7) // 8)  # filter byte 0, then white-or-black bits
+    packer = zlib.compressobj(9)
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+    return SimpleUploadedFile(name, data, content_type="image/png")
 
 
 def gps_exif() -> Image.Exif:
@@ -139,10 +158,12 @@ def test_an_oversize_photo_is_refused(client, cast, form, monkeypatch):
     assert not Case.objects.exists()
 
 
-def test_a_decompression_bomb_is_refused_before_decoding(monkeypatch):
-    monkeypatch.setattr(photos, "MAX_PIXELS", 100)
-    with pytest.raises(photos.ValidationError, match="像素过高"):
+def test_a_decompression_bomb_is_refused_before_decoding(settings, monkeypatch):
+    settings.PHOTO_MAX_PIXELS = 100
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("decoded"))
+    with pytest.raises(photos.ValidationError) as refused:
         photos.clean_photo(jpeg(size=(20, 20)))
+    assert refused.value.code == "too_many_pixels"
 
 
 def test_stored_photos_lose_their_exif_and_are_scaled_down(client, cast, form):
@@ -246,3 +267,117 @@ def test_the_form_page_reads_the_same_queries_for_ten_times_the_ledger(
 
 
 QUERIES = 8
+
+
+def _photo_errors(response) -> list:
+    return response.context["form"].errors["photos"]
+
+
+@pytest.mark.parametrize("side", [6000, 20000])
+def test_a_photo_with_too_many_pixels_is_told_so_and_saves_nothing(client, cast, form, side):
+    upload = blank_png(f"wall-{side}.png", side, side)
+    assert upload.size < 200_000  # small on the wire, huge once decoded
+    client.cookies["django_language"] = "en"
+    response = login(client, cast.worker_a).post(URL, form(photos=[upload]))
+    assert response.status_code == 400
+    assert _photo_errors(response) == [
+        f"wall-{side}.png has too many pixels: at most 25 megapixels per photo."
+    ]
+    assert not Case.objects.exists() and not Attachment.objects.exists()
+
+
+def test_pillows_own_bomb_guard_becomes_the_pixel_message(settings):
+    settings.PHOTO_MAX_PIXELS = 10**9  # ours would let it through: Pillow refuses it first
+    with pytest.raises(photos.ValidationError) as refused:
+        photos.clean_photo(blank_png("bomb.png", 20000, 20000))
+    assert refused.value.code == "too_many_pixels"
+
+
+def test_a_pillow_bomb_warning_turned_error_is_the_pixel_message_too(settings):
+    import warnings
+
+    settings.PHOTO_MAX_PIXELS = 10**9
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with pytest.raises(photos.ValidationError) as refused:
+            photos.clean_photo(blank_png("big.png", 10000, 10000))  # 100 Mpx: a warning
+    assert refused.value.code == "too_many_pixels"
+
+
+def test_the_pixel_limit_is_a_setting(client, cast, form, settings):
+    settings.PHOTO_MAX_PIXELS = 1000 * 800
+    client.cookies["django_language"] = "en"
+    login(client, cast.worker_a)
+    assert client.post(URL, form(photos=[jpeg(size=(1000, 800))])).status_code == 302
+    response = client.post(URL, form(photos=[jpeg(size=(1001, 800))]))
+    assert response.status_code == 400 and "at most 0.8 megapixels" in _photo_errors(response)[0]
+
+
+def test_a_normal_phone_photo_is_kept_at_its_size(client, cast, form):
+    response = login(client, cast.worker_a).post(URL, form(photos=[jpeg(size=(1000, 800))]))
+    assert response.status_code == 302
+    stored = Attachment.objects.get()
+    with stored.file.open("rb") as fh, Image.open(fh) as image:
+        assert image.size == (1000, 800)  # never enlarged
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_stored_at_the_target(
+    client, cast, form, monkeypatch
+):
+    from PIL import JpegImagePlugin
+
+    decoded = []
+    load = JpegImagePlugin.JpegImageFile.load
+
+    def spy(self):
+        decoded.append(self.size)
+        return load(self)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", spy)
+    login(client, cast.worker_a).post(URL, form(photos=[jpeg(size=(4000, 3000))]))
+    assert decoded[-1] == (2000, 1500)  # the decoder's 1/2 scale: never the full 12 Mpx
+    with Attachment.objects.get().file.open("rb") as fh, Image.open(fh) as image:
+        assert image.size == (photos.LONGEST_SIDE, 1200)
+
+
+def test_a_large_palette_png_is_stored_at_the_target(client, cast, form):
+    out = io.BytesIO()
+    Image.new("P", (5000, 2500), 3).save(out, "PNG")
+    upload = SimpleUploadedFile("plan.png", out.getvalue(), content_type="image/png")
+    assert login(client, cast.worker_a).post(URL, form(photos=[upload])).status_code == 302
+    with Attachment.objects.get().file.open("rb") as fh, Image.open(fh) as image:
+        assert image.size == (photos.LONGEST_SIDE, 800)
+
+
+def test_a_sideways_phone_photo_is_stored_upright(client, cast, form):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; show it rotated 90° clockwise
+    login(client, cast.worker_a).post(URL, form(photos=[jpeg(size=(2400, 1200), exif=exif)]))
+    with Attachment.objects.get().file.open("rb") as fh, Image.open(fh) as image:
+        assert image.size == (800, 1600)
+        assert not image.getexif()
+
+
+def test_a_request_larger_than_the_limit_is_refused_before_it_is_read(client, cast, form, settings):
+    settings.GRIDGOV_MAX_REQUEST_BYTES = 50_000
+
+    def photo():
+        return SimpleUploadedFile("big.jpg", bytes(60_000), content_type="image/jpeg")
+
+    login(client, cast.worker_a)
+    response = client.post(URL, form(photos=[photo()]))
+    assert response.status_code == 413
+    assert not Case.objects.exists()
+    offline = client.post(
+        URL, form(photos=[photo()]), headers={"X-Requested-With": "gridgov-offline"}
+    )
+    assert offline.status_code == 413 and offline.json()["ok"] is False
+
+
+def test_the_request_limit_leaves_room_for_a_full_report(settings):
+    from grids import ledger_xlsx
+
+    full_report = photos.MAX_PHOTOS * photos.MAX_UPLOAD_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert full_report <= settings.GRIDGOV_MAX_REQUEST_BYTES
+    assert settings.GRIDGOV_MAX_REQUEST_BYTES >= ledger_xlsx.MAX_BYTES
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= photos.MAX_UPLOAD_BYTES
