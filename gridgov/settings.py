@@ -134,7 +134,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins: locked per username on one IP, so that an attacker cannot lock a worker out
 # from elsewhere, and a whole township office behind one NAT address is not locked out either.
+# One IP is locked as a whole after AXES_IP_FAILURE_LIMIT failures within the cool-off, whatever
+# the usernames (password spraying); a success clears only that username's own count
+# (gridgov/throttle.py).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -193,13 +197,18 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Preloading puts the domain into the browsers' built-in HTTPS-only list: a one-way commitment
+# that also binds every subdomain, so a county chooses it (SECURE_HSTS_PRELOAD=1), it is not a
+# default. Django's deploy check warns when it is off (security.W021): that is this choice.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Redis (broker and cache) when REDIS_URL is set; the embedded default needs neither.
 REDIS_URL = env("REDIS_URL", "")

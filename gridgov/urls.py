@@ -4,6 +4,7 @@ from django.urls import include, path
 from cases import views as case_views
 from gridgov import views
 from gridgov.admin_site import site as admin_site
+from gridgov.forms import LoginForm
 from grids import views as grid_views
 
 urlpatterns = [
@@ -11,11 +12,15 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
+            template_name="registration/login.html",
+            redirect_authenticated_user=True,
+            authentication_form=LoginForm,
         ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("password/done/", views.password_changed, name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("m/", views.mobile_home, name="mobile_home"),
     path("desk/", views.desk_home, name="desk_home"),

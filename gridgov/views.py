@@ -1,5 +1,6 @@
 """The doors: after login each person lands where their work is."""
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -41,6 +42,15 @@ def desk_home(request):
     return _door(request, "door.desk", "desk/home.html")
 
 
+# One plain layout for both doors: a phone and a desk browser change a password the same way.
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="registration/password_change.html"
+)
+password_changed = auth_views.PasswordChangeDoneView.as_view(
+    template_name="registration/password_changed.html"
+)
+
+
 def lockout(request, original_response=None, credentials=None):
     """What a locked-out login sees (django-axes calls this): 429 and when to try again."""
     from django.conf import settings
@@ -51,15 +61,22 @@ def lockout(request, original_response=None, credentials=None):
 
 @login_required
 def notices(request):
-    """The person's notices, newest first; opening the page marks them read."""
+    """The person's notices, newest first; opening the page marks them read. A notice about a
+    case the person may no longer see (their post there ended) no longer names it."""
     from django.utils import timezone
+    from django.utils.translation import gettext as _
 
     from gridgov.models import Notice
 
-    items = list(Notice.objects.filter(user=request.user).select_related("case")[:50])
+    items = list(Notice.objects.filter(user=request.user).select_related("case__node")[:50])
     if request.method == "POST":
         Notice.objects.filter(user=request.user, read_at__isnull=True).update(
             read_at=timezone.now()
         )
         return redirect("notices")
+    withheld = _("A notice about a case you no longer follow.")
+    for notice in items:
+        # The grants are read once for the request; each check is arithmetic on the case's node.
+        visible = notice.case is None or access.can(request.user, "case.view", notice.case)
+        notice.shown_text = notice.text if visible else withheld
     return render(request, "gridgov/notices.html", {"items": items})

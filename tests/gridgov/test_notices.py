@@ -1,0 +1,75 @@
+"""The notices page names a case only to someone who may still see it."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from cases import actions
+from gridgov import notify
+from staff.models import Assignment
+from tests.cases.conftest import T0
+from tests.conftest import page_text
+
+
+def _dispatched_to_worker_a(cast, report, title="东头两户排水沟纠纷"):
+    case = report(title=title)
+    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
+    actions.case_dispatch(
+        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
+    )
+    notify.deliver_pending(now=T0)
+    return case
+
+
+def _end_posts(user):
+    today = timezone.localdate()
+    Assignment.objects.filter(user=user).update(
+        starts=today - dt.timedelta(days=30), ends=today - dt.timedelta(days=1)
+    )
+
+
+def test_a_person_whose_posts_ended_no_longer_sees_case_titles_in_old_notices(client, cast, report):
+    case = _dispatched_to_worker_a(cast, report)
+    client.force_login(cast.worker_a)
+    assert case.title in page_text(client.get("/notices/"))
+    _end_posts(cast.worker_a)
+    client.cookies["django_language"] = "en"
+    page = page_text(client.get("/notices/"))
+    assert case.title not in page and case.number not in page
+    assert "A notice about a case you no longer follow." in page
+
+
+def test_someone_still_in_the_case_scope_keeps_seeing_its_title(client, cast, report):
+    case = _dispatched_to_worker_a(cast, report)
+    _end_posts(cast.worker_a)
+    client.force_login(cast.staff_town1)
+    assert case.title in page_text(client.get("/notices/"))
+
+
+def test_notices_without_a_case_are_shown_as_they_are(client, cast, tree):
+    from gridgov.models import Notice, OutboxMessage
+
+    message = OutboxMessage.objects.create(kind="visit_overdue")
+    Notice.objects.create(user=cast.worker_a, message=message, text="入户走访已逾期。")
+    _end_posts(cast.worker_a)
+    client.force_login(cast.worker_a)
+    assert "入户走访已逾期。" in page_text(client.get("/notices/"))
+
+
+def test_the_notices_page_reads_the_same_queries_for_five_times_the_notices(
+    client, cast, report, django_assert_num_queries
+):
+    for i in range(2):
+        _dispatched_to_worker_a(cast, report, title=f"纠纷{i}")
+    client.force_login(cast.worker_a)
+    client.get("/notices/")  # the session and the user are read; the count below is the page's
+    with django_assert_num_queries(QUERIES):
+        client.get("/notices/")
+    for i in range(8):
+        _dispatched_to_worker_a(cast, report, title=f"更多纠纷{i}")
+    with django_assert_num_queries(QUERIES):
+        page = page_text(client.get("/notices/"))
+    assert "更多纠纷7" in page
+
+
+QUERIES = 5
