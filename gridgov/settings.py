@@ -142,6 +142,8 @@ AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "gridgov.throttle.LoginThrottle"
+AXES_USERNAME_CALLABLE = "gridgov.throttle.recorded_username"
 AXES_LOCKOUT_CALLABLE = "gridgov.views.lockout"
 # The client's address: behind PROXY_COUNT trusted reverse proxies, read from X-Forwarded-For;
 # with none, only REMOTE_ADDR (a forged X-Forwarded-For must not dodge the lockout).
