@@ -17,52 +17,9 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from tests.scope.routes import ADMIN_OTHER, PARAMETERS, PUBLIC, Route, all_routes
-from tests.scope.world import CAST, SIDES, build_world
+from tests.scope.world import ADMIN_OBJECTS, CAST, SIDES, build_world, shared_objects
 
 ROUTES = all_routes()
-
-# Admin pages about one model: which object of a side stands for that model.
-ADMIN_OBJECTS = {
-    "auth.user": "member",
-    "cases.case": "case",
-    "cases.department": "unit",
-    "gridgov.delivery": "delivery",
-    "gridgov.outboxmessage": "message",
-    "gridgov.webhookendpoint": "webhook",
-    "grids.gridnode": "grid",
-    "grids.household": "household",
-    "grids.organization": "organization",
-    "grids.resident": "resident",
-    "grids.reveallog": "reveal",
-}
-
-
-def _shared_objects():
-    """Rows of models that belong to no node (county reference data, superusers' records)."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    from cases.models import Category, Holiday, ResponsibilityItem, TriagePolicy
-    from grids.models import RetiredCode
-
-    item = ResponsibilityItem.objects.create(
-        matter="邻里纠纷调解", domain="综治", owner="town", lead_unit="镇综治中心"
-    )
-    return {
-        "cases.category": Category.objects.create(name="邻里纠纷", group="dispute"),
-        "cases.holiday": Holiday.objects.create(date="2026-10-01", kind="off", name="国庆节"),
-        "cases.responsibilityitem": item,
-        "cases.triagepolicy": TriagePolicy.objects.first(),
-        "grids.retiredcode": RetiredCode.objects.create(
-            code="610722107999", name="旧村", tier="village"
-        ),
-        "axes.accessattempt": AccessAttempt.objects.create(
-            username="x", ip_address="127.0.0.1", failures_since_start=1
-        ),
-        "axes.accessfailurelog": AccessFailureLog.objects.create(
-            username="x", ip_address="127.0.0.1"
-        ),
-        "axes.accesslog": AccessLog.objects.create(username="x", ip_address="127.0.0.1"),
-    }
 
 
 def _kwargs(route: Route, side, shared) -> dict | None:
@@ -109,7 +66,7 @@ def _visit(client, url: str):
 @pytest.mark.parametrize("who", CAST)
 def test_every_url_answers_each_person_by_their_scope(client, cast, tree, who):
     world = build_world(tree)
-    shared = _shared_objects()
+    shared = shared_objects()
     user = getattr(cast, who)
     inside, outside = (
         (getattr(world, SIDES[who][0]), getattr(world, SIDES[who][1]))

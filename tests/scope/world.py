@@ -26,6 +26,50 @@ SIDES = {
 CAST = [*SIDES, "anonymous"]
 
 
+# Admin pages about one model: which object of a side stands for that model.
+ADMIN_OBJECTS = {
+    "auth.user": "member",
+    "cases.case": "case",
+    "cases.department": "unit",
+    "gridgov.delivery": "delivery",
+    "gridgov.outboxmessage": "message",
+    "gridgov.webhookendpoint": "webhook",
+    "grids.gridnode": "grid",
+    "grids.household": "household",
+    "grids.organization": "organization",
+    "grids.resident": "resident",
+    "grids.reveallog": "reveal",
+}
+
+
+def shared_objects() -> dict:
+    """Rows of models that belong to no node (county reference data, superusers' records)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from cases.models import Category, Holiday, ResponsibilityItem, TriagePolicy
+    from grids.models import RetiredCode
+
+    item = ResponsibilityItem.objects.create(
+        matter="邻里纠纷调解", domain="综治", owner="town", lead_unit="镇综治中心"
+    )
+    return {
+        "cases.category": Category.objects.create(name="邻里纠纷", group="dispute"),
+        "cases.holiday": Holiday.objects.create(date="2026-10-01", kind="off", name="国庆节"),
+        "cases.responsibilityitem": item,
+        "cases.triagepolicy": TriagePolicy.objects.first(),
+        "grids.retiredcode": RetiredCode.objects.create(
+            code="610722107999", name="旧村", tier="village"
+        ),
+        "axes.accessattempt": AccessAttempt.objects.create(
+            username="x", ip_address="127.0.0.1", failures_since_start=1
+        ),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(
+            username="x", ip_address="127.0.0.1"
+        ),
+        "axes.accesslog": AccessLog.objects.create(username="x", ip_address="127.0.0.1"),
+    }
+
+
 def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     from cases import actions as case_actions
     from cases import reports
