@@ -18,7 +18,7 @@ def _make_broker_folders(sender, source, **kwargs):
     # on_configure runs loads the configuration again, which sends on_configure again (a
     # RecursionError in any process that publishes before the worker has configured it).
     options = source.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
 

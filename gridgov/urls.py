@@ -25,11 +25,11 @@ urlpatterns = [
     path("m/", views.mobile_home, name="mobile_home"),
     path("desk/", views.desk_home, name="desk_home"),
     path("desk/tree/", grid_views.node_list, name="node_list"),
-    path("desk/tree/<int:pk>/", grid_views.node_detail, name="node_detail"),
-    path("desk/tree/<int:pk>/edit/", grid_views.node_edit, name="node_edit"),
+    path("desk/tree/<int:node_id>/", grid_views.node_detail, name="node_detail"),
+    path("desk/tree/<int:node_id>/edit/", grid_views.node_edit, name="node_edit"),
     path("notices/", views.notices, name="notices"),
     path("desk/reports/", case_views.report_list, name="report_list"),
-    path("desk/reports/<int:pk>/xlsx/", case_views.report_download, name="report_download"),
+    path("desk/reports/<int:report_id>/xlsx/", case_views.report_download, name="report_download"),
     # Desk pages (issue: Township desk) — one include per feature module, added below this line.
     path("", include("grids.urls_ledger")),  # m/ledger/ (phone) and desk/ledger/ (import)
     path("m/report/", include("cases.urls_mobile_report")),
