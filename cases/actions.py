@@ -943,3 +943,22 @@ def case_settle_on_the_spot(
     )
     case_sign(actor=actor, case_id=case.pk, note=note, now=now)
     return case_resolve(actor=actor, case_id=case.pk, result=result, now=now)
+
+
+@transaction.atomic
+def case_reveal_reporter_phone(*, actor, case_id: int, reason: str) -> str:
+    """The reporter's full phone number, for those who work the case; every reveal is logged
+    (who, when, which case, why) before the number leaves the server."""
+    from django.core.exceptions import ValidationError
+
+    from grids.models import RevealLog
+
+    case = Case.objects.select_related("node", "owner_node").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("No such case.")
+    access.require(actor, "case.reveal_reporter", case)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you need the full value.")})
+    RevealLog.objects.create(user=actor, case=case, field="reporter_phone", reason=reason[:200])
+    return case.reporter_phone

@@ -16,6 +16,7 @@ from cases.models import (
     TriagePolicy,
 )
 from gridgov.admin_site import ScopedAdminMixin, ScopedForms, ScopedModelAdmin, site
+from grids.privacy import mask_phone
 from staff import access
 
 
@@ -128,8 +129,17 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/cases/case/work.html", context)
 
+    exclude = ("reporter_phone",)
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Case._meta.fields]
+        # The reporter's phone is personal data: masked here too; the desk's case page has
+        # the logged reveal for those who work the case.
+        names = [f.name for f in Case._meta.fields if f.name != "reporter_phone"]
+        return [*names, "masked_reporter_phone"]
+
+    @admin.display(description=_("reporter's phone"))
+    def masked_reporter_phone(self, obj):
+        return mask_phone(obj.reporter_phone)
 
     def has_change_permission(self, request, obj=None):
         return False

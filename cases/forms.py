@@ -217,3 +217,7 @@ class CaseActionForm(forms.Form):
             ),
         }
         return table[d["action"]]()
+
+
+class RevealReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you need the full value?"), max_length=200)

@@ -12,16 +12,20 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import actions
 from cases import forms as case_forms
+from cases.forms import RevealReasonForm
 from cases.models import OPEN_STATUSES, Attachment, Case, CaseEvent, Mediation, Status
 from cases.queries import CASE_FILTERS, filter_cases
 from cases.workflow import ACTION_LABELS, CaseError
 from grids.models import GridNode, Tier
+from grids.privacy import mask_phone
 from grids.queries import breadcrumbs
 from staff import access
 
@@ -74,16 +78,6 @@ EVENT_LABELS = {
     "progress_overdue": gettext_lazy("Progress report overdue"),
 }
 PAGE_SIZE = 50
-
-
-def mask_phone(phone: str) -> str:
-    """138****1234: enough to recognise a number, not enough to call it (residents' data)."""
-    digits = (phone or "").strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    if len(digits) < 8:
-        return "*" * (len(digits) - 4) + digits[-4:]
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
 def my_open_cases(user, limit: int = 20) -> list[Case]:
@@ -184,6 +178,8 @@ def _context(request, case: Case, bound: dict | None = None) -> dict:
         "ladder": _ladder(trail),
         "deadline": _deadline(case),
         "reporter_phone": mask_phone(case.reporter_phone),
+        "may_reveal_phone": bool(case.reporter_phone)
+        and access.can(request.user, "case.reveal_reporter", case),
         "responsibility": case.category.responsibility if case.category else None,
         "events": events,
         "mediations": list(Mediation.objects.filter(case=case).select_related("level", "mediator")),
@@ -290,3 +286,27 @@ def case_file(request, case_id: int, file_id: int):
     except FileNotFoundError:
         raise Http404("File missing.") from None
     return FileResponse(handle, as_attachment=not attachment.is_photo)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_reveal_phone(request, case_id: int):
+    """Ask why, log it, then show the reporter's full phone number (on this page only)."""
+    case = _case(request, case_id)  # outside the scope: 404
+    access.require(request.user, "case.reveal_reporter", case)
+    form = RevealReasonForm(request.POST or None)
+    value = None
+    if request.method == "POST" and form.is_valid():
+        value = actions.case_reveal_reporter_phone(
+            actor=request.user, case_id=case.pk, reason=form.cleaned_data["reason"]
+        )
+    context = {
+        "case": case,
+        "form": form,
+        "value": value,
+        "masked": mask_phone(case.reporter_phone),
+        "back": reverse("case_detail", args=[case.pk]),
+    }
+    response = render(request, "cases/case/reveal.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

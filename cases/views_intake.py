@@ -14,6 +14,7 @@ from cases import intake, policy
 from cases.forms_intake import FORMS, FORMS_FOR_STATUS
 from cases.models import Case, Color
 from cases.workflow import CaseError
+from grids.privacy import mask_phone
 from staff import access
 
 PER_PAGE = 50
@@ -41,6 +42,7 @@ def _context(user, case: Case) -> dict:
     return {
         "case": case,
         "trail": trail,
+        "reporter_phone": mask_phone(case.reporter_phone),  # dispatchers may reveal it
         "duplicates": intake.likely_duplicates(user, case, trail),
         "targets": intake.dispatch_targets(case, trail),
         # the deadline each color would set if accepted now

@@ -264,11 +264,22 @@ class OrganizationAdmin(LedgerAdminMixin, admin.ModelAdmin):
 @admin.register(RevealLog, site=site)
 class RevealLogAdmin(_ReadOnlyLedger):
     scope_via = "resident__household__node"
-    list_display = ("created_at", "user", "resident", "field", "reason")
-    list_filter = ("field",)
-    list_select_related = ("user", "resident")
+    list_display = ("created_at", "user", "resident", "case", "field", "reason")
+    list_select_related = ("user", "resident", "case")
     fields = list_display
     readonly_fields = list_display
 
+    def get_queryset(self, request):
+        # A reveal is of a resident (through their household's grid) or of a case's reporter.
+        base = admin.ModelAdmin.get_queryset(self, request)
+        user = request.user
+        return access.scope(user, self.view_action, base, via="resident__household__node") | (
+            access.scope(user, "case.view", base, via="case__node")
+        )
+
     def has_view_permission(self, request, obj=None):
+        if obj is not None and obj.case_id:
+            return access.can(request.user, "case.view", obj.case) and access.can_anywhere(
+                request.user, "door.admin"
+            )
         return super().has_view_permission(request, obj.resident if obj else None)

@@ -369,10 +369,16 @@ class Organization(models.Model):
 
 
 class RevealLog(models.Model):
-    """Who saw a resident's personal data in full, when, and why."""
+    """Who saw personal data in full, when, and why: a resident's in the ledger, or the
+    phone of the person who reported a case."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="reveals")
+    resident = models.ForeignKey(
+        Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="reveals"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="reveals"
+    )
     field = models.CharField(_("field"), max_length=20)
     reason = models.CharField(_("reason"), max_length=200)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
@@ -381,6 +387,16 @@ class RevealLog(models.Model):
         verbose_name = _("personal data reveal")
         verbose_name_plural = _("personal data reveals")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resident__isnull=True) ^ models.Q(case__isnull=True),
+                name="reveallog_of_a_resident_or_a_case",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.field} {self.resident_id}"
+        return f"{self.user_id} {self.field} {self.resident_id or self.case_id}"
+
+    @property
+    def access_node(self):
+        return self.resident.household.node if self.resident_id else self.case.node

@@ -108,6 +108,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "countycall.rate_necessity": frozenset({R.DEPARTMENT}),
     "countycall.rate": TOWN_CALLERS,
     "report.view": DESK_ROLES | {R.ADMIN, R.GRID_CHIEF},
+    # The reporter's phone is masked everywhere; those who work the case and may call the
+    # reporter back reveal it, one logged reveal at a time (PIPL, like the ledger).
+    "case.reveal_reporter": DISPATCHERS | HANDLERS,
     # --- Household ledger on the phone and the desk (issue 5: ledger / PIPL / Excel import) ---
     # Seeing a ledger follows the grid; the people who keep it (the grid's worker, the village
     # grid chief, town centre staff, admins) may change it. Full ID numbers and phones are
