@@ -462,8 +462,10 @@ def resident_create(*, actor, household_id: int, **fields) -> Resident:
     fields["tags"] = _clean_tags(fields.get("tags"))
     fields["id_number"] = (fields.get("id_number") or "").strip().upper()
     resident = Resident(household=household, **fields)
-    resident.full_clean()
+    # The ID number's own check first: it says where the number is (to those who may know);
+    # the database's unique constraint stays the last word in a race.
     _refuse_taken_id_number(actor, resident.id_number)
+    resident.full_clean()
     resident.save()
     return resident
 
@@ -486,9 +488,9 @@ def resident_update(*, actor, resident_id: int, **changes) -> Resident:
     new_id_number = changes.get("id_number", resident.id_number) != resident.id_number
     for name, value in changes.items():
         setattr(resident, name, value)
-    resident.full_clean()
     if new_id_number:
         _refuse_taken_id_number(actor, resident.id_number, resident.pk)
+    resident.full_clean()
     resident.save(update_fields=list(changes) or None)
     return resident
 
@@ -740,5 +742,13 @@ def ledger_import(*, actor, node_id: int, rows: Iterable[LedgerRow]) -> LedgerPl
         for household, h in zip(households, plan.households.values(), strict=True)
         for r in h["residents"]
     ]
-    Resident.objects.bulk_create(residents, batch_size=500)
+    try:
+        with transaction.atomic():
+            Resident.objects.bulk_create(residents, batch_size=500)
+    except IntegrityError:
+        # Another import took one of these ID numbers after the check: refuse it all (the
+        # households above roll back with this transaction) and let the person try again.
+        raise LedgerImportError(
+            [_("Another import added one of these ID numbers just now; upload the file again.")]
+        ) from None
     return plan

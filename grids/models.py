@@ -331,6 +331,14 @@ class Resident(models.Model):
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
         ordering = ["household", "pk"]
+        constraints = [
+            # One person, one record: the database settles two imports racing each other.
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~models.Q(id_number=""),
+                name="resident_one_record_per_id_number",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

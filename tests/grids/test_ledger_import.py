@@ -468,3 +468,29 @@ def test_the_id_numbers_of_all_rows_are_checked_in_one_query(cast, tree):
         resident_with(tree.grid_c, id_number(f"610722198001{i:05d}"))
     many, plan = queries_for(30)
     assert many == few and len(plan.errors) == 30
+
+
+def test_an_id_number_taken_between_the_check_and_the_insert_refuses_the_whole_file(
+    cast, tree, monkeypatch
+):
+    rows = good_rows(tree, 2)
+    checked = actions.ledger_check(actor=None, node=tree.village1, rows=read_rows(xlsx(rows)))
+    resident_with(tree.grid_b, rows[0][11])  # another import, a moment later
+    monkeypatch.setattr(actions, "ledger_check", lambda **kwargs: checked)
+    with pytest.raises(actions.LedgerImportError):
+        actions.ledger_import(
+            actor=cast.staff_town1, node_id=tree.village1.pk, rows=read_rows(xlsx(rows))
+        )
+    assert Resident.objects.filter(id_number=rows[0][11]).count() == 1
+    assert not Household.objects.filter(node=tree.grid_a).exists()
+
+
+def test_the_database_keeps_one_record_per_id_number(tree):
+    from django.db import IntegrityError, transaction
+
+    h = actions.household_create(actor=None, node_id=tree.grid_a.pk, address="1号", head_name="甲")
+    Resident.objects.create(household=h, name="甲", id_number=id_number("61072219800101123"))
+    Resident.objects.create(household=h, name="乙", id_number="")
+    Resident.objects.create(household=h, name="丙", id_number="")  # blank is not a number
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resident.objects.create(household=h, name="丁", id_number=id_number("61072219800101123"))
