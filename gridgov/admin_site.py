@@ -3,11 +3,15 @@
 from functools import update_wrapper
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.cleaning import StrictJSONField, parse_id
 from staff import access
 
 
@@ -33,12 +37,29 @@ class GridgovAdminSite(admin.AdminSite):
         return update_wrapper(gate, inner)
 
 
+class _SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, re-shown after a refused form, looks the submitted ids up as
+    they came: "abc" or an id too big for the column is then an exception. Keep only ids."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if parse_id(v) is not None], attr)
+
+
 class ScopedForms:
     """Every foreign key a form offers is limited to what the user may point at, in the
     choices; Django's ModelChoiceField then refuses any other id on save. Used by every
     ModelAdmin and inline of the site (a test checks that none is left out)."""
 
     reference_action = "node.change"
+    formfield_overrides = {models.JSONField: {"form_class": StrictJSONField}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        inner = getattr(widget, "widget", widget)  # inside the add/change links wrapper
+        if type(inner) is AutocompleteSelect:
+            inner.__class__ = _SafeAutocompleteSelect
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         queryset = kwargs.get("queryset")
@@ -62,6 +83,18 @@ class ScopedModelAdmin(ScopedForms):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404("No such object.")
+
+    def get_changelist_instance(self, request):
+        # A date-hierarchy year like 99999999999999999999 overflows in Django's lookup; the
+        # changelist then answers as for any other impossible filter (back with "?e=1").
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError:
+            raise IncorrectLookupParameters from None
+
+    def get_object(self, request, object_id, from_field=None):
+        # "?_to_field=" (empty) would make Django look up a field named "": take the pk.
+        return super().get_object(request, object_id, from_field or None)
 
     def _found_or_404(self, request, object_id) -> None:
         # Django checks some permissions before looking the object up (a POST to a read-only

@@ -10,9 +10,11 @@ uses `parse_int` / `parse_decimal`, which read only ASCII digits and finite valu
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -73,6 +75,25 @@ def parse_decimal(value, *, limit: Decimal | None = None) -> Decimal | None:
     if limit is not None and abs(number) > limit:
         return None
     return number
+
+
+class StrictJSONField(forms.JSONField):
+    """JSON as the standard defines it: NaN and Infinity (which Python's json reads, and the
+    database refuses) are a form error, not a failed insert."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                json.loads(value, parse_constant=_no_constant)
+            except (ValueError, RecursionError):
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
+        return super().to_python(value)
+
+
+def _no_constant(name: str):
+    raise ValueError(name)
 
 
 def _cleaned(data: QueryDict, *, cut: int | None = None, bound: int | None = None):

@@ -36,6 +36,12 @@ class _AssignmentForm(forms.ModelForm):
         if person_id and not access.may_manage(self.manager, person_id):
             raise forms.ValidationError(_("You may not change this person's grants."))
         role = cleaned.get("role")
+        starts = cleaned.get("starts") or self.instance.starts
+        twin = Assignment.objects.filter(user_id=person_id, node=node, role=role, starts=starts)
+        if node is not None and twin.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("This person already holds this role here from that day.")
+            )
         if node is not None and role and not access.may_grant(self.manager, role, node):
             raise forms.ValidationError(
                 _("You may not give this role here: it is given from a higher level.")

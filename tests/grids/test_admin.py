@@ -158,3 +158,27 @@ def test_town_admin_manages_only_the_people_below_them_in_their_town(client, cas
         assert f">{name}<" not in page
         person = getattr(cast, name)
         assert client.get(f"/admin/auth/user/{person.pk}/change/").status_code == 404
+
+
+def test_bulk_delete_goes_through_node_delete_and_retires_codes(client, cast, tree):
+    from grids.models import RetiredCode
+    from tests.factories import make_node
+
+    empty = make_node(tree.village1, "grid", "空网格", code="610722107201009")
+    client.force_login(cast.county_admin)
+    response = client.post(
+        CHANGELIST, {"action": "delete_selected", "_selected_action": [empty.pk], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not GridNode.objects.filter(pk=empty.pk).exists()
+    assert RetiredCode.objects.filter(code=empty.code).exists()
+
+
+def test_bulk_delete_of_a_node_still_referred_to_says_so_instead_of_failing(client, cast, tree):
+    client.force_login(cast.county_admin)
+    data = {"action": "delete_selected", "_selected_action": [tree.grid_b.pk]}
+    confirm = client.post(CHANGELIST, data)
+    assert confirm.status_code == 200  # Django's page listing what blocks it
+    response = client.post(CHANGELIST, {**data, "post": "yes"})
+    assert response.status_code in (200, 302)
+    assert GridNode.objects.filter(pk=tree.grid_b.pk).exists()
