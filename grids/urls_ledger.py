@@ -11,8 +11,14 @@ mobile = [
     path("m/ledger/<int:household_id>/", v.household_detail, name="ledger_household"),
     path("m/ledger/<int:household_id>/edit/", v.household_edit, name="ledger_household_edit"),
     path("m/ledger/<int:household_id>/residents/new/", v.resident_add, name="ledger_resident_add"),
-    path("m/ledger/residents/<int:resident_id>/edit/", v.resident_edit, name="ledger_resident_edit"),
-    path("m/ledger/residents/<int:resident_id>/reveal/", v.resident_reveal, name="ledger_resident_reveal"),
+    path(
+        "m/ledger/residents/<int:resident_id>/edit/", v.resident_edit, name="ledger_resident_edit"
+    ),
+    path(
+        "m/ledger/residents/<int:resident_id>/reveal/",
+        v.resident_reveal,
+        name="ledger_resident_reveal",
+    ),
     path("m/ledger/organizations/", v.organization_list, name="ledger_organizations"),
 ]
 
