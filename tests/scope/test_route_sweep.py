@@ -116,6 +116,7 @@ def test_every_url_answers_each_person_by_their_scope(client, cast, tree, who):
                     problems.append(f"logged in but sent to login: {where}")
                 if route.name in ("logout", "admin:logout") and user is not None:
                     client.force_login(user)
+    print(f"swept {len(ROUTES)} routes as {who}: {swept} requests")
     assert swept > 300, swept  # the walk found the pages
     assert not problems, f"{len(problems)} of {swept} requests:\n" + "\n".join(problems)
 
