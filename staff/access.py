@@ -255,52 +255,54 @@ def _outermost(selected: list[Grant]) -> list[Grant]:
     return kept
 
 
-def subtree_q(grant_list, via: str = "node") -> Q:
-    """One range condition per grant on tree_id/lft/rght, through the foreign key `via`."""
+def _range_q(grant_list, via: str, lft: str, rght: str) -> Q:
+    """One range condition per grant on tree_id/lft/rght through `via`; no grant, no node."""
     prefix = f"{via}__" if via else ""
-    q = Q()
-    for g in grant_list:
-        q |= Q(
+    q = Q(pk__in=[])
+    for i, g in enumerate(grant_list):
+        one = Q(
             **{
                 f"{prefix}tree_id": g.tree_id,
-                f"{prefix}lft__gte": g.lft,
-                f"{prefix}rght__lte": g.rght,
+                f"{prefix}lft__{lft}": g.lft,
+                f"{prefix}rght__{rght}": g.rght,
             }
         )
+        q = one if i == 0 else q | one
     return q
+
+
+def subtree_q(grant_list, via: str = "node") -> Q:
+    """Nodes in the grants' subtrees, the granted nodes included."""
+    return _range_q(grant_list, via, "gte", "lte")
+
+
+def strictly_below_q(grant_list, via: str = "node") -> Q:
+    """Nodes strictly inside the grants' subtrees (the granted nodes themselves left out)."""
+    return _range_q(grant_list, via, "gt", "lt")
+
+
+def ancestors_q(grant_list, via: str = "node") -> Q:
+    """Nodes at or above the grants' nodes (the county and town a person works under)."""
+    return _range_q(grant_list, via, "lte", "gte")
+
+
+def _managing_grants(user, action: str) -> list[Grant]:
+    """The user's grants allowing `action`, those inside another left out."""
+    return _outermost([g for g in grants(user) if g.role in _roles_for(action)])
 
 
 def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
     """The objects of `queryset` on which `user` may take `action`; `via` is the path to the node
     ("" when the queryset is of GridNode itself)."""
-    allowed = _roles_for(action)
+    _roles_for(action)  # an unknown action is a programming error, even for a superuser
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    selected = _outermost([g for g in grants(user) if g.role in allowed])
+    selected = _managing_grants(user, action)
     if not selected:
         return queryset.none()
     return queryset.filter(subtree_q(selected, via))
-
-
-def _managing_grants(user, action: str) -> list[Grant]:
-    return _outermost([g for g in grants(user) if g.role in _roles_for(action)])
-
-
-def strictly_below_q(grant_list, via: str = "node") -> Q:
-    """Nodes strictly inside the grants' subtrees (the granted nodes themselves left out)."""
-    prefix = f"{via}__" if via else ""
-    q = Q(pk__in=[])
-    for g in grant_list:
-        q |= Q(
-            **{
-                f"{prefix}tree_id": g.tree_id,
-                f"{prefix}lft__gt": g.lft,
-                f"{prefix}rght__lt": g.rght,
-            }
-        )
-    return q
 
 
 def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
@@ -374,21 +376,6 @@ def require_grant(user, *, person_id: int, role: str, node: GridNode) -> None:
         raise PermissionDenied
 
 
-def ancestors_q(grant_list, via: str = "node") -> Q:
-    """Nodes at or above the grants' nodes (the county and town a person works under)."""
-    prefix = f"{via}__" if via else ""
-    q = Q(pk__in=[])
-    for g in grant_list:
-        q |= Q(
-            **{
-                f"{prefix}tree_id": g.tree_id,
-                f"{prefix}lft__lte": g.lft,
-                f"{prefix}rght__gte": g.rght,
-            }
-        )
-    return q
-
-
 def scope_units(user, action: str, queryset: QuerySet) -> QuerySet:
     """Units (departments, outposts, platforms) the user may point at: those inside their
     subtree, and those sitting above it (their town's platforms, their county's departments),
@@ -397,7 +384,7 @@ def scope_units(user, action: str, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    selected = _outermost([g for g in grants(user) if g.role in _roles_for(action)])
+    selected = _managing_grants(user, action)
     if not selected:
         return queryset.none()
     return queryset.filter(subtree_q(selected, "node") | ancestors_q(selected, "node"))
