@@ -305,7 +305,10 @@ def case_reveal_phone(request, case_id: int):
         "form": form,
         "value": value,
         "masked": mask_phone(case.reporter_phone),
-        "back": reverse("case_detail", args=[case.pk]),
+        "back": reverse(
+            "case_detail" if access.can_anywhere(request.user, "door.desk") else "case_mobile",
+            args=[case.pk],
+        ),
     }
     response = render(request, "cases/case/reveal.html", context)
     response["Cache-Control"] = "no-store"
