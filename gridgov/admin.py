@@ -94,3 +94,23 @@ class OutboxAdmin(ReadOnly):
             if not request.user.is_superuser
             else qs
         )
+
+
+# django-axes' records of logins, shown to superusers only (Django's own permissions, which no
+# one else holds here): with the site's shared admin behaviour, so that a junk filter in the
+# address is a message, not a server error.
+def _rescope_axes_admins() -> None:
+    from axes import admin as axes_admin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model, base in (
+        (AccessAttempt, axes_admin.AccessAttemptAdmin),
+        (AccessLog, axes_admin.AccessLogAdmin),
+        (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+    ):
+        if site.is_registered(model):
+            site.unregister(model)
+            site.register(model, type(base.__name__, (ScopedModelAdmin, base), {}))
+
+
+_rescope_axes_admins()
