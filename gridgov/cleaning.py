@@ -25,7 +25,9 @@ _INT = re.compile(r"-?[0-9]{1,18}")
 _DECIMAL = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
 
 # Longest text accepted in one form field, and kept of one query-string value.
-MAX_FIELD_CHARS = 20_000
+# (a village's GeoJSON outline of a few thousand points fits; the whole body is capped by
+# DATA_UPLOAD_MAX_MEMORY_SIZE anyway).
+MAX_FIELD_CHARS = 200_000
 MAX_QUERY_CHARS = 500
 
 
@@ -83,12 +85,14 @@ class StrictJSONField(forms.JSONField):
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
+            invalid = forms.ValidationError(self.error_messages["invalid"], code="invalid")
             try:
-                json.loads(value, parse_constant=_no_constant)
+                parsed = json.loads(value, parse_constant=_no_constant)
             except (ValueError, RecursionError):
-                raise forms.ValidationError(
-                    self.error_messages["invalid"], code="invalid"
-                ) from None
+                raise invalid from None
+            # A NUL written as \u0000 passes the text cleaning; PostgreSQL's jsonb refuses it.
+            if "\\u0000" in json.dumps(parsed):
+                raise invalid
         return super().to_python(value)
 
 

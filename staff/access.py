@@ -308,9 +308,9 @@ def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
 def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
     """People the user may manage (change, set a password for, grant to).
 
-    Someone may be managed only when every active grant they hold lies strictly below one of
-    the manager's own grants for `action`, and they hold no grant, current or past, at or above
-    the manager's level: so a town admin can never reach a county person, a peer of their own
+    Someone may be managed only when every grant they hold or held (or will hold) lies
+    strictly below one of the manager's own grants for `action`, and none is at or above the
+    manager's level: so a town admin can never reach a county person, a peer of their own
     town, or someone who also works in another town. People with no grant at all (just created,
     still to be placed) may be managed. Superusers are managed only by superusers.
     """
@@ -322,7 +322,9 @@ def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
     if not selected:
         return queryset.none()
     top_level = min(g.level for g in selected)
-    outside = Assignment.objects.active().exclude(strictly_below_q(selected)).values("user_id")
+    # Every grant counts, past and future too: a grant that starts next week in another town,
+    # or one held there before, leaves the person to whoever manages both places.
+    outside = Assignment.objects.exclude(strictly_below_q(selected)).values("user_id")
     too_high = Assignment.objects.filter(node__level__lte=top_level).values("user_id")
     return queryset.filter(is_superuser=False).exclude(pk__in=outside).exclude(pk__in=too_high)
 
@@ -404,6 +406,8 @@ _REFERENCE_PATHS = {
     "gridgov.webhookendpoint": "town",
 }
 # Reference data shared by the whole county (no node of its own); anyone may point at it.
+# Django's own groups and permissions: gridgov decides by assignments, only superusers touch them.
+SUPERUSERS_ONLY = frozenset({"auth.group", "auth.permission"})
 SHARED_MODELS = frozenset(
     {"cases.category", "cases.triagepolicy", "cases.holiday", "cases.responsibilityitem"}
 )
@@ -416,6 +420,8 @@ def scope_references(user, action: str, queryset: QuerySet) -> QuerySet:
         return scope_users(user, "user.change", queryset)
     if label == "cases.department":
         return scope_units(user, action, queryset)
+    if label in SUPERUSERS_ONLY:
+        return queryset if user is not None and user.is_superuser else queryset.none()
     if label in SHARED_MODELS:
         return queryset if user is not None and user.is_authenticated else queryset.none()
     if label not in _REFERENCE_PATHS:

@@ -86,3 +86,14 @@ def test_a_field_over_the_bound_is_refused_with_a_page_not_a_500(client, cast, t
 def test_a_nul_in_a_path_is_not_found(client, cast):
     client.force_login(cast.staff_town1)
     assert client.get("/desk/cases/%00/").status_code == 404
+
+
+@pytest.mark.parametrize("text", ['{"a": "\\u0000"}', '{"a": NaN}', "[Infinity]", "{"])
+def test_json_that_the_database_would_refuse_is_a_form_error(text):
+    from django import forms
+
+    from gridgov.cleaning import StrictJSONField
+
+    with pytest.raises(forms.ValidationError):
+        StrictJSONField().clean(text)
+    assert StrictJSONField().clean('{"type": "Polygon"}') == {"type": "Polygon"}

@@ -176,3 +176,58 @@ def test_a_town_admin_cannot_give_a_town_level_role_on_their_own_town_page(clien
     )
     assert response.status_code == 200
     assert not Assignment.objects.filter(user=newcomer).exists()
+
+
+def test_a_future_or_former_grant_elsewhere_keeps_the_person_out_of_a_town_admins_reach(cast, tree):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    future = UserFactory()
+    Assignment.objects.create(
+        user=future, node=tree.grid_c, role="grid_worker", starts=today + dt.timedelta(days=3)
+    )
+    former = UserFactory()
+    Assignment.objects.create(
+        user=former, node=tree.grid_c, role="grid_worker", starts="2025-01-01", ends="2025-12-31"
+    )
+    mixed = UserFactory()
+    grant(mixed, tree.grid_a, "informant")
+    Assignment.objects.create(
+        user=mixed, node=tree.grid_c, role="informant", starts=today + dt.timedelta(days=3)
+    )
+    for person in (future, former, mixed):
+        assert not access.may_manage(cast.town1_admin, person)
+        assert access.may_manage(cast.county_admin, person)
+
+
+def test_the_admin_list_cannot_be_filtered_by_personal_data(client, cast, tree):
+    from cases import actions as case_actions
+
+    case_actions.case_report(
+        actor=None,
+        node_id=tree.grid_a.pk,
+        title="噪音",
+        description="夜间噪音",
+        source="hotline",
+        reporter_name="张三",
+        reporter_phone="13891625521",
+    )
+    client.force_login(cast.town1_admin)
+    for url in (
+        "/admin/cases/case/?reporter_phone__startswith=1389",
+        "/admin/cases/case/?reporter_phone=13891625521",
+        "/admin/grids/resident/?phone__startswith=139",
+        "/admin/grids/resident/?id_number__startswith=6107",
+    ):
+        response = client.get(url)
+        assert response.status_code in (400, 302), url  # refused, never a filtered list
+        assert "噪音" not in response.content.decode()
+    assert client.get("/admin/cases/case/?status__exact=reported").status_code == 200
+
+
+def test_a_superuser_opens_any_persons_page(client, cast):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    assert client.get(f"/admin/auth/user/{cast.worker_a.pk}/change/").status_code == 200
