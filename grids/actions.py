@@ -452,6 +452,17 @@ def _refuse_taken_id_number(actor, id_number: str, resident_pk: int | None = Non
 
 
 @transaction.atomic
+def _save_resident(resident: Resident, **kwargs) -> None:
+    """Save; an ID number taken by someone else in the same moment is a field error."""
+    try:
+        with transaction.atomic():
+            resident.save(**kwargs)
+    except IntegrityError:
+        raise ValidationError(
+            {"id_number": _("This ID number was registered elsewhere just now; check it.")}
+        ) from None
+
+
 def resident_create(*, actor, household_id: int, **fields) -> Resident:
     """Add a person to a household. Tags are set only by those who may see them."""
     _only(fields, RESIDENT_FIELDS, "resident_create")
@@ -466,7 +477,7 @@ def resident_create(*, actor, household_id: int, **fields) -> Resident:
     # the database's unique constraint stays the last word in a race.
     _refuse_taken_id_number(actor, resident.id_number)
     resident.full_clean()
-    resident.save()
+    _save_resident(resident)
     return resident
 
 
@@ -491,7 +502,7 @@ def resident_update(*, actor, resident_id: int, **changes) -> Resident:
     if new_id_number:
         _refuse_taken_id_number(actor, resident.id_number, resident.pk)
     resident.full_clean()
-    resident.save(update_fields=list(changes) or None)
+    _save_resident(resident, update_fields=list(changes) or None)
     return resident
 
 

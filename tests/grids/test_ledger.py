@@ -408,3 +408,17 @@ def test_a_taken_id_number_is_a_field_error_on_the_phone(client, cast, household
     )
     assert response.status_code == 200 and response.context["form"].errors["id_number"]
     assert household.residents.count() == 1
+
+
+def test_an_id_number_taken_in_the_same_moment_is_a_field_error_not_a_crash(household, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    taken = id_number("61072219800101555")
+    actions.resident_create(actor=None, household_id=household.pk, name="甲", id_number=taken)
+    # The other save lands between this one's check and its insert.
+    monkeypatch.setattr(actions, "_refuse_taken_id_number", lambda *args, **kwargs: None)
+    monkeypatch.setattr(Resident, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as exc:
+        actions.resident_create(actor=None, household_id=household.pk, name="乙", id_number=taken)
+    assert "id_number" in exc.value.message_dict
+    assert Resident.objects.filter(id_number=taken).count() == 1
