@@ -294,6 +294,11 @@ def _managing_grants(user, action: str) -> list[Grant]:
 def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
     """The objects of `queryset` on which `user` may take `action`; `via` is the path to the node
     ("" when the queryset is of GridNode itself)."""
+    return _filtered(user, action, queryset, lambda grants: subtree_q(grants, via))
+
+
+def _filtered(user, action: str, queryset: QuerySet, condition) -> QuerySet:
+    """`queryset` narrowed by `condition(grants allowing action)`; all for a superuser."""
     _roles_for(action)  # an unknown action is a programming error, even for a superuser
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
@@ -302,7 +307,7 @@ def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
     selected = _managing_grants(user, action)
     if not selected:
         return queryset.none()
-    return queryset.filter(subtree_q(selected, via))
+    return queryset.filter(condition(selected))
 
 
 def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
@@ -382,14 +387,7 @@ def scope_units(user, action: str, queryset: QuerySet) -> QuerySet:
     """Units (departments, outposts, platforms) the user may point at: those inside their
     subtree, and those sitting above it (their town's platforms, their county's departments),
     never another town's."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    selected = _managing_grants(user, action)
-    if not selected:
-        return queryset.none()
-    return queryset.filter(subtree_q(selected, "node") | ancestors_q(selected, "node"))
+    return _filtered(user, action, queryset, lambda grants: subtree_q(grants) | ancestors_q(grants))
 
 
 # How each model a form may point at is reached from the tree: the path to its node, or a
