@@ -451,7 +451,6 @@ def _refuse_taken_id_number(actor, id_number: str, resident_pk: int | None = Non
     raise ValidationError({"id_number": message})
 
 
-@transaction.atomic
 def _save_resident(resident: Resident, **kwargs) -> None:
     """Save; an ID number taken by someone else in the same moment is a field error."""
     try:
@@ -463,6 +462,7 @@ def _save_resident(resident: Resident, **kwargs) -> None:
         ) from None
 
 
+@transaction.atomic
 def resident_create(*, actor, household_id: int, **fields) -> Resident:
     """Add a person to a household. Tags are set only by those who may see them."""
     _only(fields, RESIDENT_FIELDS, "resident_create")
