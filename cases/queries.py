@@ -9,10 +9,11 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, Status
+from cases.models import OPEN_STATUSES, Case, CaseEvent, Status
 from gridgov.cleaning import parse_id
 from grids.models import GridNode, Tier
 from grids.queries import subtree
+from staff import access
 
 STANDING = ~Q(status__in=[Status.REPORTED, Status.REJECTED, Status.MERGED])
 GRID_TIERS = (Tier.GRID, Tier.MICRO_GRID)
@@ -310,3 +311,16 @@ def level_history(case: Case) -> list[dict]:
                 }
             )
     return rows
+
+
+def my_open_cases(user, limit: int = 20) -> list[Case]:
+    """A field worker's open cases: handled by them or held at a level they handle, soonest
+    deadline first. One query."""
+    held_here = access.scope(user, "case.sign", Case.objects.all(), via="owner_node")
+    return list(
+        Case.objects.filter(status__in=OPEN_STATUSES)
+        .filter(Q(handler_id=user.pk) | Q(pk__in=held_here.values("pk")))
+        .select_related("node")
+        .only("pk", "number", "title", "color", "status", "clear_by", "node__name")
+        .order_by("clear_by", "pk")[:limit]
+    )

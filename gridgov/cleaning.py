@@ -65,6 +65,14 @@ def parse_id(value) -> int | None:
     return parse_int(value, minimum=1, maximum=2**31 - 1)
 
 
+def id_or_404(value) -> int:
+    """An id from a form or an address; anything that is not one answers like a missing object."""
+    number = parse_id(value)
+    if number is None:
+        raise Http404("No such object.")
+    return number
+
+
 def parse_decimal(value, *, limit: Decimal | None = None) -> Decimal | None:
     """A finite decimal in plain notation ("NaN", "Infinity", "1e9" are not), |x| ≤ limit."""
     text = (value or "").strip() if isinstance(value, str) else ""

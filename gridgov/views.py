@@ -2,13 +2,10 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 
 from staff import access
-from staff.queries import posts
 
 DOOR_URLS = {"admin": "admin:index", "desk": "desk_home", "mobile": "mobile_home"}
 
@@ -19,27 +16,6 @@ def home(request):
     if not door:
         return render(request, "gridgov/no_post.html", status=200)
     return redirect(reverse(DOOR_URLS[door]))
-
-
-def _door(request, action: str, template: str, **extra):
-    if not access.can_anywhere(request.user, action):
-        raise PermissionDenied
-    return render(request, template, {"posts": posts(request.user), **extra})
-
-
-@login_required
-def mobile_home(request):
-    from cases.views_case import my_open_cases
-    from staff.queries import today_list
-
-    cases = SimpleLazyObject(lambda: my_open_cases(request.user))  # read only past the door
-    today = SimpleLazyObject(lambda: today_list(request.user))  # patrol and visits due
-    return _door(request, "door.mobile", "mobile/home.html", my_cases=cases, today=today)
-
-
-@login_required
-def desk_home(request):
-    return _door(request, "door.desk", "desk/home.html")
 
 
 # One plain layout for both doors: a phone and a desk browser change a password the same way.

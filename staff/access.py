@@ -12,9 +12,11 @@ object; in scope but the role lacks the action is 403.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -234,6 +236,32 @@ def can_anywhere(user, action: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or any(g.role in allowed for g in grants(user))
+
+
+def require_anywhere(user, *actions: str) -> None:
+    """403 unless the person may take each action somewhere: a door, or a page's kind of work."""
+    if not all(can_anywhere(user, action) for action in actions):
+        raise PermissionDenied
+
+
+def require_door(user, door: str) -> None:
+    """403 unless the person holds a post that opens this door ("desk", "mobile")."""
+    require_anywhere(user, f"door.{door}")
+
+
+def door_required(door: str, *also: str):
+    """A page of a door: anonymous people go to the login page, then anyone without the door
+    (or without each action in `also`, anywhere) is refused with 403."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            require_anywhere(request.user, f"door.{door}", *also)
+            return view(request, *args, **kwargs)
+
+        return login_required(checked)
+
+    return decorate
 
 
 def require(user, action: str, obj) -> None:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cases import views_dashboard
+from cases.desk import dashboard as dashboard_page
 from cases.models import Case
 from cases.queries import filter_cases, kpis
 from tests.cases.conftest import T0
@@ -47,7 +47,7 @@ def make_case(node, created, status="handling", **fields):
 
 @pytest.fixture
 def fixed_now(monkeypatch):
-    monkeypatch.setattr(views_dashboard, "_now", lambda: NOW)
+    monkeypatch.setattr(dashboard_page, "_now", lambda: NOW)
 
 
 @pytest.fixture

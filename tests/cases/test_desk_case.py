@@ -10,7 +10,7 @@ from django.test import Client
 from cases import actions
 from cases.forms import available_actions
 from cases.models import Case, CaseEvent, Mediation, Status
-from cases.views_case import mask_phone
+from grids.privacy import mask_phone
 from tests.cases.conftest import T0
 from tests.conftest import page_text
 

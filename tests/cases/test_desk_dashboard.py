@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from cases import dashboard as figures
-from cases import views_dashboard
+from cases.desk import dashboard as dashboard_page
 from cases.models import Case
 from cases.queries import kpis
 from tests.cases.conftest import T0
@@ -65,7 +65,7 @@ def closed_case(node, created, due, resolved, tier="grid"):
 
 @pytest.fixture
 def fixed_now(monkeypatch):
-    monkeypatch.setattr(views_dashboard, "_now", lambda: NOW)
+    monkeypatch.setattr(dashboard_page, "_now", lambda: NOW)
 
 
 # ---------------------------------------------------------------- the figures

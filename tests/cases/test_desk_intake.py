@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from cases import actions, intake, policy, views_intake
+from cases import actions, intake, policy
+from cases.desk import intake as intake_page
 from cases.models import Case
 from cases.workflow import CaseError
 from staff import access
@@ -27,7 +28,7 @@ def page(pk: int) -> str:
 @pytest.fixture
 def frozen(monkeypatch):
     """The intake page's clock stands at T0 (the deadlines it shows are computed from it)."""
-    monkeypatch.setattr(views_intake, "timezone", SimpleNamespace(now=lambda: T0))
+    monkeypatch.setattr(intake_page, "timezone", SimpleNamespace(now=lambda: T0))
 
 
 @pytest.fixture

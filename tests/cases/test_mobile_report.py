@@ -1,4 +1,4 @@
-"""Reporting a case from the phone: /m/report/ (cases/views_mobile_report.py, cases/photos.py)."""
+"""Reporting a case from the phone: /m/report/ (cases/mobile/report.py, cases/photos.py)."""
 
 import io
 import struct

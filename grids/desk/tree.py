@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,9 +16,8 @@ from grids.queries import breadcrumbs
 from staff import access
 
 
-@login_required
+@access.door_required("desk")
 def node_list(request):
-    _desk(request)
     nodes = access.scope(request.user, "node.view", GridNode.objects.all(), via="")
     term = request.GET.get("q", "").strip()[:50]
     if term:
@@ -34,18 +33,12 @@ def node_list(request):
     )
 
 
-def _desk(request) -> None:
-    """The tree pages are desk pages: people without a desk post use their own door."""
-    if not access.can_anywhere(request.user, "door.desk"):
-        raise PermissionDenied
-
-
 def _node_in_scope(request, pk: int) -> GridNode:
     # Out of scope answers exactly like a missing node: 404; then the door: 403.
     node = get_object_or_404(
         access.scope(request.user, "node.view", GridNode.objects.all(), via=""), pk=pk
     )
-    _desk(request)
+    access.require_door(request.user, "desk")
     return node
 
 

@@ -1,30 +1,21 @@
-"""The case page on the desk and on the phone: every fact about one case, and one small form for
-each action this person may take now (cases.forms decides which; cases.actions does them)."""
+"""The parts of the case page that every door shares: finding the case in the person's scope,
+its facts and history, and one small form for each action this person may take now
+(cases.forms decides which; cases.actions does them)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import actions
 from cases import forms as case_forms
-from cases.forms import RevealReasonForm
-from cases.models import OPEN_STATUSES, Attachment, Case, CaseEvent, Mediation, Status
-from cases.queries import CASE_FILTERS, filter_cases
+from cases.models import Attachment, Case, CaseEvent, Mediation, Status
 from cases.workflow import ACTION_LABELS, CaseError
-from grids.models import GridNode, Tier
+from grids.models import Tier
 from grids.privacy import mask_phone
 from grids.queries import breadcrumbs
 from staff import access
@@ -54,7 +45,11 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "county_rate": ("call", "rating", "text"),
     "county_rate_necessity": ("call", "rating", "text"),
 }
+
+
 _REASON, _NOTE, _RESULT = gettext_lazy("Reason"), gettext_lazy("Note"), gettext_lazy("Result")
+
+
 TEXT_LABELS = {
     "reject": _REASON,
     "return": _REASON,
@@ -70,6 +65,8 @@ TEXT_LABELS = {
     "supervise": gettext_lazy("What to chase"),
     "progress": gettext_lazy("Progress"),
 }
+
+
 # Events written by rhythms and side effects, beside the workflow's own actions.
 EVENT_LABELS = {
     **ACTION_LABELS,
@@ -77,32 +74,15 @@ EVENT_LABELS = {
     "deadline_warning": gettext_lazy("Deadline warning"),
     "progress_overdue": gettext_lazy("Progress report overdue"),
 }
-PAGE_SIZE = 50
 
 
-def my_open_cases(user, limit: int = 20) -> list[Case]:
-    """A field worker's open cases: handled by them or held at a level they handle, soonest
-    deadline first. One query."""
-    held_here = access.scope(user, "case.sign", Case.objects.all(), via="owner_node")
-    return list(
-        Case.objects.filter(status__in=OPEN_STATUSES)
-        .filter(Q(handler_id=user.pk) | Q(pk__in=held_here.values("pk")))
-        .select_related("node")
-        .only("pk", "number", "title", "color", "status", "clear_by", "node__name")
-        .order_by("clear_by", "pk")[:limit]
-    )
-
-
-# ---------------------------------------------------------------- reads
-
-
-def _visible(user) -> QuerySet:
+def visible_cases(user) -> QuerySet:
     return access.scope(user, "case.view", Case.objects.all(), via="node")
 
 
-def _case(request, pk: int) -> Case:
+def find_case(request, pk: int) -> Case:
     """The case if the user may see it; outside their scope it answers like a missing one: 404."""
-    qs = _visible(request.user).select_related(
+    qs = visible_cases(request.user).select_related(
         "node",
         "owner_node",
         "category__responsibility__department",
@@ -114,11 +94,6 @@ def _case(request, pk: int) -> Case:
     return get_object_or_404(
         qs.prefetch_related("county_calls__department", "county_calls__responded_by"), pk=pk
     )
-
-
-def _require_desk(user) -> None:
-    if not access.can_anywhere(user, "door.desk"):
-        raise PermissionDenied
 
 
 def _ladder(trail) -> list:
@@ -161,7 +136,7 @@ def _action_forms(user, case: Case, bound: dict | None = None) -> list[dict]:
     return out
 
 
-def _context(request, case: Case, bound: dict | None = None) -> dict:
+def case_context(request, case: Case, bound: dict | None = None) -> dict:
     trail = breadcrumbs([case.node])[case.node.pk]
     events = list(
         CaseEvent.objects.filter(case=case)
@@ -189,57 +164,8 @@ def _context(request, case: Case, bound: dict | None = None) -> dict:
     }
 
 
-# ---------------------------------------------------------------- pages
-
-
-@login_required
-@require_GET
-def case_list(request):
-    """Every case in scope, searchable; with a dashboard link's parameters, the cases behind
-    that figure (cases.queries.filter_cases)."""
-    _require_desk(request.user)
-    cases = _visible(request.user).select_related("node", "owner_node", "category")
-    term = request.GET.get("q", "").strip()[:50]
-    if term:
-        cases = cases.filter(Q(number__icontains=term) | Q(title__icontains=term))
-    nodes = access.scope(request.user, "case.view", GridNode.objects.all(), via="")
-    cases, description = filter_cases(cases, request.GET, nodes=nodes)
-    page = Paginator(cases.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    # The figure's filters ride along with the search form and the pager.
-    kept = [(k, request.GET[k][:40]) for k in CASE_FILTERS if k != "status" and request.GET.get(k)]
-    status = request.GET.get("status", "")
-    status = status if status in Status.values else ""
-    context = {
-        "page": page,
-        "q": term,
-        "status": status,
-        "statuses": Status.choices,
-        "kept": kept,
-        "description": description,
-        "querystring": urlencode([*kept, ("q", term), ("status", status)]),
-    }
-    return render(request, "cases/case/list.html", context)
-
-
-@login_required
-@require_GET
-def case_detail(request, case_id: int):
-    case = _case(request, case_id)  # outside the scope: 404, then the door: 403
-    _require_desk(request.user)
-    return render(request, "cases/case/detail.html", _context(request, case))
-
-
-@login_required
-@require_GET
-def case_mobile(request, case_id: int):
-    case = _case(request, case_id)
-    return render(request, "cases/case/mobile.html", _context(request, case))
-
-
-def _act(request, case_id: int, *, mobile: bool):
-    case = _case(request, case_id)  # outside the scope: 404, before anything else
+def act(request, case_id: int, *, mobile: bool):
+    case = find_case(request, case_id)  # outside the scope: 404, before anything else
     action = request.POST.get("action", "")
     # The table and the policy together: anything this person may not do now is refused.
     if action not in case_forms.available_actions(request.user, case):
@@ -258,58 +184,4 @@ def _act(request, case_id: int, *, mobile: bool):
             return redirect(page, case_id=case.pk)
     messages.error(request, _("Not done: see the form below."))
     template = "cases/case/mobile.html" if mobile else "cases/case/detail.html"
-    return render(request, template, _context(request, case, bound={action: form}))
-
-
-@login_required
-@require_POST
-def case_act(request, case_id: int):
-    _case(request, case_id)  # outside the scope: 404, then the door: 403
-    _require_desk(request.user)
-    return _act(request, case_id, mobile=False)
-
-
-@login_required
-@require_POST
-def case_act_mobile(request, case_id: int):
-    return _act(request, case_id, mobile=True)
-
-
-@login_required
-@require_GET
-def case_file(request, case_id: int, file_id: int):
-    """A photo or attachment, only for people who may see the case (not a public media URL)."""
-    case = _case(request, case_id)
-    attachment = get_object_or_404(Attachment, case=case, pk=file_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("File missing.") from None
-    return FileResponse(handle, as_attachment=not attachment.is_photo)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_reveal_phone(request, case_id: int):
-    """Ask why, log it, then show the reporter's full phone number (on this page only)."""
-    case = _case(request, case_id)  # outside the scope: 404
-    access.require(request.user, "case.reveal_reporter", case)
-    form = RevealReasonForm(request.POST or None)
-    value = None
-    if request.method == "POST" and form.is_valid():
-        value = actions.case_reveal_reporter_phone(
-            actor=request.user, case_id=case.pk, reason=form.cleaned_data["reason"]
-        )
-    context = {
-        "case": case,
-        "form": form,
-        "value": value,
-        "masked": mask_phone(case.reporter_phone),
-        "back": reverse(
-            "case_detail" if access.can_anywhere(request.user, "door.desk") else "case_mobile",
-            args=[case.pk],
-        ),
-    }
-    response = render(request, "cases/case/reveal.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, template, case_context(request, case, bound={action: form}))

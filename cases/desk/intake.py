@@ -6,22 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases import intake, policy
-from cases.forms_intake import FORMS, FORMS_FOR_STATUS
+from cases.desk.forms import FORMS, FORMS_FOR_STATUS
 from cases.models import Case, Color
 from cases.workflow import CaseError
 from grids.privacy import mask_phone
 from staff import access
 
 PER_PAGE = 50
-
-
-def case_path(pk: int) -> str:
-    return f"/desk/cases/{pk}/"  # the case page (its own feature module)
 
 
 @login_required
@@ -47,7 +44,7 @@ def _context(user, case: Case) -> dict:
         "targets": intake.dispatch_targets(case, trail),
         # the deadline each color would set if accepted now
         "colors": [(c.value, c.label, policy.clear_by(c.value, now, cal)) for c in Color],
-        "case_path": case_path(case.pk),
+        "case_path": reverse("case_detail", args=[case.pk]),
     }
 
 
@@ -63,7 +60,7 @@ def intake_case(request, case_id: int):
         messages.info(
             request, _("%(number)s is no longer waiting for intake.") % {"number": case.number}
         )
-        return redirect(case_path(case.pk))
+        return redirect("case_detail", case_id=case.pk)
     ctx = _context(request.user, case)
     posted = request.POST.get("do") if request.method == "POST" else None
     forms = {

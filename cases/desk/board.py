@@ -1,0 +1,74 @@
+"""The supervision board (督办) and its .xlsx. Reads come from cases.board, writes go through
+cases.actions."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import actions, board
+from cases.workflow import CaseError
+from gridgov.cleaning import id_or_404
+from staff import access
+
+PAGE_SIZE = 50
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@access.door_required("desk")
+@require_http_methods(["GET", "POST"])
+def board_page(request):
+    if request.method == "POST":
+        return _supervise(request)
+    now = timezone.now()
+    filters = board.parse_filters(request.user, request.GET)
+    page = Paginator(board.board_cases(request.user, filters, now), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "rows": board.decorate(page.object_list, request.user, now),
+        "filters": filters,
+        "groups": board.board_groups(request.user, filters),
+        "choices": board.board_choices(request.user, filters),
+        "back": urlencode(filters.params | {"page": page.number}),
+    }
+    return render(request, "cases/board/board.html", context)
+
+
+def _supervise(request):
+    case_id = id_or_404(request.POST.get("case"))
+    try:  # outside scope: Http404; in scope without the right: PermissionDenied (403)
+        case = actions.case_supervise(
+            actor=request.user, case_id=case_id, note=request.POST.get("note", "")
+        )
+    except CaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Supervision recorded on %(number)s.") % {"number": case.number}
+        )
+    back = QueryDict(request.POST.get("back", ""))
+    params = board.parse_filters(request.user, back).params
+    if board._int(back.get("page")):
+        params["page"] = back["page"]
+    return redirect(reverse("desk_board") + ("?" + urlencode(params) if params else ""))
+
+
+@access.door_required("desk")
+def board_export(request):
+    now = timezone.now()
+    filters = board.parse_filters(request.user, request.GET)
+    content = board.board_xlsx(board.board_cases(request.user, filters, now), filters, now)
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"board-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,72 @@
+"""Today's patrol on the phone (/m/patrol/): start it, then finish it with notes and, if
+something is wrong, a case in the same step."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from cases.workflow import CaseError
+from gridgov.cleaning import parse_decimal, parse_id
+from staff import access, actions, queries
+
+
+def _coord(value):
+    number = parse_decimal(value, limit=Decimal(180))
+    return number.quantize(Decimal("0.000001")) if number is not None else None
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+    return {"form": list(exc.messages)}
+
+
+@access.door_required("mobile")
+@require_http_methods(["GET", "POST"])
+def patrol_today(request):
+    """Today's patrol of each of the user's grids: start, then finish with notes."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        lat, lng = _coord(request.POST.get("lat")), _coord(request.POST.get("lng"))
+        try:
+            if request.POST.get("do") == "start":
+                node_id = parse_id(request.POST.get("node")) or 0
+                actions.patrol_start(
+                    actor=request.user, node_id=node_id, latitude=lat, longitude=lng, now=now
+                )
+                return redirect("patrol_today")
+            patrol_id = parse_id(request.POST.get("patrol")) or 0
+            _patrol, case = actions.patrol_finish(
+                actor=request.user,
+                patrol_id=patrol_id,
+                notes=request.POST.get("notes", ""),
+                finding=request.POST.get("finding", ""),
+                is_case=bool(request.POST.get("is_case")),
+                latitude=lat,
+                longitude=lng,
+                now=now,
+            )
+            return redirect("case_mobile", case.pk) if case else redirect("patrol_today")
+        except ValueError:
+            raise Http404("No such grid or patrol.") from None
+        except ValidationError as exc:
+            errors = _errors(exc)
+        except CaseError as exc:
+            errors = {"finding": [str(exc)]}
+    patrols = {p.node_id: p for p in queries.todays_patrols(request.user, today)}
+    rows = [(node, patrols.get(node.pk)) for node in queries.patrol_grids(request.user)]
+    status = 400 if errors else 200
+    return render(
+        request,
+        "staff/mobile/patrol.html",
+        {"rows": rows, "today": today, "errors": errors, "post": request.POST},
+        status=status,
+    )
