@@ -1,4 +1,4 @@
-"""The case demo data (cases/demo.py): units, the responsibility list, categories, case staff and
+"""The case demo data (gridgov.demo): units, the responsibility list, categories, case staff and
 demo cases replayed through the actions, so that 沙河营镇's figures mean something."""
 
 import datetime as dt
@@ -9,7 +9,6 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from cases import demo
 from cases.models import (
     Case,
     CaseEvent,
@@ -22,7 +21,8 @@ from cases.models import (
     Status,
 )
 from cases.queries import kpis
-from grids.demo import CHENGGU, SHAHEYING, load_demo
+from gridgov import demo
+from gridgov.demo import CHENGGU, SHAHEYING, load_demo
 from grids.models import GridNode, Tier
 from staff.models import Assignment
 
@@ -37,7 +37,7 @@ def _loaded_once(django_db_setup, django_db_blocker):
         transaction.atomic(),
     ):
         load_demo()
-        first = demo.load()
+        first = demo.load_case_data()
         yield first, _counts()
         transaction.set_rollback(True)
 
@@ -70,7 +70,7 @@ def _counts() -> dict:
 
 def test_loading_the_case_demo_twice_adds_nothing_the_second_time(_loaded_once, db):
     first, after_first = _loaded_once
-    second = demo.load()
+    second = demo.load_case_data()
     assert _counts() == after_first
     assert first["cases"] == after_first["Case"] > 0
     assert first["events"] == after_first["CaseEvent"]

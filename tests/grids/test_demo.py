@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Sum
 
+from gridgov.demo import DEMO_PASSWORD, NAMED_LOGINS, demo_counties, load_demo
 from grids import actions as grid_actions
-from grids.demo import DEMO_PASSWORD, NAMED_LOGINS, demo_counties, load_demo
 from grids.models import GridNode
 from staff import access
 from staff.models import Assignment

@@ -1,31 +1,25 @@
-"""The demo county: 城固县 › 沙河营镇 as seed 000 describes it (56 grids, 8,857 households), a
-second town (博望街道), and 牟定县's micro-grids of 5–10 households (seed 002), with one login per
-role. Everything goes through grids.actions and staff.actions; running it again adds only what
-is missing, so a second run changes nothing."""
+"""The demo tree: 城固县 › 沙河营镇 as seed 000 describes it (56 grids, 8,857 households), a
+second town (博望街道), and 牟定县's micro-grids of 5–10 households (seed 002). Everything goes
+through grids.actions; running it again adds only what is missing."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
-
 from grids import actions as grid_actions
 from grids.models import Difficulty, GridNode, Kind, RetiredCode, Tier
-from staff import access
-from staff import actions as staff_actions
-from staff.models import Assignment, Role
-
-DEMO_PASSWORD = "gridgov-demo-2026"
 
 CHENGGU = "610722"  # 城固县
 SHAHEYING = "610722107"  # 沙河营镇
 LIANGJIAAN = "610722107201"  # 梁家庵村
 LIANGJIAAN_GRID_1 = "610722107201001"  # 梁家庵村第一网格
+XUJIAYING = "610722107202"  # 徐家营村
 BOWANG = "610722001"  # 博望街道
 MOUDING = "532323"  # 牟定县
+GONGHE = "532323101"  # 共和镇
+LAWAN = "532323101201"  # 腊湾村
+LAWAN_GRID_1 = "532323101201001"  # 腊湾村一组网格
 LAWAN_MICRO_1 = "532323101201001001"  # 腊湾村一组第1微网格
 
 _NUMERALS = "一二三四五六七八九十"
@@ -195,64 +189,7 @@ def demo_counties() -> list[Place]:
     return [_chenggu().summed(), _mouding().summed()]
 
 
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    full_name: str
-    role: str
-    place_code: str
-
-
-NAMED_LOGINS = (
-    DemoLogin("wanggang", "王刚", Role.GRID_WORKER, LIANGJIAAN_GRID_1),
-    DemoLogin("zhaoxin", "赵信", Role.INFORMANT, LIANGJIAAN_GRID_1),
-    DemoLogin("liangshuji", "梁建华", Role.GRID_CHIEF, LIANGJIAAN),
-    DemoLogin("zhoudao", "周道远", Role.INSTRUCTOR, LIANGJIAAN_GRID_1),
-    DemoLogin("chenzhuren", "陈卫东", Role.CENTER_STAFF, SHAHEYING),
-    DemoLogin("lizhen", "李振", Role.LEADER, SHAHEYING),
-    DemoLogin("xianadmin", "城固县管理员", Role.ADMIN, CHENGGU),
-    # The county admin also sits at the county governance center, so that cases can be worked
-    # from the admin's case pages in the demo.
-    DemoLogin("xianadmin", "城固县管理员", Role.CENTER_STAFF, CHENGGU),
-    DemoLogin("zhenadmin", "沙河营镇管理员", Role.ADMIN, SHAHEYING),
-    DemoLogin("zhougan", "周淦", Role.CENTER_STAFF, BOWANG),
-    DemoLogin("mdworker", "普秀英", Role.GRID_WORKER, LAWAN_MICRO_1),
-)
-
-_SURNAMES = "张李刘杨陈黄赵吴徐孙胡朱高何郭马罗宋郑谢"
-# Two-character given names, read in pairs.
-_GIVEN = (
-    "建国秀兰志强桂英海燕德明红梅永红国庆小燕建军淑珍春梅文斌"
-    "玉兰晓东凤英金龙丽娟长青振华翠萍宏伟巧云新民秋菊卫国彩霞"
-)
-
-
-def _given_name(k: int) -> str:
-    return _GIVEN[2 * k : 2 * k + 2]
-
-
-def grid_worker_logins(counties: list[Place]) -> list[DemoLogin]:
-    """One grid worker for each 沙河营镇 grid not already served by a named login: shy_g01, …
-    ("全镇配备网格员56人", seed 000)."""
-    served = {login.place_code for login in NAMED_LOGINS if login.role == Role.GRID_WORKER}
-    grids = [
-        p
-        for county in counties
-        for p in county.walk()
-        if p.tier == Tier.GRID and p.code.startswith(SHAHEYING) and p.code not in served
-    ]
-    return [
-        DemoLogin(
-            f"shy_g{i:02d}",
-            _SURNAMES[i % len(_SURNAMES)] + _given_name((3 * i) % (len(_GIVEN) // 2)),
-            Role.GRID_WORKER,
-            grid.code,
-        )
-        for i, grid in enumerate(grids, start=1)
-    ]
-
-
-def _ensure_county(county: Place, say) -> int:
+def ensure_county(county: Place, say) -> int:
     """Create what is missing of one county; returns how many nodes were added. A code that was
     retired (an admin removed or recoded the place) is not brought back, nor what was under it."""
     places = list(county.walk())
@@ -299,7 +236,7 @@ def _ensure_county(county: Place, say) -> int:
     return created
 
 
-def _reconcile_totals(county: Place) -> None:
+def reconcile_totals(county: Place) -> None:
     """Keep each demo node that has children at the sum of its children as they stand in the
     database (they may differ from the demo's when part of the tree was there before)."""
     root = GridNode.objects.filter(code=county.code).first()
@@ -329,90 +266,3 @@ def _reconcile_totals(county: Place) -> None:
         if changes:
             grid_actions.node_update(actor=None, node_id=row["pk"], **changes)
             row.update(changes)  # the parent's sum, next, sees the new figures
-
-
-def _place_label(code: str, names: dict[str, str]) -> str:
-    """县 › 镇 › the place itself, e.g. 城固县 › 沙河营镇 › 梁家庵村第一网格."""
-    parts = dict.fromkeys(c for c in (code[:6], code[:9], code) if c in names)
-    return " › ".join(names[c] for c in parts)
-
-
-def _ensure_logins(logins: list[DemoLogin], say) -> tuple[int, int, dict]:
-    """Create missing users and grants; returns (users added, grants added, users by name)."""
-    user_model = get_user_model()
-    usernames = [login.username for login in logins]
-    users = {u.username: u for u in user_model.objects.filter(username__in=usernames)}
-    nodes = {
-        n.code: n for n in GridNode.objects.filter(code__in={login.place_code for login in logins})
-    }
-    # Any grant, ended or not: an admin who ended a demo grant meant it.
-    held = set(
-        Assignment.objects.filter(user__username__in=usernames).values_list(
-            "user__username", "node__code", "role"
-        )
-    )
-    missing = len(set(usernames) - set(users))
-    # Hashing is slow on purpose; every demo login shares one password, so hash it once.
-    password_hash = make_password(DEMO_PASSWORD) if missing else ""
-    users_added = grants_added = 0
-    for login in logins:
-        user = users.get(login.username)
-        if user is None:
-            user = staff_actions.user_create(
-                actor=None,
-                username=login.username,
-                full_name=login.full_name,
-                password=None,
-                password_hash=password_hash,
-            )
-            users[login.username] = user
-            users_added += 1
-        node = nodes.get(login.place_code)
-        if node is None:
-            say(f"{login.username}: {login.place_code} is no longer in the tree, no grant given")
-        elif (login.username, login.place_code, login.role) not in held:
-            staff_actions.assignment_grant(
-                actor=None, user_id=user.pk, node_id=node.pk, role=login.role
-            )
-            grants_added += 1
-    return users_added, grants_added, users
-
-
-@transaction.atomic
-def load_demo(stdout=None) -> dict:
-    """Build (or complete) the demo tree and its logins. All or nothing; idempotent.
-
-    Returns how many nodes, users and assignments were added, the named logins (username,
-    full_name, role, place, door) and the usernames of the other 沙河营镇 grid workers."""
-
-    def say(message: str) -> None:
-        if stdout is not None:
-            stdout.write(message + "\n")
-
-    counties = demo_counties()
-    nodes_added = 0
-    for county in counties:
-        nodes_added += _ensure_county(county, say)
-        _reconcile_totals(county)
-
-    workers = grid_worker_logins(counties)
-    users_added, grants_added, users = _ensure_logins([*NAMED_LOGINS, *workers], say)
-    say(f"logins: {users_added} users and {grants_added} assignments added")
-
-    names = {p.code: p.name for county in counties for p in county.walk()}
-    return {
-        "nodes": nodes_added,
-        "users": users_added,
-        "assignments": grants_added,
-        "logins": [
-            {
-                "username": login.username,
-                "full_name": login.full_name,
-                "role": login.role,
-                "place": _place_label(login.place_code, names),
-                "door": access.door_for(users[login.username]),
-            }
-            for login in NAMED_LOGINS
-        ],
-        "grid_workers": [login.username for login in workers],
-    }

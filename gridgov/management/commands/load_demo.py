@@ -1,13 +1,12 @@
-"""`manage.py load_demo`: the demo county and its logins (grids/demo.py), the case demo data
-(cases/demo.py), then who can log in."""
+"""`manage.py load_demo`: the demo counties and their logins, the case demo data (both from
+gridgov.demo), then who can log in."""
 
 import unicodedata
 
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from cases import demo as cases_demo
-from grids.demo import DEMO_PASSWORD, load_demo
+from gridgov.demo import DEMO_PASSWORD, load_case_data, load_demo
 from staff.models import Role
 
 URL = "http://127.0.0.1:8000/"
@@ -51,7 +50,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = load_demo(stdout=self.stdout)
-        cases_result = cases_demo.load(stdout=self.stdout)
+        cases_result = load_case_data(stdout=self.stdout)
         with translation.override("en"):
             rows = [["用户名 Username", "姓名 Name", "角色 Role", "地点 Place", "入口 Door"]]
             for login in result["logins"]:
