@@ -139,7 +139,8 @@ def main() -> None:
         from django.test.utils import setup_test_environment
         from django.utils import timezone
 
-        from cases import dashboard as figures
+        from bench.naive import naive_counts
+        from cases.queries import dashboard as figures
         from grids.models import GridNode
         from staff.models import Assignment
         from tests.factories import UserFactory
@@ -206,9 +207,7 @@ def main() -> None:
             n_grids = GridNode.objects.filter(
                 tree_id=node.tree_id, lft__gte=node.lft, rght__lte=node.rght, tier="grid"
             ).count()
-            naive_ms = median_ms(
-                lambda node=node, period=period: figures.naive_counts(node, period), 3
-            )
+            naive_ms = median_ms(lambda node=node, period=period: naive_counts(node, period), 3)
             results[label] = (page_ms, naive_ms)
             print(
                 f"{label} dashboard ({n_grids} grids): median {page_ms:.1f} ms of {args.requests} "

@@ -83,8 +83,9 @@ def main() -> None:
             f"built {args.cases:,} open cases ({args.due:,} just overdue) in {time.perf_counter() - t:.1f} s"
         )
 
+        from bench.naive import per_row_overdue_loop
+        from cases.actions import deadline_sweep
         from cases.models import Case
-        from cases.rhythms import deadline_sweep, per_row_overdue_loop
 
         t = time.perf_counter()
         result = deadline_sweep(now=now)

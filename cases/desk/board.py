@@ -1,4 +1,4 @@
-"""The supervision board (督办) and its .xlsx. Reads come from cases.board, writes go through
+"""The supervision board (督办) and its .xlsx. Reads come from cases.queries.board, writes go through
 cases.actions."""
 
 from urllib.parse import urlencode
@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import actions, board
+from cases import actions, sheets
+from cases.queries import board
 from cases.workflow import CaseError
-from gridgov.cleaning import id_or_404
+from gridgov.cleaning import id_or_404, parse_id
 from staff import access
 
 PAGE_SIZE = 50
@@ -58,7 +59,7 @@ def _supervise(request):
         )
     back = QueryDict(request.POST.get("back", ""))
     params = board.parse_filters(request.user, back).params
-    if board._int(back.get("page")):
+    if parse_id(back.get("page")):
         params["page"] = back["page"]
     return redirect(reverse("desk_board") + ("?" + urlencode(params) if params else ""))
 
@@ -67,7 +68,7 @@ def _supervise(request):
 def board_export(request):
     now = timezone.now()
     filters = board.parse_filters(request.user, request.GET)
-    content = board.board_xlsx(board.board_cases(request.user, filters, now), filters, now)
+    content = sheets.board_xlsx(board.board_cases(request.user, filters, now), filters, now)
     response = HttpResponse(content, content_type=XLSX)
     filename = f"board-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import actions, board
+from cases import actions
+from cases.queries import calls
 from cases.workflow import CaseError
 from gridgov.cleaning import id_or_404
 from staff import access
@@ -40,11 +41,11 @@ def calls_page(request):
             messages.success(request, _("Saved."))
         return redirect("desk_calls")
     now, user = timezone.now(), request.user
-    departments = board.member_departments(user)
+    departments = calls.member_departments(user)
     context = {
-        "outgoing": board.decorate_calls(board.outgoing_calls(user)[:200], user, now, side="out"),
-        "incoming": board.decorate_calls(
-            board.incoming_calls(user, departments)[:200], user, now, side="in"
+        "outgoing": calls.decorate_calls(calls.outgoing_calls(user)[:200], user, now, side="out"),
+        "incoming": calls.decorate_calls(
+            calls.incoming_calls(user, departments)[:200], user, now, side="in"
         )
         if departments or user.is_superuser
         else None,

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from cases import dashboard as figures
+from cases.queries import dashboard as figures
 from gridgov.cleaning import parse_id
 from grids.models import GridNode
 from staff import access

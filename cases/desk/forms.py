@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import actions, intake
+from cases import actions
 from cases.models import Case, Color
+from cases.queries import intake
 from staff import access
 
 

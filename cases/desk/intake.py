@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import intake, policy
+from cases import policy
 from cases.desk.forms import FORMS, FORMS_FOR_STATUS
 from cases.models import Case, Color
+from cases.queries import intake
 from cases.workflow import CaseError
 from grids.privacy import mask_phone
 from staff import access

@@ -4,14 +4,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from cases import board
+from cases.queries import meeting
 from gridgov.cleaning import id_or_404
 from staff import access
 
 
 @access.door_required("desk")
 def meeting_page(request):
-    towns = list(board.meeting_towns(request.user))
+    towns = list(meeting.meeting_towns(request.user))
     if "town" in request.GET:
         wanted = id_or_404(request.GET["town"])
         town = next((t for t in towns if t.pk == wanted), None)
@@ -19,5 +19,5 @@ def meeting_page(request):
             raise Http404("No such town.")
     else:
         town = towns[0] if len(towns) == 1 else None
-    sheet = board.meeting_sheet(town, timezone.now()) if town else None
+    sheet = meeting.meeting_sheet(town, timezone.now()) if town else None
     return render(request, "cases/board/meeting.html", {"sheet": sheet, "towns": towns})

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from cases import reports
+from cases import sheets
 from cases.models import Report
 from staff import access
 
@@ -28,7 +28,7 @@ def report_download(request, report_id: int):
     report = get_object_or_404(Report.objects.select_related("node"), pk=report_id)
     access.require(request.user, "report.view", report)  # outside the scope: 404, else 403
     response = HttpResponse(
-        reports.xlsx(report),
+        sheets.report_xlsx(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     filename = f"{report.node.code}-{report.kind}-{report.period_start:%Y%m%d}.xlsx"

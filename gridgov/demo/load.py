@@ -80,7 +80,7 @@ def load_case_data(stdout=None) -> dict:
         cases["events"] += 2  # reported, accepted
     # Last week's, month's and quarter's reports, so the reports page is not empty on day one
     # (beat makes the next ones on schedule; regenerating replaces, so this is idempotent).
-    from cases.reports import generate_due
+    from cases.actions import generate_due_reports as generate_due
 
     say(f"reports: {len(generate_due())} generated for the last completed periods")
     return {

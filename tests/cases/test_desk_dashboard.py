@@ -11,13 +11,12 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from cases import dashboard as figures
 from cases.desk import dashboard as dashboard_page
 from cases.models import Case
+from cases.queries import dashboard as figures
 from cases.queries import kpis
-from tests.cases.conftest import T0
 from tests.conftest import page_text
-from tests.factories import grant, make_node
+from tests.factories import T0, grant, make_node
 
 NOW = T0 + dt.timedelta(days=2)  # Wednesday 2026-11-18 09:00
 TODAY = NOW.date()
@@ -332,7 +331,7 @@ def test_the_query_count_is_pinned_and_does_not_grow_with_the_data(
 
 
 def test_the_dashboard_still_answers_when_the_cache_is_down(client, cast, tree, monkeypatch):
-    from cases import dashboard
+    from cases.queries import figures as dashboard
 
     class Down:
         def get(self, *args, **kwargs):

@@ -7,14 +7,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from cases import actions, intake, policy
+from cases import actions, policy
 from cases.desk import intake as intake_page
 from cases.models import Case
+from cases.queries import intake
 from cases.workflow import CaseError
 from staff import access
-from tests.cases.conftest import T0
 from tests.conftest import page_text
-from tests.factories import make_node
+from tests.factories import T0, make_node
 
 H = dt.timedelta(hours=1)
 D = dt.timedelta(days=1)

@@ -7,9 +7,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from cases import actions, reports
+from cases import actions, sheets
 from cases.models import Case, CaseEvent, Report
-from tests.cases.conftest import T0
+from cases.queries import periods
+from tests.factories import T0
 
 D = dt.timedelta(days=1)
 WEEK = dt.date(2026, 11, 16)  # Monday
@@ -39,7 +40,7 @@ def week_of_cases(cast, tree, report):
 
 def test_the_weekly_report_counts_the_week(week_of_cases, tree):
     a, b, c = week_of_cases
-    report = reports.generate(
+    report = actions.generate_report(
         node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 7 * D
     )
     data = report.data
@@ -57,10 +58,10 @@ def test_the_weekly_report_counts_the_week(week_of_cases, tree):
 
 
 def test_generating_the_same_period_twice_leaves_one_report(week_of_cases, tree):
-    first = reports.generate(
+    first = actions.generate_report(
         node_id=tree.town1.pk, kind="weekly", period_start=WEEK + 3 * D, now=T0 + 7 * D
     )
-    again = reports.generate(
+    again = actions.generate_report(
         node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 8 * D
     )
     assert first.pk == again.pk
@@ -70,10 +71,10 @@ def test_generating_the_same_period_twice_leaves_one_report(week_of_cases, tree)
 
 def test_the_xlsx_reads_like_a_township_report(week_of_cases, tree):
     a, _b, _c = week_of_cases
-    report = reports.generate(
+    report = actions.generate_report(
         node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 7 * D
     )
-    ws = load_workbook(io.BytesIO(reports.xlsx(report))).active
+    ws = load_workbook(io.BytesIO(sheets.report_xlsx(report))).active
     assert ws["A1"].value == "沙河营镇黄色事件周报（日清周报）"
     assert (ws["A2"].value, ws["B2"].value) == ("统计期间", "2026-11-16 — 2026-11-22")
     assert (ws["A3"].value, ws["B3"].value) == ("填报单位", "沙河营镇")
@@ -97,30 +98,32 @@ def test_the_xlsx_reads_like_a_township_report(week_of_cases, tree):
 
 
 def test_monthly_and_quarterly_periods():
-    assert reports.period_containing("monthly", dt.date(2026, 11, 21)) == (
+    assert periods.period_containing("monthly", dt.date(2026, 11, 21)) == (
         dt.date(2026, 11, 1),
         dt.date(2026, 12, 1),
     )
-    assert reports.period_containing("quarterly", dt.date(2026, 11, 21)) == (
+    assert periods.period_containing("quarterly", dt.date(2026, 11, 21)) == (
         dt.date(2026, 10, 1),
         dt.date(2027, 1, 1),
     )
-    assert reports.last_completed_period("weekly", dt.date(2026, 11, 23)) == (WEEK, WEEK + 7 * D)
-    assert reports.last_completed_period("quarterly", dt.date(2026, 1, 1)) == (
+    assert periods.last_completed_period("weekly", dt.date(2026, 11, 23)) == (WEEK, WEEK + 7 * D)
+    assert periods.last_completed_period("quarterly", dt.date(2026, 1, 1)) == (
         dt.date(2025, 10, 1),
         dt.date(2026, 1, 1),
     )
 
 
 def test_generate_due_makes_one_report_per_town_and_county(week_of_cases, tree):
-    made = reports.generate_due(kinds=["weekly"], now=T0 + 7 * D)
+    made = actions.generate_due_reports(kinds=["weekly"], now=T0 + 7 * D)
     assert {r.node_id for r in made} == {tree.county.pk, tree.town1.pk, tree.town2.pk}
-    reports.generate_due(kinds=["weekly"], now=T0 + 7 * D)
+    actions.generate_due_reports(kinds=["weekly"], now=T0 + 7 * D)
     assert Report.objects.count() == 3
 
 
 def test_download_is_scoped_to_the_town(client, cast, week_of_cases, tree):
-    mine = reports.generate(node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 7 * D)
+    mine = actions.generate_report(
+        node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 7 * D
+    )
     client.force_login(cast.staff_town2)
     assert client.get(f"/desk/reports/{mine.pk}/xlsx/").status_code == 404
     assert mine.node.name not in client.get("/desk/reports/").content.decode()
@@ -141,7 +144,7 @@ def test_a_formula_in_a_title_is_written_as_text_in_the_weekly_report(
         title=formula[:11] + "\x01" + formula[11:], description="描述\x01" + formula
     )
     CaseEvent.objects.filter(case=a, action="progress").update(note="@\x01SUM(A1)")
-    report = reports.generate(
+    report = actions.generate_report(
         node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 7 * D
     )
     client.force_login(cast.staff_town1)

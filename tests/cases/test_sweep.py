@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from cases import actions
+from cases.actions import deadline_sweep
 from cases.models import Case, CaseEvent
-from cases.rhythms import deadline_sweep
 from gridgov.models import OutboxMessage
-from tests.cases.conftest import T0
+from tests.factories import T0
 
 H = dt.timedelta(hours=1)
 D = dt.timedelta(days=1)

@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 
 from cases import actions
+from cases.actions import deadline_sweep
 from cases.models import Case, CaseEvent
-from cases.rhythms import deadline_sweep
 from gridgov.models import OutboxMessage
-from tests.cases.conftest import T0
 from tests.concurrency import errors_of, run_at_once
+from tests.factories import T0
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -72,7 +72,6 @@ def shared_objects() -> dict:
 
 def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     from cases import actions as case_actions
-    from cases import reports
     from cases.models import Attachment, CountyCall, Department
     from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
     from grids.models import Household, Organization, Resident, RevealLog
@@ -117,7 +116,9 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
         reveal=RevealLog.objects.create(
             user=member, resident=resident, field="phone", reason="回访"
         ),
-        report=reports.generate(node_id=grid.pk, kind="weekly", period_start=dt.date(2026, 11, 9)),
+        report=case_actions.generate_report(
+            node_id=grid.pk, kind="weekly", period_start=dt.date(2026, 11, 9)
+        ),
         county_unit=county_unit,
         unit=platform,
         county_call=CountyCall.objects.create(

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases import dashboard as figures
 from cases.models import Case
+from cases.queries import dashboard as figures
 from gridgov.models import OutboxMessage
 from grids.models import Household, Resident
 from staff import actions, rhythms

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import reports
+from cases import actions
 from cases.models import Report
 
 
@@ -23,5 +23,5 @@ class Command(BaseCommand):
             from django.utils import timezone
 
             now = timezone.make_aware(dt.datetime.combine(day, dt.time(6, 0)))
-        made = reports.generate_due(kinds=kind, now=now)
+        made = actions.generate_due_reports(kinds=kind, now=now)
         self.stdout.write(f"{len(made)} reports generated")

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.rhythms import deadline_sweep
+from cases.actions import deadline_sweep
 
 
 class Command(BaseCommand):

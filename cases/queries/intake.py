@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Department, Status
-from cases.queries import units_serving
+from cases.queries.cases import units_serving
 from gridgov.cleaning import parse_id
 from grids.models import GridNode, Tier
 from grids.queries import breadcrumbs, subtree

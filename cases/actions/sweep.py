@@ -177,13 +177,3 @@ def deadline_sweep(*, now: dt.datetime | None = None, escalate_limit: int = 500)
         progress_flagged=_flag_progress(now),
         escalated=_escalate_breaches(now, escalate_limit),
     )
-
-
-def per_row_overdue_loop(queryset, now: dt.datetime) -> int:
-    """The way many ticket systems do it, kept for the benchmark's comparison only."""
-    count = 0
-    for case in queryset.filter(OPEN, overdue_since__isnull=True, clear_by__lt=now).iterator():
-        case.overdue_since = now
-        case.save()
-        count += 1
-    return count

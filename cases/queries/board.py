@@ -4,7 +4,6 @@ meeting sheet (周例会). Every list goes through the access policy: out of sco
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -17,7 +16,6 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as SqlCase
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -25,18 +23,14 @@ from cases.models import (
     Case,
     Category,
     Color,
-    CountyCall,
-    Report,
     Source,
     Status,
 )
-from cases.queries import cases_in, filter_cases, kpis
-from cases.reports import _midnight, last_completed_period
+from cases.queries.cases import cases_in, filter_cases
 from gridgov.cleaning import parse_id
 from grids.models import GridNode, Tier
 from grids.queries import subtree
 from staff import access
-from staff.models import Assignment, Role
 
 # The levels of the ladder a case can be held at; micro-grids count with their grid.
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -105,10 +99,6 @@ class BoardFilters:
         return "; ".join(parts) or _("All open cases")
 
 
-def _int(value) -> int | None:
-    return parse_id(value)
-
-
 def visible_nodes(user, tiers) -> QuerySet:
     """Nodes of these tiers inside the user's scope (the filter's choices)."""
     return access.scope(user, "case.view", GridNode.objects.filter(tier__in=tiers), via="")
@@ -117,7 +107,7 @@ def visible_nodes(user, tiers) -> QuerySet:
 def parse_filters(user, data) -> BoardFilters:
     """Read the filters from a QueryDict; unknown or out-of-scope values are ignored."""
     f = BoardFilters()
-    wanted = {_int(data.get("village")), _int(data.get("grid"))} - {None}
+    wanted = {parse_id(data.get("village")), parse_id(data.get("grid"))} - {None}
     if wanted:
         nodes = {
             n.pk: n
@@ -125,13 +115,13 @@ def parse_filters(user, data) -> BoardFilters:
                 pk__in=wanted
             )
         }
-        village = nodes.get(_int(data.get("village")))
-        grid = nodes.get(_int(data.get("grid")))
+        village = nodes.get(parse_id(data.get("village")))
+        grid = nodes.get(parse_id(data.get("grid")))
         if village is not None and village.tier == Tier.VILLAGE:
             f.village, f.params["village"] = village, str(village.pk)
         if grid is not None and grid.tier in LEVELS["grid"]:
             f.grid, f.params["grid"] = grid, str(grid.pk)
-    category_id = _int(data.get("category"))
+    category_id = parse_id(data.get("category"))
     if category_id:
         f.category = Category.objects.filter(pk=category_id).first()
         if f.category:
@@ -264,172 +254,7 @@ def board_choices(user, f: BoardFilters) -> dict:
     }
 
 
-def board_xlsx(cases, f: BoardFilters, now: dt.datetime, *, limit: int = 10000) -> bytes:
-    """The filtered board as a workbook: title, the filters in words, then the table."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    from gridgov.xlsx import append_row
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(_("Supervision board"))[:31]
-    headers = [
-        _("Case number"),
-        _("Title"),
-        _("Where"),
-        _("Held by"),
-        _("Level"),
-        _("Color"),
-        _("Status"),
-        _("Category"),
-        _("Source"),
-        _("Deadline"),
-        _("Time left"),
-        _("Overdue by"),
-    ]
-    local_now = timezone.localtime(now)
-    append_row(ws, [_("Supervision board (open cases)") + f" · {local_now:%Y-%m-%d %H:%M}"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws["A1"].font = Font(size=14, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    append_row(ws, [_("Filters") + ": " + f.describe()])
-    append_row(ws, headers)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-    red = PatternFill("solid", fgColor="FDECEA")
-    for case in decorate(cases[:limit], None, now):
-        deadline = (
-            timezone.localtime(case.clear_by).strftime("%Y-%m-%d %H:%M") if case.clear_by else ""
-        )
-        append_row(
-            ws,
-            [
-                case.number,
-                case.title,
-                case.node.name,
-                case.owner_node.name,
-                case.level_label,
-                str(Color(case.color).label) if case.color else "",
-                str(Status(case.status).label),
-                case.category.name if case.category else "",
-                str(Source(case.source).label),
-                deadline,
-                "" if case.overdue else case.time_span,
-                case.time_span if case.overdue else "",
-            ],
-        )
-        if case.overdue:
-            for cell in ws[ws.max_row]:
-                cell.fill = red
-    for letter, width in zip(
-        "ABCDEFGHIJKL", (20, 30, 18, 18, 8, 8, 10, 12, 12, 17, 12, 12), strict=True
-    ):
-        ws.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 # ---------------------------------------------------------------- county calls
 
 
-def outgoing_calls(user) -> QuerySet:
-    """Calls made by the towns the user may rate for (乡呼): the town's side."""
-    return (
-        access.scope(user, "countycall.rate", CountyCall.objects.all(), via="town")
-        .select_related("case", "case__node", "case__owner_node", "department", "town")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def member_departments(user) -> list[int]:
-    """The departments a department-role user works for (their active assignments)."""
-    if user is None or not user.is_authenticated:
-        return []
-    return list(
-        Assignment.objects.active()
-        .filter(user_id=user.pk, role=Role.DEPARTMENT, department__isnull=False)
-        .values_list("department_id", flat=True)
-        .distinct()
-    )
-
-
-def incoming_calls(user, departments: list[int]) -> QuerySet:
-    """Calls to the user's own departments (县应), nothing of any other department."""
-    qs = access.scope(user, "countycall.respond", CountyCall.objects.all(), via="case__node")
-    if not user.is_superuser:
-        qs = qs.filter(department_id__in=departments)
-    waiting_first = SqlCase(When(state=CountyCall.State.OPEN, then=Value(0)), default=Value(1))
-    return (
-        qs.select_related("case", "case__node", "case__owner_node", "department", "town")
-        .annotate(waiting_first=waiting_first)
-        .order_by("waiting_first", "respond_by", "pk")
-    )
-
-
-def decorate_calls(calls, user, now: dt.datetime, *, side: str) -> list[CountyCall]:
-    rows = list(calls)
-    members = {}
-    for call in rows:
-        call.late = call.state == CountyCall.State.OPEN and call.respond_by < now
-        call.time_span = span(call.respond_by - now)
-        if side == "in":
-            if call.department_id not in members:
-                members[call.department_id] = access.is_member(user, call.department)
-            mine = members[call.department_id]
-            call.can_respond = mine and call.state == CountyCall.State.OPEN
-            call.can_rate_necessity = (
-                mine and call.state != CountyCall.State.OPEN and call.department_rating is None
-            )
-        else:
-            call.can_rate = call.state == CountyCall.State.ANSWERED and access.can(
-                user, "countycall.rate", call.case
-            )
-    return rows
-
-
 # ---------------------------------------------------------------- weekly meeting sheet
-
-
-def meeting_towns(user) -> QuerySet:
-    """Towns whose meeting sheet the user may print."""
-    return access.scope(
-        user, "report.view", GridNode.objects.filter(tier=Tier.TOWN), via=""
-    ).order_by("tree_id", "lft")
-
-
-@dataclass(frozen=True)
-class MeetingSheet:
-    town: GridNode
-    now: dt.datetime
-    week_start: dt.date
-    week_end: dt.date  # exclusive
-    serious: list
-    overdue: list
-    figures: object
-
-
-def meeting_sheet(town: GridNode, now: dt.datetime) -> MeetingSheet:
-    """周例会: open orange and red cases, overdue cases of any color, last week's figures."""
-    start, end = last_completed_period(Report.Kind.WEEKLY, timezone.localtime(now).date())
-    cases = cases_in(town, Case.objects.filter(status__in=OPEN_STATUSES)).select_related(
-        "node", "owner_node", "category"
-    )
-    serious = decorate(
-        cases.filter(color__in=[Color.RED, Color.ORANGE])
-        .annotate(red_first=SqlCase(When(color=Color.RED, then=Value(0)), default=Value(1)))
-        .order_by("red_first", "clear_by", "pk"),
-        None,
-        now,
-    )
-    overdue = decorate(cases.filter(clear_by__lt=now).order_by("clear_by", "pk"), None, now)
-    return MeetingSheet(
-        town=town,
-        now=now,
-        week_start=start,
-        week_end=end,
-        serious=serious,
-        overdue=overdue,
-        figures=kpis(town, _midnight(start), _midnight(end)),
-    )

@@ -1,0 +1,77 @@
+"""Every write to a case. Each action locks the row, checks the access policy and the guard,
+changes only named fields, appends a CaseEvent and queues notices in the same transaction.
+
+`actor` None means the system (a rhythm) or a resident acting through their tracking code;
+the caller answers for that. `now` is for tests and replays; it defaults to the clock.
+
+The actions live by sub-domain in this package and are all reachable from here:
+`from cases import actions; actions.case_accept(...)`.
+"""
+
+from cases.actions._common import ladder_parent
+from cases.actions.county_calls import (
+    case_call_county,
+    county_call_rate,
+    county_call_rate_necessity,
+    county_call_respond,
+)
+from cases.actions.handling import (
+    case_approve_extension,
+    case_dispatch,
+    case_progress,
+    case_rate,
+    case_refuse_extension,
+    case_reopen,
+    case_request_extension,
+    case_resolve,
+    case_return,
+    case_sign,
+    case_supervise,
+    case_verify,
+    may_handle,
+)
+from cases.actions.intake import (
+    case_accept,
+    case_merge,
+    case_reject,
+    case_report,
+    case_reveal_reporter_phone,
+    case_settle_on_the_spot,
+)
+from cases.actions.ladder import case_escalate, case_mediate
+from cases.actions.reports import generate as generate_report
+from cases.actions.reports import generate_due as generate_due_reports
+from cases.actions.sweep import SweepResult, deadline_sweep
+
+__all__ = [
+    "SweepResult",
+    "case_accept",
+    "case_approve_extension",
+    "case_call_county",
+    "case_dispatch",
+    "case_escalate",
+    "case_mediate",
+    "case_merge",
+    "case_progress",
+    "case_rate",
+    "case_refuse_extension",
+    "case_reject",
+    "case_reopen",
+    "case_report",
+    "case_request_extension",
+    "case_resolve",
+    "case_return",
+    "case_reveal_reporter_phone",
+    "case_settle_on_the_spot",
+    "case_sign",
+    "case_supervise",
+    "case_verify",
+    "county_call_rate",
+    "county_call_rate_necessity",
+    "county_call_respond",
+    "deadline_sweep",
+    "generate_due_reports",
+    "generate_report",
+    "ladder_parent",
+    "may_handle",
+]

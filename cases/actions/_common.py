@@ -1,0 +1,107 @@
+"""What every case action shares: lock the row, check the policy, move through the transition
+table, record the event, queue the notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import workflow
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseSequence,
+)
+from cases.workflow import CaseError
+from gridgov import outbox
+from grids.models import GridNode, Tier
+from staff import access
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def _lock(case_id: int) -> Case:
+    # Lock the bare row first, then read it with its joins. A FOR UPDATE over a join can lose
+    # the row on PostgreSQL when a concurrent writer changed a join column (owner_node).
+    if not Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True):
+        raise Http404("No such case.")
+    return Case.objects.select_related("node", "owner_node").get(pk=case_id)
+
+
+def _require(actor, permission: str, obj) -> None:
+    if actor is not None:
+        access.require(actor, permission, obj)
+
+
+def _event(case: Case, *, actor, action: str, from_status: str, now, **fields) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        created_at=now,
+        **fields,
+    )
+
+
+def _notify(kind: str, case: Case, **payload) -> None:
+    outbox.enqueue(
+        kind=kind, case=case, number=case.number, owner_node=case.owner_node_id, **payload
+    )
+
+
+def _text(value: str, field_label: str, *, limit: int = 5000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise CaseError(_("Please give %(what)s.") % {"what": field_label})
+    return value[:limit]
+
+
+def _rating(value) -> int:
+    try:
+        rating = int(value)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise CaseError(_("A rating is a whole number from 1 to 5."))
+    return rating
+
+
+def ladder_parent(node: GridNode) -> GridNode | None:
+    """The next level up the escalation ladder; an area (片区) is a grouping, not a rung."""
+    parent = node.parent
+    while parent is not None and parent.tier == Tier.AREA:
+        parent = parent.parent
+    return parent
+
+
+def _town_of(node: GridNode) -> GridNode:
+    """The town a node belongs to (the county itself for a county-level node)."""
+    if node.tier in (Tier.COUNTY, Tier.TOWN):
+        return node
+    return GridNode.objects.get(
+        tree_id=node.tree_id, tier=Tier.TOWN, lft__lte=node.lft, rght__gte=node.rght
+    )
+
+
+def _next_number(town: GridNode, now: dt.datetime) -> str:
+    year = timezone.localtime(now).year
+    seq, _created = CaseSequence.objects.select_for_update().get_or_create(town=town, year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{town.code}-{year}-{seq.last:05d}"
+
+
+def _apply(case: Case, action: str, *fields: str, actor, now, event: dict | None = None) -> Case:
+    """Move the case through `action` (guarded by the table), save the named fields, record it."""
+    from_status = case.status
+    case.status = workflow.require_transition(from_status, action)
+    case.save(update_fields=["status", *fields, "updated_at"])
+    _event(case, actor=actor, action=action, from_status=from_status, now=now, **(event or {}))
+    return case

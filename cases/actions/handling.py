@@ -1,0 +1,375 @@
+"""Handling (四办五问): dispatch, sign, return, more time, supervision, progress, resolve,
+verify, reopen and the resident's rating."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import policy, workflow
+from cases.actions._common import (
+    _apply,
+    _lock,
+    _notify,
+    _now,
+    _rating,
+    _require,
+    _text,
+)
+from cases.models import (
+    Case,
+    Department,
+)
+from cases.workflow import CaseError
+from grids.models import GridNode, Tier
+from staff import access
+
+
+def _handling_node(user, case: Case) -> GridNode | None:
+    """The lowest node of the user's handling grants that covers where the case happened."""
+    covering = [g for g in access.grants(user) if g.role in access.HANDLERS and g.covers(case.node)]
+    best = max(covering, key=lambda g: g.level, default=None)
+    return GridNode.objects.get(pk=best.node_id) if best else None
+
+
+@transaction.atomic
+def case_dispatch(
+    *,
+    actor,
+    case_id: int,
+    handler_id: int | None = None,
+    department_id: int | None = None,
+    village_id: int | None = None,
+    note: str = "",
+    now=None,
+) -> Case:
+    """四办: hand the case to a grid worker, a village, a town platform, an outpost or a county
+    department. A person or a village takes the case down to their level."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.dispatch", case)
+    if sum(x is not None for x in (handler_id, department_id, village_id)) != 1:
+        raise CaseError(_("Dispatch to exactly one: a person, a unit or a village."))
+    old_owner = case.owner_node
+    case.handler, case.handler_department = None, None
+    event = {"note": note, "from_owner": old_owner}
+    if handler_id is not None:
+        from django.contrib.auth import get_user_model
+
+        handler = get_user_model().objects.filter(pk=handler_id, is_active=True).first()
+        node = _handling_node(handler, case) if handler else None
+        if node is None:
+            raise CaseError(_("That person does not work where this case happened."))
+        if not (
+            old_owner.tree_id == node.tree_id
+            and old_owner.lft <= node.lft
+            and node.rght <= old_owner.rght
+        ):
+            raise CaseError(_("A case can be dispatched down from the level holding it, not up."))
+        case.handler, case.owner_node = handler, node
+        event["handler"] = handler
+    elif department_id is not None:
+        unit = Department.objects.select_related("node").filter(pk=department_id).first()
+        if unit is None or unit.node.tree_id != case.node.tree_id:
+            raise CaseError(_("That unit does not serve this county."))
+        if unit.kind != Department.Kind.COUNTY_DEPARTMENT and not (
+            unit.node.lft <= case.node.lft and case.node.rght <= unit.node.rght
+        ):
+            raise CaseError(_("That outpost or platform serves another town."))
+        case.handler_department = unit
+        event["department"] = unit
+    else:
+        village = GridNode.objects.filter(pk=village_id, tier=Tier.VILLAGE).first()
+        if village is None or not (
+            village.tree_id == case.node.tree_id
+            and village.lft <= case.node.lft
+            and case.node.rght <= village.rght
+        ):
+            raise CaseError(_("Choose the village where the case happened."))
+        if not (old_owner.lft <= village.lft and village.rght <= old_owner.rght):
+            raise CaseError(_("A case can be dispatched down from the level holding it, not up."))
+        case.owner_node = village
+    event["to_owner"] = case.owner_node
+    _apply(
+        case,
+        "dispatch",
+        "handler",
+        "handler_department",
+        "owner_node",
+        actor=actor,
+        now=now,
+        event=event,
+    )
+    _notify("case_dispatched", case, handler=handler_id, department=department_id)
+    return case
+
+
+def may_handle(actor, case: Case) -> bool:
+    """Is the actor whom the case was dispatched to (the person, or a member of the unit)?"""
+    if case.handler_id:
+        return case.handler_id == actor.pk
+    if case.handler_department_id:
+        return access.is_member(actor, case.handler_department)
+    return True
+
+
+def _require_handler(actor, case: Case) -> None:
+    """Only whom the case was dispatched to may take it on (others in scope get a clear no)."""
+    if actor is None or may_handle(actor, case):
+        return
+    if case.handler_id and case.handler_id != actor.pk:
+        raise CaseError(
+            _("This case was dispatched to %(name)s.")
+            % {"name": case.handler.first_name or case.handler.username}
+        )
+    if case.handler_department_id and not access.is_member(actor, case.handler_department):
+        raise CaseError(
+            _("This case was dispatched to %(unit)s.") % {"unit": case.handler_department.name}
+        )
+
+
+@transaction.atomic
+def case_sign(*, actor, case_id: int, note: str = "", now=None) -> Case:
+    """The handler signs for the case: from now on it is theirs."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.sign", case)
+    _require_handler(actor, case)
+    return _apply(case, "sign", actor=actor, now=now, event={"note": note})
+
+
+@transaction.atomic
+def case_return(*, actor, case_id: int, reason: str, now=None) -> Case:
+    """退办: not ours. Back to the level that dispatched it, to be dispatched again."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.return", case)
+    _require_handler(actor, case)
+    reason = _text(reason, _("the reason"))
+    last = case.events.filter(action="dispatch").order_by("-created_at", "-pk").first()
+    old_owner = case.owner_node
+    if last is not None and last.from_owner_id:
+        case.owner_node = last.from_owner
+    case.handler, case.handler_department = None, None
+    _apply(
+        case,
+        "return",
+        "owner_node",
+        "handler",
+        "handler_department",
+        actor=actor,
+        now=now,
+        event={"note": reason, "from_owner": old_owner, "to_owner": case.owner_node},
+    )
+    _notify("case_returned", case)
+    return case
+
+
+@transaction.atomic
+def case_request_extension(
+    *, actor, case_id: int, until: dt.datetime, reason: str, now=None
+) -> Case:
+    """Ask the level above for more time, with the reason."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.request_extension", case)
+    reason = _text(reason, _("the reason"), limit=300)
+    if case.extension_until:
+        raise CaseError(_("More time has already been asked for; wait for the answer."))
+    if until <= max(now, case.clear_by or now):
+        raise CaseError(_("Ask for a date after the current deadline."))
+    case.extension_until, case.extension_reason = until, reason
+    _apply(
+        case,
+        "request_extension",
+        "extension_until",
+        "extension_reason",
+        actor=actor,
+        now=now,
+        event={"note": reason},
+    )
+    _notify("extension_requested", case)
+    return case
+
+
+def _decide_extension(*, actor, case_id: int, approve: bool, note: str, now) -> Case:
+    now = _now(now)
+    case = _lock(case_id)
+    action = "approve_extension" if approve else "refuse_extension"
+    _require(actor, "case.approve_extension", case)
+    workflow.require_transition(case.status, action)
+    if not case.extension_until:
+        raise CaseError(_("Nobody has asked for more time on this case."))
+    fields = ["extension_until", "extension_reason"]
+    if approve:
+        case.clear_by, case.overdue_since, case.warned_at = case.extension_until, None, None
+        fields += ["clear_by", "overdue_since", "warned_at"]
+        note = note or timezone.localtime(case.extension_until).strftime("%Y-%m-%d %H:%M")
+    elif not note.strip():
+        raise CaseError(_("Please give %(what)s.") % {"what": _("the reason")})
+    case.extension_until, case.extension_reason = None, ""
+    _apply(case, action, *fields, actor=actor, now=now, event={"note": note})
+    _notify("extension_decided", case, approved=approve)
+    return case
+
+
+@transaction.atomic
+def case_approve_extension(*, actor, case_id: int, note: str = "", now=None) -> Case:
+    """The level holding the case grants the new deadline that was asked for."""
+    return _decide_extension(actor=actor, case_id=case_id, approve=True, note=note, now=now)
+
+
+@transaction.atomic
+def case_refuse_extension(*, actor, case_id: int, reason: str, now=None) -> Case:
+    """The level holding the case refuses more time, with the reason."""
+    return _decide_extension(actor=actor, case_id=case_id, approve=False, note=reason, now=now)
+
+
+@transaction.atomic
+def case_supervise(*, actor, case_id: int, note: str, automatic: bool = False, now=None) -> Case:
+    """督办: a formal nudge on a case, to its holder and the level above."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.supervise", case)
+    note = _text(note, _("what is asked"))
+    _apply(case, "supervise", actor=actor, now=now, event={"note": note, "automatic": automatic})
+    _notify("case_supervised", case, note=note)
+    return case
+
+
+@transaction.atomic
+def case_progress(*, actor, case_id: int, note: str, now=None) -> Case:
+    """A progress note on an open case (周报 / 月报 / 季报): the next one is due a cadence later."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.progress", case)
+    workflow.require_transition(case.status, "progress")
+    note = _text(note, _("the progress"))
+    case.report_by = policy.report_by(case.color, now)
+    case.progress_overdue_since = None
+    return _apply(
+        case,
+        "progress",
+        "report_by",
+        "progress_overdue_since",
+        actor=actor,
+        now=now,
+        event={"note": note},
+    )
+
+
+def _resolve(
+    case: Case, *, actor, result: str, now, action: str = "resolve", event: dict | None = None
+) -> Case:
+    case.result = result
+    case.resolved_at = now
+    case.settled_tier = case.owner_node.tier
+    _apply(
+        case,
+        action,
+        "result",
+        "resolved_at",
+        "settled_tier",
+        actor=actor,
+        now=now,
+        event=event or {"note": result},
+    )
+    _notify("case_resolved", case)
+    return case
+
+
+@transaction.atomic
+def case_resolve(*, actor, case_id: int, result: str, now=None) -> Case:
+    """办结: the work is done; the result waits for verification."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.resolve", case)
+    workflow.require_transition(case.status, "resolve")
+    _require_handler(actor, case)
+    return _resolve(case, actor=actor, result=_text(result, _("the result")), now=now)
+
+
+@transaction.atomic
+def case_verify(*, actor, case_id: int, ok: bool, note: str = "", now=None) -> Case:
+    """五问: check the result. Good: closed. Not good: back to handling, counted as rework (返工)."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.verify", case)
+    if ok:
+        case.closed_at = now
+        _apply(case, "verify_ok", "closed_at", actor=actor, now=now, event={"note": note})
+        _notify("case_closed", case)
+    else:
+        note = _text(note, _("what is still wrong"))
+        case.rework_count += 1
+        case.resolved_at = None
+        case.settled_tier = ""
+        _apply(
+            case,
+            "verify_fail",
+            "rework_count",
+            "resolved_at",
+            "settled_tier",
+            actor=actor,
+            now=now,
+            event={"note": note},
+        )
+        _notify("case_rework", case)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor, case_id: int, reason: str, now=None) -> Case:
+    """The resident is not satisfied, within the policy's days after closing: handled again."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.reopen", case)
+    workflow.require_transition(case.status, "reopen")
+    reason = _text(reason, _("the reason"))
+    window = policy.policy_for(case.color).reopen_within_days
+    if case.closed_at and now > case.closed_at + dt.timedelta(days=window):
+        raise CaseError(
+            _(
+                "A case can be reopened within %(days)d days of closing; this one closed on %(date)s."
+            )
+            % {"days": window, "date": timezone.localtime(case.closed_at).date().isoformat()}
+        )
+    case.reopen_count += 1
+    case.closed_at = case.resolved_at = None
+    case.settled_tier = ""
+    case.clear_by = policy.clear_by(case.color, now)
+    case.overdue_since = case.warned_at = None
+    _apply(
+        case,
+        "reopen",
+        "warned_at",
+        "reopen_count",
+        "closed_at",
+        "resolved_at",
+        "settled_tier",
+        "clear_by",
+        "overdue_since",
+        actor=actor,
+        now=now,
+        event={"note": reason},
+    )
+    _notify("case_reopened", case)
+    return case
+
+
+@transaction.atomic
+def case_rate(*, actor, case_id: int, satisfaction, note: str = "", now=None) -> Case:
+    """The resident's satisfaction with the result, 1 to 5, once."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.rate", case)
+    workflow.require_transition(case.status, "rate")
+    if case.satisfaction is not None:
+        raise CaseError(_("This case has already been rated."))
+    case.satisfaction, case.rated_at = _rating(satisfaction), now
+    return _apply(
+        case, "rate", "satisfaction", "rated_at", actor=actor, now=now, event={"note": note}
+    )

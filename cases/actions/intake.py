@@ -1,0 +1,252 @@
+"""Intake (一访二报三研): a report comes in, is triaged and accepted, rejected or merged; a
+matter settled on the spot; the reporter's phone behind a logged reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from cases import policy
+from cases.actions._common import (
+    _apply,
+    _event,
+    _lock,
+    _next_number,
+    _notify,
+    _now,
+    _require,
+    _text,
+    _town_of,
+)
+from cases.actions.handling import case_dispatch, case_resolve, case_sign
+from cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    Color,
+    Source,
+    Status,
+)
+from cases.workflow import CaseError
+from grids.models import GridNode
+from staff import access
+
+
+@transaction.atomic
+def case_report(
+    *,
+    actor,
+    node_id: int,
+    title: str,
+    description: str,
+    source: str,
+    category_id: int | None = None,
+    suggested_color: str = "",
+    emergency: bool = False,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    parties: str = "",
+    location: str = "",
+    latitude=None,
+    longitude=None,
+    submission_id: str | None = None,
+    photos=(),
+    now: dt.datetime | None = None,
+) -> Case:
+    """一访二报: a report comes in from a grid, a resident, the hotline or another system.
+
+    `submission_id` is the id a phone made for this submission (unique: a retry of the same
+    submission fails on the constraint and the caller answers with the first case); `photos`
+    are files already checked and re-encoded (cases.photos)."""
+    now = _now(now)
+    node = GridNode.objects.filter(pk=node_id).first()
+    if node is None:
+        raise Http404("No such place.")
+    _require(actor, "case.report", node)
+    if source not in Source.values:
+        raise CaseError(_("Unknown source."))
+    if suggested_color and suggested_color not in Color.values:
+        raise CaseError(_("Unknown color."))
+    category = None
+    if category_id is not None:
+        category = Category.objects.filter(pk=category_id).first()
+        if category is None:
+            raise CaseError(_("Unknown category."))
+    if actor is None and not (reporter_name or "").strip():
+        raise CaseError(_("Please give %(what)s.") % {"what": _("the reporter's name")})
+    case = Case(
+        number=_next_number(_town_of(node), now),
+        title=_text(title, _("a title"), limit=200),
+        description=_text(description, _("what happened")),
+        source=source,
+        category=category,
+        suggested_color=suggested_color or (category.suggested_color if category else ""),
+        emergency=bool(emergency or (category and category.emergency)),
+        node=node,
+        owner_node=node,
+        reporter=actor,
+        reporter_name=(reporter_name or "").strip()[:50],
+        reporter_phone=(reporter_phone or "").strip()[:20],
+        parties=(parties or "").strip(),
+        location=(location or "").strip()[:200],
+        latitude=latitude,
+        longitude=longitude,
+        level_since=now,
+        created_at=now,
+    )
+    case.submission_id = submission_id or None
+    # The database's unique constraint decides a submission_id race, not a prior SELECT.
+    case.full_clean(exclude=["tracking_code", "submission_id"])
+    case.save()
+    for content in photos:
+        Attachment.objects.create(case=case, file=content, is_photo=True, uploaded_by=actor)
+    _event(case, actor=actor, action="report", from_status="", now=now, to_owner=node)
+    _notify("case_reported", case)
+    return case
+
+
+@transaction.atomic
+def case_accept(
+    *, actor, case_id: int, color: str, owner_node_id: int | None = None, note: str = "", now=None
+) -> Case:
+    """三研: triage. The color sets the clearance deadline and the report cadence; the case may be
+    put on a higher list (village or town) than the place it happened."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.accept", case)
+    if color not in Color.values:
+        raise CaseError(_("Choose yellow, orange or red."))
+    old_owner = case.owner_node
+    if owner_node_id is not None and owner_node_id != case.owner_node_id:
+        owner = GridNode.objects.filter(pk=owner_node_id).first()
+        if owner is None or not (
+            owner.tree_id == case.node.tree_id
+            and owner.lft <= case.node.lft
+            and case.node.rght <= owner.rght
+        ):
+            raise CaseError(
+                _("A case can only be put on the list of its own place or a level above it.")
+            )
+        _require(actor, "case.accept", owner)
+        case.owner_node = owner
+    case.color = color
+    case.accepted_at = case.level_since = now
+    case.clear_by = policy.clear_by(color, now)
+    case.report_by = policy.report_by(color, now)
+    case.warned_at = None
+    _apply(
+        case,
+        "accept",
+        "warned_at",
+        "color",
+        "owner_node",
+        "accepted_at",
+        "level_since",
+        "clear_by",
+        "report_by",
+        actor=actor,
+        now=now,
+        event={"note": note, "from_owner": old_owner, "to_owner": case.owner_node},
+    )
+    _notify("case_accepted", case, color=color)
+    return case
+
+
+@transaction.atomic
+def case_reject(*, actor, case_id: int, reason: str, now=None) -> Case:
+    """Not a matter for grid governance (or not real): refused, with the reason."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.reject", case)
+    reason = _text(reason, _("the reason"))
+    case.result = reason
+    _apply(case, "reject", "result", actor=actor, now=now, event={"note": reason})
+    _notify("case_rejected", case)
+    return case
+
+
+@transaction.atomic
+def case_merge(*, actor, case_id: int, into_id: int, note: str = "", now=None) -> Case:
+    """A duplicate report joins the case it repeats."""
+    now = _now(now)
+    if case_id == into_id:
+        raise CaseError(_("A case cannot be merged into itself."))
+    # Lock both in id order, so two merges the other way round cannot deadlock.
+    first, second = sorted([case_id, into_id])
+    locked = {first: _lock(first), second: _lock(second)}
+    case, target = locked[case_id], locked[into_id]
+    _require(actor, "case.merge", case)
+    _require(actor, "case.view", target)
+    if target.status in (Status.MERGED, Status.REJECTED):
+        raise CaseError(
+            _("Merge into a case that is still standing, not a rejected or merged one.")
+        )
+    if target.node.tree_id != case.node.tree_id:
+        raise CaseError(_("Only cases of the same county can be merged."))
+    case.merged_into = target
+    _apply(
+        case, "merge", "merged_into", actor=actor, now=now, event={"note": note or target.number}
+    )
+    CaseEvent.objects.create(
+        case=target,
+        actor=actor,
+        action="merged_in",
+        from_status=target.status,
+        to_status=target.status,
+        note=case.number,
+        created_at=now,
+    )
+    return case
+
+
+@transaction.atomic
+def case_settle_on_the_spot(
+    *, actor, case_id: int, owner_node_id: int, result: str, now=None
+) -> Case:
+    """就地化解: a yellow matter the grid worker settled where it happened. Accept (yellow) and
+    dispatch to the worker are desk steps a grid worker may not take, so the system takes them,
+    with a note naming the worker; the worker signs and resolves in their own name. The case
+    then waits for the town's verification like any other and counts in every figure."""
+    now = _now(now)
+    case = _lock(case_id)
+    _require(actor, "case.resolve", case)
+    if actor is not None and case.reporter_id != actor.pk:
+        raise CaseError(_("Only the person who reported it settles a matter on the spot."))
+    who = actor.first_name or actor.username if actor is not None else ""
+    note = _("Settled on the spot (就地化解) by %(name)s.") % {"name": who}
+    case_accept(
+        actor=None,
+        case_id=case.pk,
+        color=Color.YELLOW,
+        owner_node_id=owner_node_id,
+        note=note,
+        now=now,
+    )
+    case_dispatch(
+        actor=None, case_id=case.pk, handler_id=actor.pk if actor else None, note=note, now=now
+    )
+    case_sign(actor=actor, case_id=case.pk, note=note, now=now)
+    return case_resolve(actor=actor, case_id=case.pk, result=result, now=now)
+
+
+@transaction.atomic
+def case_reveal_reporter_phone(*, actor, case_id: int, reason: str) -> str:
+    """The reporter's full phone number, for those who work the case; every reveal is logged
+    (who, when, which case, why) before the number leaves the server."""
+    from django.core.exceptions import ValidationError
+
+    from grids.models import RevealLog
+
+    case = Case.objects.select_related("node", "owner_node").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("No such case.")
+    access.require(actor, "case.reveal_reporter", case)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you need the full value.")})
+    RevealLog.objects.create(user=actor, case=case, field="reporter_phone", reason=reason[:200])
+    return case.reporter_phone

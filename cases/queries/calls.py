@@ -1,0 +1,74 @@
+"""Reads for the county-calls page (乡呼县应): the town's calls going out, the unit's coming in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    QuerySet,
+    Value,
+    When,
+)
+
+from cases.models import (
+    CountyCall,
+)
+from cases.queries.board import span
+from staff import access
+from staff.models import Assignment, Role
+
+
+def outgoing_calls(user) -> QuerySet:
+    """Calls made by the towns the user may rate for (乡呼): the town's side."""
+    return (
+        access.scope(user, "countycall.rate", CountyCall.objects.all(), via="town")
+        .select_related("case", "case__node", "case__owner_node", "department", "town")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def member_departments(user) -> list[int]:
+    """The departments a department-role user works for (their active assignments)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        Assignment.objects.active()
+        .filter(user_id=user.pk, role=Role.DEPARTMENT, department__isnull=False)
+        .values_list("department_id", flat=True)
+        .distinct()
+    )
+
+
+def incoming_calls(user, departments: list[int]) -> QuerySet:
+    """Calls to the user's own departments (县应), nothing of any other department."""
+    qs = access.scope(user, "countycall.respond", CountyCall.objects.all(), via="case__node")
+    if not user.is_superuser:
+        qs = qs.filter(department_id__in=departments)
+    waiting_first = SqlCase(When(state=CountyCall.State.OPEN, then=Value(0)), default=Value(1))
+    return (
+        qs.select_related("case", "case__node", "case__owner_node", "department", "town")
+        .annotate(waiting_first=waiting_first)
+        .order_by("waiting_first", "respond_by", "pk")
+    )
+
+
+def decorate_calls(calls, user, now: dt.datetime, *, side: str) -> list[CountyCall]:
+    rows = list(calls)
+    members = {}
+    for call in rows:
+        call.late = call.state == CountyCall.State.OPEN and call.respond_by < now
+        call.time_span = span(call.respond_by - now)
+        if side == "in":
+            if call.department_id not in members:
+                members[call.department_id] = access.is_member(user, call.department)
+            mine = members[call.department_id]
+            call.can_respond = mine and call.state == CountyCall.State.OPEN
+            call.can_rate_necessity = (
+                mine and call.state != CountyCall.State.OPEN and call.department_rating is None
+            )
+        else:
+            call.can_rate = call.state == CountyCall.State.ANSWERED and access.can(
+                user, "countycall.rate", call.case
+            )
+    return rows

@@ -1,0 +1,93 @@
+"""The desk dashboard in a fixed handful of queries whatever the size of the scope: the KPI set
+(`queries.kpis`, one query, which also gives the ladder), the 12-week trend (one query), the
+grid ranking and, for a county, the town-by-town comparison (cases.queries.ranking).
+docs/kpis.md says what each figure counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from cases.queries.cases import Kpis, kpis
+from cases.queries.charts import ladder_chart, trend_chart
+from cases.queries.figures import (
+    DIFFICULTY_WEIGHTS,
+    PERIODS,
+    RANKING_SHOWN,
+    Period,
+    Rung,
+    Week,
+    _figure_links,
+    cached_trend,
+    ladder,
+    parse_period,
+    scope_root,
+    trend,
+)
+from cases.queries.periods import midnight
+from cases.queries.ranking import Standing, grid_ranking, town_comparison
+from grids.models import GridNode, Tier
+
+# What the dashboard page and its benchmark read besides the assembled figures.
+__all__ = [
+    "DIFFICULTY_WEIGHTS",
+    "PERIODS",
+    "Dashboard",
+    "Period",
+    "dashboard",
+    "grid_ranking",
+    "midnight",
+    "parse_period",
+    "scope_root",
+    "town_comparison",
+    "trend",
+]
+
+
+@dataclass
+class Dashboard:
+    node: GridNode
+    period: Period
+    kpis: Kpis
+    links: dict
+    ladder: list[Rung]
+    trend: list[Week]
+    ranking: list[Standing]
+    towns: list[Standing] | None
+    generated_at: dt.datetime
+    trend_as_of: dt.datetime | None = None
+
+    @property
+    def trend_chart(self) -> dict:
+        return trend_chart(self.trend)
+
+    @property
+    def ladder_chart(self) -> list[dict]:
+        return ladder_chart(self.ladder)
+
+    @property
+    def ranking_top(self) -> list[Standing]:
+        return self.ranking[:RANKING_SHOWN]
+
+
+def dashboard(node: GridNode, period: Period, now: dt.datetime | None = None) -> Dashboard:
+    """Everything the dashboard shows for a node and a period: a fixed number of queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    k = kpis(node, *period.bounds)
+    links = _figure_links(node, period.start, period.end)
+    weeks, trend_as_of = cached_trend(node, today, now)
+    return Dashboard(
+        node=node,
+        period=period,
+        kpis=k,
+        links=links,
+        ladder=ladder(node, k, links),
+        trend=weeks,
+        trend_as_of=trend_as_of,
+        ranking=grid_ranking(node, period, today),
+        towns=town_comparison(node, period) if node.tier == Tier.COUNTY else None,
+        generated_at=now,
+    )

@@ -1,0 +1,261 @@
+"""The dashboard's building blocks: the period asked for, the scope's top node, the links from a
+figure to the cases behind it, the 12-week trend (one query, conditional aggregation) and the
+ladder of where cases were settled."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.db.models import Count, DateField, F, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Report, Status
+from cases.queries.cases import STANDING, Kpis, cases_in
+from cases.queries.periods import midnight, period_containing
+from grids.models import GridNode
+from staff import access
+
+PERIODS = ("week", "month", "quarter", "range")
+DEFAULT_PERIOD = "month"
+MAX_RANGE_DAYS = 366
+TREND_WEEKS = 12
+# 难度系数: a closure on time in a hard grid weighs more (docs/kpis.md, "Grid ranking").
+DIFFICULTY_WEIGHTS = {"A": 1.2, "B": 1.0, "C": 0.8, "": 1.0}
+GRID_CODE_LENGTH = 15  # a grid's code; a micro-grid's code extends it (grids/models.py)
+TOWN_CODE_LENGTH = 9
+RANKING_SHOWN = 30  # the whole ranking is computed; the page lists the first 30
+CASES_PAGE = "/desk/cases/"
+BOARD_PAGE = "/desk/board/"
+_KIND = {
+    "week": Report.Kind.WEEKLY,
+    "month": Report.Kind.MONTHLY,
+    "quarter": Report.Kind.QUARTERLY,
+}
+
+
+# ---------------------------------------------------------------- period and scope
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: dt.date  # first day
+    end: dt.date  # day after the last day
+    error: str = ""
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    @property
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        return midnight(self.start), midnight(self.end)
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def parse_period(params, today: dt.date) -> Period:
+    """The period asked for (`period`, and `start`/`end` for a range, both days included);
+    anything unreadable gives the default period with a message saying why."""
+    kind = params.get("period") or DEFAULT_PERIOD
+    if kind in _KIND:
+        return Period(kind, *period_containing(_KIND[kind], today))
+    default = Period(DEFAULT_PERIOD, *period_containing(_KIND[DEFAULT_PERIOD], today))
+    if kind != "range":
+        return Period(
+            default.kind, default.start, default.end, _("Unknown period; showing this month.")
+        )
+    start, last = _day(params.get("start")), _day(params.get("end"))
+    if start is None or last is None:
+        error = _("Give the range as two dates, YYYY-MM-DD; showing this month.")
+    elif last < start:
+        error = _("The range ends before it starts; showing this month.")
+    elif (last - start).days >= MAX_RANGE_DAYS:
+        error = _("A range may cover at most %(days)d days; showing this month.") % {
+            "days": MAX_RANGE_DAYS
+        }
+    else:
+        return Period("range", start, last + dt.timedelta(days=1))
+    return Period(default.kind, default.start, default.end, error)
+
+
+def scope_root(user) -> GridNode | None:
+    """Where the user's dashboard opens: the highest node on which they may see reports."""
+    allowed = access.PERMISSIONS["report.view"]
+    held = [g for g in access.grants(user) if g.role in allowed]
+    if user.is_superuser and not held:
+        return GridNode.objects.filter(parent__isnull=True).order_by("tree_id").first()
+    if not held:
+        return None
+    top = min(held, key=lambda g: (g.level, g.tree_id, g.lft))
+    return GridNode.objects.get(pk=top.node_id)
+
+
+# ---------------------------------------------------------------- links to the cases behind
+
+
+def cases_link(node: GridNode, page: str = CASES_PAGE, **filters) -> str:
+    """The list of cases behind a figure: the cases page (or the board) with its filters."""
+    query = {"node": node.pk}
+    for key, value in filters.items():
+        if value is None or value == "":
+            continue
+        query[key] = value.isoformat() if isinstance(value, dt.date) else value
+    return f"{page}?{urlencode(query)}"
+
+
+def _figure_links(node: GridNode, start: dt.date, end: dt.date) -> dict[str, str]:
+    """Links for the KPI figures of one node and period [start, end)."""
+    last = end - dt.timedelta(days=1)
+    received = {"received_from": start, "received_to": last}
+    due = {"due_from": start, "due_to": last}
+    closed = {"status": Status.CLOSED, "closed_from": start, "closed_to": last}
+    return {
+        "received": cases_link(node, **received),
+        "accepted": cases_link(node, accepted_from=start, accepted_to=last),
+        "due": cases_link(node, **due),
+        "closed": cases_link(node, status=Status.CLOSED, **due),
+        "closed_on_time": cases_link(node, status=Status.CLOSED, on_time=1, **due),
+        "open_due": cases_link(node, page=BOARD_PAGE, **due),
+        "closed_in_period": cases_link(node, **closed),
+        "settled_grid": cases_link(node, settled="grid", **closed),
+        "settled_village": cases_link(node, settled="village", **closed),
+        "settled_town": cases_link(node, settled="town", **closed),
+        "settled_county": cases_link(node, settled="county", **closed),
+        "escalated": cases_link(node, accepted_from=start, accepted_to=last, escalated=1),
+        "reworked": cases_link(node, reworked=1, **closed),
+        "rated": cases_link(node, rated_from=start, rated_to=last),
+    }
+
+
+# ---------------------------------------------------------------- the figures
+
+
+@dataclass
+class Week:
+    start: dt.date
+    received: int
+    due: int
+    closed: int
+    links: dict = field(default_factory=dict)
+
+    @property
+    def closure_rate(self) -> float | None:
+        return round(self.closed / self.due, 4) if self.due else None
+
+
+def trend(node: GridNode, today: dt.date, weeks: int = TREND_WEEKS) -> list[Week]:
+    """Received, due and closed (as `kpis` counts them) for each of the last `weeks` weeks,
+    the current week included: two grouped queries (by the week a case was reported, and by the
+    week its deadline fell in), each reading only the window's rows through a date index."""
+    this_monday = today - dt.timedelta(days=today.weekday())
+    starts = [this_monday - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    first, last = midnight(starts[0]), midnight(this_monday + dt.timedelta(weeks=1))
+    tz = timezone.get_current_timezone()
+    received = {
+        row["week"]: row["n"]
+        for row in cases_in(node)
+        .filter(created_at__gte=first, created_at__lt=last)
+        .annotate(week=TruncWeek("created_at", tzinfo=tz, output_field=DateField()))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    # "Closed" among the due counts a case closed before the end of its deadline's week, that is
+    # closed in that week or an earlier one (weeks compared as local Monday dates).
+    due = {
+        row["week"]: row
+        for row in cases_in(node)
+        .filter(STANDING, clear_by__gte=first, clear_by__lt=last)
+        .annotate(
+            week=TruncWeek("clear_by", tzinfo=tz, output_field=DateField()),
+            closed_week=TruncWeek("closed_at", tzinfo=tz, output_field=DateField()),
+        )
+        .values("week")
+        .annotate(
+            due=Count("pk"),
+            closed=Count("pk", filter=Q(status=Status.CLOSED, closed_week__lte=F("week"))),
+        )
+        .order_by()
+    }
+    result = []
+    for start in starts:
+        links = _figure_links(node, start, start + dt.timedelta(weeks=1))
+        row = due.get(start, {})
+        result.append(
+            Week(
+                start,
+                received.get(start, 0),
+                row.get("due", 0),
+                row.get("closed", 0),
+                {k: links[k] for k in ("received", "due", "closed")},
+            )
+        )
+    return result
+
+
+TREND_CACHE_SECONDS = 300
+
+
+def cached_trend(
+    node: GridNode, today: dt.date, now: dt.datetime
+) -> tuple[list[Week], dt.datetime]:
+    """The 12-week trend, kept for five minutes: twelve weeks of history move slowly, and the
+    page says when the trend was computed. Without a working cache it is computed each time."""
+    key = f"dashboard-trend:{node.pk}:{today.isoformat()}"
+    try:
+        hit = cache.get(key)
+    except Exception:  # a cache that is down must not take the page with it
+        hit = None
+    if hit is not None:
+        return hit
+    value = (trend(node, today), now)
+    with contextlib.suppress(Exception):
+        cache.set(key, value, TREND_CACHE_SECONDS)
+    return value
+
+
+@dataclass
+class Rung:
+    tier: str
+    label: str
+    count: int
+    share: float | None
+    link: str
+
+
+def ladder(node: GridNode, k: Kpis, links: dict) -> list[Rung]:
+    """Where the cases closed in the period were settled (小事不出网格): from the KPI set."""
+    return [
+        Rung("grid", _("Grid / micro-grid"), k.settled_grid, k.grid_share, links["settled_grid"]),
+        Rung("village", _("Village"), k.settled_village, k.village_share, links["settled_village"]),
+        Rung("town", _("Town"), k.settled_town, k.town_share, links["settled_town"]),
+        Rung("county", _("County"), k.settled_county, k.county_share, links["settled_county"]),
+    ]
+
+
+def _period_counts(start: dt.datetime, end: dt.datetime) -> tuple[Q, dict]:
+    """A WHERE that keeps only cases a period's figures can count, and those figures."""
+    due = STANDING & Q(clear_by__gte=start, clear_by__lt=end)
+    closed_due = due & Q(status=Status.CLOSED, closed_at__lt=end)
+    where = Q(created_at__gte=start, created_at__lt=end) | due
+    return where, {
+        "received": Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+        "due": Count("pk", filter=due),
+        "closed": Count("pk", filter=closed_due),
+        "on_time": Count("pk", filter=closed_due & Q(resolved_at__lte=F("clear_by"))),
+    }
+
+
+# ---------------------------------------------------------------- chart geometry (inline SVG)
