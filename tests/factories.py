@@ -1,9 +1,12 @@
 """Factories for test data. Tree nodes go through grids.actions so tests see real lft/rght."""
 
+import datetime as dt
+import io
 import itertools
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from grids import actions as grid_actions
 from staff import actions as staff_actions
@@ -57,3 +60,76 @@ def make_node(parent, tier: str, name: str | None = None, code: str | None = Non
 
 def grant(user, node, role: str):
     return staff_actions.assignment_grant(actor=None, user_id=user.pk, node_id=node.pk, role=role)
+
+
+# ---------------------------------------------------------------- the clock
+
+T0 = timezone.make_aware(dt.datetime(2026, 11, 16, 9, 0))  # a Monday, 09:00 Beijing time
+
+
+# ---------------------------------------------------------------- the household ledger
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(body17: str) -> str:
+    """A resident ID number with the right check digit after the given seventeen digits."""
+    return (
+        body17
+        + "10X98765432"[sum(int(d) * w for d, w in zip(body17, _ID_WEIGHTS, strict=True)) % 11]
+    )
+
+
+FULL_ID = id_number("61072219800101123")
+PHONE = "13812345678"
+
+
+def ledger_row(grid, address, head, name, idn="", phone="13800001234", category="一般户", tags=""):
+    """One row of the township's ledger sheet, in grids.ledger_xlsx.COLUMNS order."""
+    return [
+        grid,
+        address,
+        head,
+        category,
+        2,
+        "务农",
+        "",
+        "群众",
+        "",
+        "",
+        name,
+        idn,
+        phone,
+        "",
+        tags,
+    ]
+
+
+def ledger_xlsx(rows) -> bytes:
+    """An .xlsx of the ledger's headings and these rows."""
+    from openpyxl import Workbook
+
+    from grids.ledger_xlsx import COLUMNS
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([heading for heading, _field in COLUMNS])
+    for r in rows:
+        sheet.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def good_ledger_rows(tree, n=3):
+    """n residents in grid A, two to a household, each with a valid ID number."""
+    return [
+        ledger_row(
+            tree.grid_a.code,
+            f"{i // 2}号",
+            f"户主{i // 2}",
+            f"人{i}",
+            id_number(f"610722198001{i:05d}"),
+        )
+        for i in range(n)
+    ]

@@ -1,5 +1,5 @@
 from cases import actions
-from tests.cases.conftest import T0
+from tests.factories import T0
 
 
 def test_town_admin_sees_only_their_towns_cases(client, cast, tree, report):

@@ -11,8 +11,7 @@ import pytest
 from cases.desk import dashboard as dashboard_page
 from cases.models import Case
 from cases.queries import filter_cases, kpis
-from tests.cases.conftest import T0
-from tests.factories import UserFactory, grant
+from tests.factories import T0, UserFactory, grant
 
 S = T0.replace(hour=0)  # Monday 2026-11-16 00:00 Beijing time
 E = S + dt.timedelta(days=7)

@@ -6,9 +6,8 @@ from django.core.exceptions import PermissionDenied
 from cases import actions
 from cases.models import Case, CaseEvent
 from cases.workflow import CaseError
-from tests.cases.conftest import T0
 from tests.concurrency import run_at_once
-from tests.factories import UserFactory, grant
+from tests.factories import T0, UserFactory, grant
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from cases import actions
 from cases.models import CountyCall
 from cases.workflow import CaseError
-from tests.cases.conftest import T0
+from tests.factories import T0
 
 
 @pytest.fixture

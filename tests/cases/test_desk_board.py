@@ -13,9 +13,8 @@ from openpyxl import load_workbook
 from cases import actions
 from cases.models import CaseEvent, Department
 from staff import access
-from tests.cases.conftest import T0
 from tests.conftest import page_text
-from tests.factories import make_node
+from tests.factories import T0, make_node
 
 NOW = timezone.now()
 BOARD, XLSX, CALLS, MEETING = "/desk/board/", "/desk/board.xlsx", "/desk/calls/", "/desk/meeting/"
@@ -422,7 +421,6 @@ def test_the_county_picks_a_town_and_towns_stay_in_their_scope(client, cast, tre
 
 def test_the_dashboards_due_link_opens_exactly_those_cases_on_the_board(client, cast, tree, report):
     from cases import actions
-    from tests.cases.conftest import T0
 
     due = report(title="本周到期的事")
     actions.case_accept(actor=cast.staff_town1, case_id=due.pk, color="yellow", now=T0)

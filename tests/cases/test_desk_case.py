@@ -11,8 +11,8 @@ from cases import actions
 from cases.forms import available_actions
 from cases.models import Case, CaseEvent, Mediation, Status
 from grids.privacy import mask_phone
-from tests.cases.conftest import T0
 from tests.conftest import page_text
+from tests.factories import T0
 
 PHONE = "13812345678"
 
@@ -401,7 +401,6 @@ def test_phone_home_lists_my_open_cases_soonest_deadline_first(
 def test_only_the_dispatched_handler_is_offered_sign_and_return(cast, report):
     from cases import actions
     from cases.forms import available_actions
-    from tests.cases.conftest import T0
 
     case = report()
     actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
@@ -416,7 +415,6 @@ def test_only_the_dispatched_handler_is_offered_sign_and_return(cast, report):
 def test_a_rated_county_call_is_not_offered_for_rating_again(cast, tree, units, report):
     from cases import actions
     from cases.forms import available_actions
-    from tests.cases.conftest import T0
 
     case = report(category_id=units.hardship.pk)
     staff = cast.staff_town1
@@ -437,13 +435,12 @@ def test_a_rated_county_call_is_not_offered_for_rating_again(cast, tree, units, 
 
 
 def test_a_cases_photo_is_served_only_to_people_who_may_see_the_case(
-    client, cast, tree, report, settings, tmp_path
+    client, cast, tree, report, media
 ):
     from django.core.files.base import ContentFile
 
     from cases.models import Attachment
 
-    settings.MEDIA_ROOT = tmp_path
     case = report()
     photo = Attachment.objects.create(
         case=case, is_photo=True, file=ContentFile(b"\xff\xd8jpeg", name="p.jpg")

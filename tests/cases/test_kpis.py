@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 
 from cases.queries import kpis
-from tests.cases.conftest import T0
-from tests.factories import make_node
+from tests.factories import T0, make_node
 
 S = T0.replace(hour=0)  # Monday 2026-11-16 00:00
 E = S + dt.timedelta(days=7)

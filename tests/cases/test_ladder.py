@@ -10,8 +10,7 @@ from cases import actions
 from cases.models import Case, CaseEvent, Mediation, Status
 from cases.queries import level_history
 from cases.workflow import CaseError
-from tests.cases.conftest import T0
-from tests.factories import UserFactory, grant
+from tests.factories import T0, UserFactory, grant
 
 
 def test_a_micro_grid_dispute_climbs_every_rung_to_the_county(cast, tree, county_staff, report):

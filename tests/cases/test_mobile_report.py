@@ -17,9 +17,7 @@ from tests.conftest import page_text
 URL = "/m/report/"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def jpeg(name="p.jpg", size=(64, 48), exif=None, fmt="JPEG") -> SimpleUploadedFile:

@@ -7,7 +7,7 @@ import pytest
 from cases import actions, workflow
 from cases.models import Case, CaseEvent, Status
 from cases.workflow import TRANSITIONS, CaseError
-from tests.cases.conftest import T0
+from tests.factories import T0
 
 LATER = T0 + dt.timedelta(hours=2)
 

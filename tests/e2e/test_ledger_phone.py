@@ -3,8 +3,14 @@
 from grids import actions
 from grids.models import RevealLog
 from tests.e2e.conftest import login, overflowing, url
-from tests.factories import PASSWORD
-from tests.grids.test_ledger import FULL_ID, PHONE, id_number
+from tests.factories import (
+    FULL_ID,
+    PASSWORD,
+    PHONE,
+    good_ledger_rows,
+    id_number,
+    ledger_xlsx,
+)
 
 
 def test_a_worker_keeps_the_ledger_from_the_phone(
@@ -58,17 +64,15 @@ def test_a_worker_keeps_the_ledger_from_the_phone(
 
 
 def test_town_staff_import_a_ledger_at_the_desk(
-    desk, live_server, cast, tree, screenshot, tmp_path, settings
+    desk, live_server, cast, tree, screenshot, tmp_path, media
 ):
     from grids.models import Resident
-    from tests.grids.test_ledger_import import good_rows, xlsx
 
-    settings.MEDIA_ROOT = tmp_path
-    rows = good_rows(tree, 4)
+    rows = good_ledger_rows(tree, 4)
     bad = [list(r) for r in rows]
     bad[2][11] = "123"
-    (tmp_path / "bad.xlsx").write_bytes(xlsx(bad))
-    (tmp_path / "good.xlsx").write_bytes(xlsx(rows))
+    (tmp_path / "bad.xlsx").write_bytes(ledger_xlsx(bad))
+    (tmp_path / "good.xlsx").write_bytes(ledger_xlsx(rows))
     login(desk, live_server, "staff_town1", PASSWORD)
     for name in ("bad", "good"):
         desk.goto(url(live_server, "/desk/ledger/import/"))

@@ -11,10 +11,7 @@ from cases.models import Attachment, Case, Category
 from tests.e2e.conftest import login, overflowing, page_width, url
 from tests.factories import PASSWORD
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = pytest.mark.usefixtures("media")
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from django.utils import timezone
 from cases import actions
 from gridgov import notify
 from staff.models import Assignment
-from tests.cases.conftest import T0
 from tests.conftest import page_text
+from tests.factories import T0
 
 
 def _dispatched_to_worker_a(cast, report, title="东头两户排水沟纠纷"):

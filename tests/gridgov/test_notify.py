@@ -11,7 +11,7 @@ from django.core import mail
 from cases import actions
 from gridgov import notify
 from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
-from tests.cases.conftest import T0
+from tests.factories import T0
 
 
 class Robot:

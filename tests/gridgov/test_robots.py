@@ -9,7 +9,7 @@ import pytest
 
 from gridgov import channels, notify
 from gridgov.models import Delivery, Notice, WebhookEndpoint, robot_url_allowed
-from tests.cases.conftest import T0
+from tests.factories import T0
 
 WECOM = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"
 ADD = "/admin/gridgov/webhookendpoint/add/"

@@ -9,16 +9,7 @@ from grids import actions
 from grids.models import Household, Organization, Resident, RevealLog
 from grids.privacy import mask_id_number, mask_phone
 from tests.conftest import page_text
-
-_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def id_number(body17: str) -> str:
-    return body17 + "10X98765432"[sum(int(d) * w for d, w in zip(body17, _W, strict=True)) % 11]
-
-
-FULL_ID = id_number("61072219800101123")
-PHONE = "13812345678"
+from tests.factories import FULL_ID, PHONE, id_number
 
 
 @pytest.fixture

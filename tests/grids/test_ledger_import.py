@@ -11,50 +11,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from grids import actions
 from grids.ledger_xlsx import COLUMNS, LedgerFileError, read_rows
 from grids.models import Household, Resident
-from tests.grids.test_ledger import id_number
+from tests.factories import good_ledger_rows, id_number, ledger_row, ledger_xlsx
 
 HEAD = [h for h, _ in COLUMNS]
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def row(grid, address, head, name, idn="", phone="13800001234", category="一般户", tags=""):
-    return [
-        grid,
-        address,
-        head,
-        category,
-        2,
-        "务农",
-        "",
-        "群众",
-        "",
-        "",
-        name,
-        idn,
-        phone,
-        "",
-        tags,
-    ]
-
-
-def xlsx(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEAD)
-    for r in rows:
-        sheet.append(r)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def rewrite(data: bytes, name: str, change) -> bytes:
@@ -65,21 +32,6 @@ def rewrite(data: bytes, name: str, change) -> bytes:
             body = src.read(info.filename)
             dst.writestr(info, change(body) if info.filename == name else body)
     return out.getvalue()
-
-
-def good_rows(tree, n=3):
-    rows = []
-    for i in range(n):
-        rows.append(
-            row(
-                tree.grid_a.code,
-                f"{i // 2}号",
-                f"户主{i // 2}",
-                f"人{i}",
-                id_number(f"610722198001{i:05d}"),
-            )
-        )
-    return rows
 
 
 def upload(client, node, data, name="ledger.xlsx"):
@@ -99,7 +51,7 @@ def test_the_template_downloads_with_every_column(client, cast):
 
 def test_a_good_file_previews_then_imports_every_row(client, cast, tree, tmp_path):
     client.force_login(cast.staff_town1)
-    preview = upload(client, tree.village1, xlsx(good_rows(tree, 5)))
+    preview = upload(client, tree.village1, ledger_xlsx(good_ledger_rows(tree, 5)))
     assert preview.status_code == 200
     assert preview.context["plan"].rows == 5 and preview.context["households"] == 3
     assert not Household.objects.exists()
@@ -114,10 +66,10 @@ def test_a_good_file_previews_then_imports_every_row(client, cast, tree, tmp_pat
 
 
 def test_one_bad_row_imports_nothing_and_names_the_row(client, cast, tree):
-    rows = good_rows(tree, 6)
+    rows = good_ledger_rows(tree, 6)
     rows[5][11] = rows[5][11][:17] + ("0" if rows[5][11][17] != "0" else "1")  # sheet row 7
     client.force_login(cast.staff_town1)
-    preview = upload(client, tree.village1, xlsx(rows))
+    preview = upload(client, tree.village1, ledger_xlsx(rows))
     errors = preview.context["plan"].errors
     assert len(errors) == 1 and str(errors[0]).startswith(("Row 7:", "第 7 行"))
     assert "校验码" in str(errors[0])  # "the check digit is wrong"
@@ -128,9 +80,9 @@ def test_one_bad_row_imports_nothing_and_names_the_row(client, cast, tree):
 
 def test_a_confirm_refused_late_imports_nothing_and_says_why(client, cast, tree):
     client.force_login(cast.staff_town1)
-    rows = good_rows(tree, 2)
-    upload(client, tree.village1, xlsx(rows))
-    actions.ledger_import(actor=None, node_id=tree.grid_a.pk, rows=read_rows(xlsx(rows[:1])))
+    rows = good_ledger_rows(tree, 2)
+    upload(client, tree.village1, ledger_xlsx(rows))
+    actions.ledger_import(actor=None, node_id=tree.grid_a.pk, rows=read_rows(ledger_xlsx(rows[:1])))
     response = client.post(reverse("ledger_import_confirm"))
     assert response.status_code == 400 and Resident.objects.count() == 1
     assert "Row 2" in response.content.decode() or "第 2 行" in response.content.decode()
@@ -141,16 +93,16 @@ def test_the_row_cap_is_enforced(client, cast, tree, monkeypatch):
 
     monkeypatch.setattr(lx, "MAX_ROWS", 2)
     client.force_login(cast.staff_town1)
-    response = upload(client, tree.village1, xlsx(good_rows(tree, 3)))
+    response = upload(client, tree.village1, ledger_xlsx(good_ledger_rows(tree, 3)))
     assert response.context["form"].errors["file"] and not Household.objects.exists()
 
 
 def test_the_action_refuses_the_whole_file_for_one_bad_row(cast, tree):
-    rows = good_rows(tree, 4)
+    rows = good_ledger_rows(tree, 4)
     rows[2][0] = tree.grid_c.code  # another town's grid
     with pytest.raises(actions.LedgerImportError) as exc:
         actions.ledger_import(
-            actor=cast.staff_town1, node_id=tree.town1.pk, rows=read_rows(xlsx(rows))
+            actor=cast.staff_town1, node_id=tree.town1.pk, rows=read_rows(ledger_xlsx(rows))
         )
     assert len(exc.value.messages) == 1 and "4" in exc.value.messages[0]
     assert not Household.objects.exists()
@@ -175,7 +127,7 @@ def test_a_file_too_large_is_refused(client, cast, tree, settings):
 
 def test_the_kept_file_belongs_to_the_session_not_a_form_field(client, cast, tree):
     client.force_login(cast.staff_town1)
-    upload(client, tree.village1, xlsx(good_rows(tree, 2)))
+    upload(client, tree.village1, ledger_xlsx(good_ledger_rows(tree, 2)))
     client.force_login(cast.town1_admin)  # a new session: nothing waiting for them
     assert client.post(reverse("ledger_import_confirm")).status_code == 302
     assert not Household.objects.exists()
@@ -183,9 +135,9 @@ def test_the_kept_file_belongs_to_the_session_not_a_form_field(client, cast, tre
 
 def test_staff_cannot_import_outside_their_town(client, cast, tree):
     client.force_login(cast.staff_town2)
-    response = upload(client, tree.village1, xlsx(good_rows(tree, 2)))
+    response = upload(client, tree.village1, ledger_xlsx(good_ledger_rows(tree, 2)))
     assert response.context["form"].errors["node"]
-    response = upload(client, tree.village2, xlsx(good_rows(tree, 2)))
+    response = upload(client, tree.village2, ledger_xlsx(good_ledger_rows(tree, 2)))
     assert response.context["plan"].errors  # grid A is not in village 2
 
 
@@ -196,13 +148,13 @@ def test_the_import_is_a_desk_page(client, cast, who):
 
 
 def test_a_household_already_in_the_ledger_is_a_row_error(cast, tree):
-    rows = good_rows(tree, 1)
+    rows = good_ledger_rows(tree, 1)
     actions.ledger_import(
-        actor=cast.staff_town1, node_id=tree.grid_a.pk, rows=read_rows(xlsx(rows))
+        actor=cast.staff_town1, node_id=tree.grid_a.pk, rows=read_rows(ledger_xlsx(rows))
     )
     with pytest.raises(actions.LedgerImportError):
         actions.ledger_import(
-            actor=cast.staff_town1, node_id=tree.grid_a.pk, rows=read_rows(xlsx(rows))
+            actor=cast.staff_town1, node_id=tree.grid_a.pk, rows=read_rows(ledger_xlsx(rows))
         )
     assert Household.objects.count() == 1
 
@@ -291,7 +243,7 @@ def opened(monkeypatch):
 
 
 def test_a_sheet_declaring_a_million_rows_is_refused_before_any_row_is_read(tree, yielded):
-    data = xlsx(good_rows(tree, 2))
+    data = ledger_xlsx(good_ledger_rows(tree, 2))
     data = rewrite(
         data,
         "xl/worksheets/sheet1.xml",
@@ -373,11 +325,11 @@ def test_a_shared_string_index_out_of_range_is_a_file_error():
 
 
 def test_a_superscript_in_the_members_cell_names_the_row(cast, tree):
-    rows = good_rows(tree, 2)
+    rows = good_ledger_rows(tree, 2)
     rows[1][4] = "²"  # text cell, sheet row 3
     with translation.override("en"):
         plan = actions.ledger_check(
-            actor=cast.staff_town1, node=tree.village1, rows=read_rows(xlsx(rows))
+            actor=cast.staff_town1, node=tree.village1, rows=read_rows(ledger_xlsx(rows))
         )
     assert [str(e) for e in plan.errors] == [
         "Row 3: the number of members must be a whole number from 1 to 99"
@@ -387,7 +339,7 @@ def test_a_superscript_in_the_members_cell_names_the_row(cast, tree):
 def test_junk_in_a_number_cell_is_a_row_error_not_a_crash(cast, tree):
     cells = "".join(
         f'<c t="inlineStr"><is><t>{v}</t></is></c>' if i != 4 else '<c t="n"><v>²</v></c>'
-        for i, v in enumerate(row(tree.grid_a.code, "1号", "户主", "人"))
+        for i, v in enumerate(ledger_row(tree.grid_a.code, "1号", "户主", "人"))
     )
     data = handmade(sheet(header_xml() + f'<row r="2">{cells}</row>'))
     with translation.override("en"):
@@ -434,11 +386,11 @@ def resident_with(node, idn):
 
 
 def test_an_id_number_already_in_the_ledger_is_a_row_error_naming_its_grid(cast, tree):
-    rows = good_rows(tree, 3)
+    rows = good_ledger_rows(tree, 3)
     resident_with(tree.grid_b, rows[1][11])
     with translation.override("en"):
         plan = actions.ledger_check(
-            actor=cast.staff_town1, node=tree.village1, rows=read_rows(xlsx(rows))
+            actor=cast.staff_town1, node=tree.village1, rows=read_rows(ledger_xlsx(rows))
         )
     assert [str(e) for e in plan.errors] == [
         f"Row 3: the ID number is already in the ledger of {tree.grid_b.name}"
@@ -446,11 +398,11 @@ def test_an_id_number_already_in_the_ledger_is_a_row_error_naming_its_grid(cast,
 
 
 def test_an_id_number_held_in_another_town_is_refused_without_naming_where(cast, tree):
-    rows = good_rows(tree, 2)
+    rows = good_ledger_rows(tree, 2)
     resident_with(tree.grid_c, rows[0][11])
     with pytest.raises(actions.LedgerImportError) as exc, translation.override("en"):
         actions.ledger_import(
-            actor=cast.staff_town1, node_id=tree.village1.pk, rows=read_rows(xlsx(rows))
+            actor=cast.staff_town1, node_id=tree.village1.pk, rows=read_rows(ledger_xlsx(rows))
         )
     assert exc.value.messages == ["Row 2: the ID number is already registered elsewhere"]
     assert not Household.objects.filter(node=tree.grid_a).exists()
@@ -458,7 +410,7 @@ def test_an_id_number_held_in_another_town_is_refused_without_naming_where(cast,
 
 def test_the_id_numbers_of_all_rows_are_checked_in_one_query(cast, tree):
     def queries_for(n):
-        rows = read_rows(xlsx(good_rows(tree, n)))
+        rows = read_rows(ledger_xlsx(good_ledger_rows(tree, n)))
         with CaptureQueriesContext(connection) as captured:
             plan = actions.ledger_check(actor=None, node=tree.village1, rows=rows)
         return len(captured), plan
@@ -473,13 +425,15 @@ def test_the_id_numbers_of_all_rows_are_checked_in_one_query(cast, tree):
 def test_an_id_number_taken_between_the_check_and_the_insert_refuses_the_whole_file(
     cast, tree, monkeypatch
 ):
-    rows = good_rows(tree, 2)
-    checked = actions.ledger_check(actor=None, node=tree.village1, rows=read_rows(xlsx(rows)))
+    rows = good_ledger_rows(tree, 2)
+    checked = actions.ledger_check(
+        actor=None, node=tree.village1, rows=read_rows(ledger_xlsx(rows))
+    )
     resident_with(tree.grid_b, rows[0][11])  # another import, a moment later
     monkeypatch.setattr(actions, "ledger_check", lambda **kwargs: checked)
     with pytest.raises(actions.LedgerImportError):
         actions.ledger_import(
-            actor=cast.staff_town1, node_id=tree.village1.pk, rows=read_rows(xlsx(rows))
+            actor=cast.staff_town1, node_id=tree.village1.pk, rows=read_rows(ledger_xlsx(rows))
         )
     assert Resident.objects.filter(id_number=rows[0][11]).count() == 1
     assert not Household.objects.filter(node=tree.grid_a).exists()
