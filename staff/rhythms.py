@@ -1,17 +1,29 @@
-"""The grid workers' daily flags (each morning, from beat: `staff.tasks.flag_daily`)."""
+"""The grid workers' daily flags (each morning, from beat: `staff.tasks.flag_daily`).
+
+Set-based, like the deadline sweep (cases/actions/sweep.py): each flag is one INSERT … SELECT
+of notices for exactly the rows still due, whatever the number of grids and households. The
+rows flagged carry no mark of their own; the claim is the notice's unique key (the person and
+grid and day, or the household and its due date): ON CONFLICT DO NOTHING makes a second run the
+same day, a replay, or a run overlapping this one (PostgreSQL makes it wait on the keys this run
+inserted, then skip them) add nothing. The counts are the notices this run newly queued.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import CharField, DateTimeField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Concat, JSONObject
 from django.utils import timezone
 
-from gridgov import outbox
+from gridgov.models import OutboxMessage
 from grids.models import Household, Tier
 from staff.models import Assignment, Patrol, Role
+
+# The outbox columns each flag fills, in the order its SELECT gives them.
+_COLUMNS = ("kind", "payload", "dedupe_key", "created_at", "attempts", "last_error")
 
 
 @dataclass
@@ -23,47 +35,71 @@ class Flags:
         return asdict(self)
 
 
+def _key(*parts) -> Concat:
+    return Concat(*parts, output_field=CharField())
+
+
+def _queue(kind: str, rows: QuerySet, *, queued_at: dt.datetime) -> int:
+    """Queue one notice of `kind` per row of `rows` (annotated with `payload` and `dedupe_key`)
+    whose key is not queued yet; return how many were."""
+    select = rows.annotate(
+        kind_=Value(kind, output_field=CharField()),
+        created_at_=Value(queued_at, output_field=DateTimeField()),
+        attempts_=Value(0),
+        last_error_=Value("", output_field=CharField()),
+    ).values_list("kind_", "payload", "dedupe_key", "created_at_", "attempts_", "last_error_")
+    sql, params = select.query.sql_with_params()
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    with connection.cursor() as cursor:
+        # The SELECT always has a WHERE clause, so SQLite cannot read ON CONFLICT as a join's ON.
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) {sql} ON CONFLICT (dedupe_key) DO NOTHING", params
+        )
+        return cursor.rowcount
+
+
 @transaction.atomic
 def daily_flags(now: dt.datetime | None = None) -> Flags:
     """Flag (1) each grid worker's grid with no patrol yesterday, (2) each household whose
-    next visit date has passed. Two set-based selections; the dedupe keys make a second run
-    the same day (or a replay) add nothing. Returns how many notices were newly queued."""
+    next visit date has passed. One INSERT … SELECT each; the notices' unique keys make a second
+    run the same day (or a replay) add nothing. Returns how many notices were newly queued."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     yesterday = today - dt.timedelta(days=1)
-    flags = Flags()
+    queued_at = timezone.now()  # as the outbox's own auto_now_add would stamp it, even in a replay
     patrolled = Patrol.objects.filter(
         user_id=OuterRef("user_id"), node_id=OuterRef("node_id"), date=yesterday
     )
+    # A person holding the same grid twice (two grants) is one notice: the key repeats, and
+    # ON CONFLICT skips the repeat within the same statement too.
     missed = (
         Assignment.objects.active(yesterday)
         .filter(role=Role.GRID_WORKER, node__tier__in=(Tier.GRID, Tier.MICRO_GRID))
         .exclude(Exists(patrolled))
-        .values_list("user_id", "node_id")
-        .distinct()
+        .annotate(
+            payload=JSONObject(
+                user=F("user_id"), node=F("node_id"), date=Value(yesterday.isoformat())
+            ),
+            dedupe_key=_key(
+                Value("missed_patrol:"),
+                F("user_id"),
+                Value(":"),
+                F("node_id"),
+                Value(f":{yesterday.isoformat()}"),
+            ),
+        )
         .order_by("user_id", "node_id")
     )
-    for user_id, node_id in missed:
-        if outbox.enqueue(
-            kind="missed_patrol",
-            dedupe_key=f"missed_patrol:{user_id}:{node_id}:{yesterday.isoformat()}",
-            user=user_id,
-            node=node_id,
-            date=yesterday.isoformat(),
-        ):
-            flags.missed_patrols += 1
     overdue = (
         Household.objects.filter(next_visit_due__lt=today)
-        .values_list("pk", "node_id", "next_visit_due")
+        .annotate(
+            payload=JSONObject(household=F("pk"), node=F("node_id"), due=F("next_visit_due")),
+            dedupe_key=_key(Value("visit_overdue:"), F("pk"), Value(":"), F("next_visit_due")),
+        )
         .order_by("next_visit_due", "pk")
     )
-    for household_id, node_id, due in overdue:
-        if outbox.enqueue(
-            kind="visit_overdue",
-            dedupe_key=f"visit_overdue:{household_id}:{due.isoformat()}",
-            household=household_id,
-            node=node_id,
-            due=due.isoformat(),
-        ):
-            flags.overdue_visits += 1
-    return flags
+    return Flags(
+        missed_patrols=_queue("missed_patrol", missed, queued_at=queued_at),
+        overdue_visits=_queue("visit_overdue", overdue, queued_at=queued_at),
+    )

@@ -15,6 +15,7 @@ from grids.models import Household, Resident
 from staff import actions, rhythms
 from staff.models import Patrol, Visit
 from tests.conftest import page_text
+from tests.factories import UserFactory, grant, make_node
 
 pytestmark = pytest.mark.django_db
 
@@ -266,6 +267,52 @@ def test_daily_flags_run_twice_give_one_notice_each(cast, tree):
     assert (again.missed_patrols, again.overdue_visits) == (0, 0)
     call_command("flag_daily", now=tomorrow.isoformat())
     assert OutboxMessage.objects.count() == 2
+
+
+def test_daily_flags_query_count_does_not_grow_with_grids_or_households(
+    cast, tree, django_assert_num_queries
+):
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+
+    def grow(n):
+        start = Household.objects.count()
+        for i in range(start, start + n):
+            grid = make_node(tree.village1, "grid", f"扩展网格{i}", code=f"610722107201{100 + i}")
+            grant(UserFactory(), grid, "grid_worker")
+            household(grid, "key", TODAY - dt.timedelta(days=i % 3), name=f"户{i}")
+
+    grow(2)
+    # a savepoint, one INSERT … SELECT per flag, the savepoint's release
+    with django_assert_num_queries(4):
+        first = rhythms.daily_flags(tomorrow)
+    OutboxMessage.objects.all().delete()
+    grow(30)
+    with django_assert_num_queries(4):
+        second = rhythms.daily_flags(tomorrow)
+    assert (first.missed_patrols, first.overdue_visits) == (4, 2)  # grids A and B too
+    assert (second.missed_patrols, second.overdue_visits) == (34, 32)
+
+
+def test_daily_flags_a_second_run_adds_nothing_and_keeps_the_first_notices(cast, tree):
+    household(tree.grid_a, "key", TODAY - dt.timedelta(days=3))
+    household(tree.micro_a1, "monitored", TODAY - dt.timedelta(days=1), name="李四")
+    actions.patrol_start(actor=cast.worker_b, node_id=tree.grid_b.pk)
+    morning = timezone.make_aware(dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(7)))
+    first = rhythms.daily_flags(morning)
+    queued = list(OutboxMessage.objects.order_by("pk").values())
+    again = rhythms.daily_flags(morning + dt.timedelta(hours=9))  # a retried task, same day
+    assert first.as_dict() == {"missed_patrols": 1, "overdue_visits": 2}
+    assert again.as_dict() == {"missed_patrols": 0, "overdue_visits": 0}
+    assert list(OutboxMessage.objects.order_by("pk").values()) == queued
+    patrol, *visits = queued
+    assert (patrol["kind"], patrol["payload"]) == (
+        "missed_patrol",
+        {"user": cast.worker_a.pk, "node": tree.grid_a.pk, "date": TODAY.isoformat()},
+    )
+    assert [(m["kind"], m["payload"]["node"]) for m in visits] == [
+        ("visit_overdue", tree.grid_a.pk),
+        ("visit_overdue", tree.micro_a1.pk),
+    ]
 
 
 # ---------------------------------------------------------------- desk dashboard compliance
