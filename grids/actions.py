@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from gridgov.language import in_site_language
 from grids.models import GridNode, RetiredCode, validate_code, validate_tier
 from staff import access
 
@@ -202,10 +204,11 @@ def node_move(*, actor, node_id: int, new_parent_id: int, new_code: str | None =
         node.move_to(new_parent, "last-child")
     if codes:
         by_pk = {n.pk: n for n in subtree}
+        recoded = in_site_language(gettext_lazy("Recoded when the place moved."))
         RetiredCode.objects.bulk_create(
             [
                 RetiredCode(
-                    code=by_pk[pk].code, name=by_pk[pk].name, tier=by_pk[pk].tier, reason="recoded"
+                    code=by_pk[pk].code, name=by_pk[pk].name, tier=by_pk[pk].tier, reason=recoded
                 )
                 for pk in codes
             ]

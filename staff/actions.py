@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from gridgov.language import in_site_language
 from grids.models import GridNode
 from staff import access
 from staff.models import Assignment
@@ -262,7 +264,9 @@ def visit_record(
         visit.case = case_report(
             actor=actor,
             node_id=household.node_id,
-            title=(_("Visit: %(household)s") % {"household": household.head_name})[:200],
+            title=in_site_language(
+                gettext_lazy("Visit: %(household)s"), household=household.head_name
+            )[:200],
             description=f"{household.address}\n{text}",
             source="patrol",
             location=household.address,

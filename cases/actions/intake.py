@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import policy
 from cases.actions._common import (
@@ -32,6 +33,7 @@ from cases.models import (
     Status,
 )
 from cases.workflow import CaseError
+from gridgov.language import in_site_language
 from grids.models import GridNode
 from staff import access
 
@@ -217,7 +219,7 @@ def case_settle_on_the_spot(
     if actor is not None and case.reporter_id != actor.pk:
         raise CaseError(_("Only the person who reported it settles a matter on the spot."))
     who = actor.first_name or actor.username if actor is not None else ""
-    note = _("Settled on the spot (就地化解) by %(name)s.") % {"name": who}
+    note = in_site_language(gettext_lazy("Settled on the spot (就地化解) by %(name)s."), name=who)
     case_accept(
         actor=None,
         case_id=case.pk,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import policy, workflow
 from cases.actions._common import (
@@ -23,6 +24,7 @@ from cases.models import (
     Mediation,
 )
 from cases.workflow import CaseError
+from gridgov.language import in_site_language
 
 
 def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
@@ -107,7 +109,7 @@ def case_mediate(
             actor=actor,
             result=mediation.agreement,
             now=now,
-            event={"note": _("Settled by mediation.")},
+            event={"note": in_site_language(gettext_lazy("Settled by mediation."))},
         )
         return mediation
     CaseEvent.objects.create(
@@ -132,7 +134,10 @@ def case_mediate(
             actor=actor,
             automatic=True,
             now=now,
-            reason=_("%(n)d failed mediations at %(level)s.")
-            % {"n": failures, "level": case.owner_node.name},
+            reason=in_site_language(
+                gettext_lazy("%(n)d failed mediations at %(level)s."),
+                n=failures,
+                level=case.owner_node.name,
+            ),
         )
     return mediation

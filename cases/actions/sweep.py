@@ -17,11 +17,13 @@ from dataclasses import asdict, dataclass
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cases import actions
 from cases.models import OPEN_STATUSES, Case, Color
 from cases.policy import policy_for
 from cases.workflow import CaseError
+from gridgov.language import in_site_language
 from grids.models import Tier
 
 log = logging.getLogger(__name__)
@@ -112,7 +114,7 @@ def _flag_overdue(now: dt.datetime) -> int:
             action="supervise",
             kind="case_supervised",
             key="clear_by",
-            note="overdue",
+            note=in_site_language(gettext_lazy("The deadline has passed.")),
         )
     return count
 
@@ -136,6 +138,7 @@ def _flag_progress(now: dt.datetime) -> int:
 
 def _escalate_breaches(now: dt.datetime, limit: int) -> int:
     escalated = 0
+    reason = in_site_language(gettext_lazy("Still overdue at the end of the grace period."))
     for color in Color.values:
         grace = dt.timedelta(days=policy_for(color).escalate_after_days)
         due = (
@@ -158,7 +161,7 @@ def _escalate_breaches(now: dt.datetime, limit: int) -> int:
                             case_id=pk,
                             automatic=True,
                             now=now,
-                            reason="overdue past the grace period",
+                            reason=reason,
                         )
                     escalated += 1
                 except CaseError as exc:  # e.g. a state the table does not allow: leave it, log it
