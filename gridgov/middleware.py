@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -48,7 +49,7 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         policy = (
             ADMIN_CONTENT_SECURITY_POLICY
-            if request.path_info.startswith("/admin/")
+            if request.path.startswith(reverse("admin:index"))
             else CONTENT_SECURITY_POLICY
         )
         response.headers.setdefault("Content-Security-Policy", policy)

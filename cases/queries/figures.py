@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import TruncWeek
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,8 +31,9 @@ DIFFICULTY_WEIGHTS = {"A": 1.2, "B": 1.0, "C": 0.8, "": 1.0}
 GRID_CODE_LENGTH = 15  # a grid's code; a micro-grid's code extends it (grids/models.py)
 TOWN_CODE_LENGTH = 9
 RANKING_SHOWN = 30  # the whole ranking is computed; the page lists the first 30
-CASES_PAGE = "/desk/cases/"
-BOARD_PAGE = "/desk/board/"
+# The pages a figure links to, by URL name (cases/desk/urls.py).
+CASES_PAGE = "case_list"
+BOARD_PAGE = "desk_board"
 _KIND = {
     "week": Report.Kind.WEEKLY,
     "month": Report.Kind.MONTHLY,
@@ -106,13 +108,14 @@ def scope_root(user) -> GridNode | None:
 
 
 def cases_link(node: GridNode, page: str = CASES_PAGE, **filters) -> str:
-    """The list of cases behind a figure: the cases page (or the board) with its filters."""
+    """The list of cases behind a figure: the cases page (or the board, `page` names it) with
+    its filters."""
     query = {"node": node.pk}
     for key, value in filters.items():
         if value is None or value == "":
             continue
         query[key] = value.isoformat() if isinstance(value, dt.date) else value
-    return f"{page}?{urlencode(query)}"
+    return f"{reverse(page)}?{urlencode(query)}"
 
 
 def _figure_links(node: GridNode, start: dt.date, end: dt.date) -> dict[str, str]:

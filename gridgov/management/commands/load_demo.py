@@ -4,6 +4,7 @@ gridgov.demo), then who can log in."""
 import unicodedata
 
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from django.utils import translation
 
 from gridgov.demo import DEMO_PASSWORD, load_case_data, load_demo
@@ -22,11 +23,18 @@ ROLE_ZH = {
     Role.ADMIN: "管理员",
 }
 DOORS = {
-    "mobile": "手机端 /m/",
-    "desk": "工作台 /desk/",
-    "admin": "管理后台 /admin/",
-    "": "—",
+    "mobile": ("手机端", "mobile_home"),
+    "desk": ("工作台", "desk_home"),
+    "admin": ("管理后台", "admin:index"),
 }
+
+
+def _door(door: str) -> str:
+    """A door's name and address, for the table of logins."""
+    if door not in DOORS:
+        return "—"
+    name, url_name = DOORS[door]
+    return f"{name} {reverse(url_name)}"
 
 
 def _width(text: str) -> int:
@@ -61,7 +69,7 @@ class Command(BaseCommand):
                         login["full_name"],
                         f"{ROLE_ZH.get(role, '')} {role.label}".strip(),
                         login["place"],
-                        DOORS[login["door"]],
+                        _door(login["door"]),
                     ]
                 )
         workers = result["grid_workers"]
