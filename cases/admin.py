@@ -107,11 +107,14 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
         from django.shortcuts import get_object_or_404, redirect
         from django.template.response import TemplateResponse
 
+        from cases import workflow
         from cases.forms import CaseActionForm
         from cases.workflow import CaseError
 
         case = get_object_or_404(self.get_queryset(request), pk=pk)  # outside the scope: 404
-        form = CaseActionForm(request.POST or None, user=request.user, case=case)
+        form = CaseActionForm(
+            request.POST or None, user=request.user, case=case, page=workflow.ADMIN
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 form.run()

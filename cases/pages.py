@@ -1,6 +1,6 @@
 """The parts of the case page that every door shares: finding the case in the person's scope,
 its facts and history, and one small form for each action this person may take now
-(cases.forms decides which; cases.actions does them)."""
+(cases.workflow's table says which; cases.actions does them)."""
 
 from __future__ import annotations
 
@@ -13,59 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import forms as case_forms
+from cases import workflow
 from cases.models import Attachment, Case, CaseEvent, Mediation, Status
 from cases.workflow import ACTION_LABELS, CaseError
 from grids.models import Tier
 from grids.privacy import mask_phone
 from grids.queries import breadcrumbs
 from staff import access
-
-# Which fields of CaseActionForm each action needs (the rest stay off the page).
-ACTION_FIELDS: dict[str, tuple[str, ...]] = {
-    "accept": ("color", "owner_node", "text"),
-    "reject": ("text",),
-    "merge": ("into", "text"),
-    "dispatch": ("handler", "department", "village", "text"),
-    "sign": ("text",),
-    "return": ("text",),
-    "request_extension": ("until", "text"),
-    "approve_extension": ("text",),
-    "refuse_extension": ("text",),
-    "supervise": ("text",),
-    "progress": ("text",),
-    "mediate": ("outcome", "parties", "text"),
-    "escalate": ("text",),
-    "call_county": ("department", "emergency", "text"),
-    "resolve": ("text",),
-    "verify_ok": ("text",),
-    "verify_fail": ("text",),
-    "reopen": ("text",),
-    "rate": ("rating", "text"),
-    "county_respond": ("call", "text"),
-    "county_rate": ("call", "rating", "text"),
-    "county_rate_necessity": ("call", "rating", "text"),
-}
-
-
-_REASON, _NOTE, _RESULT = gettext_lazy("Reason"), gettext_lazy("Note"), gettext_lazy("Result")
-
-
-TEXT_LABELS = {
-    "reject": _REASON,
-    "return": _REASON,
-    "request_extension": _REASON,
-    "refuse_extension": _REASON,
-    "escalate": _REASON,
-    "reopen": _REASON,
-    "resolve": _RESULT,
-    "verify_fail": gettext_lazy("What is still wrong"),
-    "mediate": gettext_lazy("Agreement, or what stands between them"),
-    "call_county": gettext_lazy("Grounds"),
-    "county_respond": gettext_lazy("Answer"),
-    "supervise": gettext_lazy("What to chase"),
-    "progress": gettext_lazy("Progress"),
-}
-
 
 # Events written by rhythms and side effects, beside the workflow's own actions.
 EVENT_LABELS = {
@@ -114,23 +68,23 @@ def _deadline(case: Case) -> dict | None:
 def _action_forms(user, case: Case, bound: dict | None = None) -> list[dict]:
     """One small form per action the user may take now, showing only the fields it needs."""
     out = []
-    for name in case_forms.available_actions(user, case):
+    for name in workflow.available_actions(user, case):
         form = (bound or {}).get(name) or case_forms.CaseActionForm(
             user=user,
             case=case,
             auto_id=f"id_{name}_%s",
             initial={"color": case.suggested_color} if name == "accept" else None,
         )
-        form.fields["text"].label = TEXT_LABELS.get(name, _NOTE)
+        form.fields["text"].label = workflow.ACTIONS[name].text_label
         form.fields["handler"].label_from_instance = lambda u: (
             f"{u.first_name} ({u.username})" if u.first_name else u.username
         )
         out.append(
             {
                 "name": name,
-                "label": ACTION_LABELS[name],
+                "label": workflow.ACTIONS[name].label,
                 "form": form,
-                "fields": [form[f] for f in ACTION_FIELDS[name]],
+                "fields": [form[f] for f in workflow.ACTIONS[name].fields],
             }
         )
     return out
@@ -168,7 +122,7 @@ def act(request, case_id: int, *, mobile: bool):
     case = find_case(request, case_id)  # outside the scope: 404, before anything else
     action = request.POST.get("action", "")
     # The table and the policy together: anything this person may not do now is refused.
-    if action not in case_forms.available_actions(request.user, case):
+    if action not in workflow.available_actions(request.user, case):
         raise PermissionDenied
     page = "case_mobile" if mobile else "case_detail"
     form = case_forms.CaseActionForm(
@@ -180,7 +134,9 @@ def act(request, case_id: int, *, mobile: bool):
         except CaseError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+            messages.success(
+                request, _("Done: %(action)s.") % {"action": workflow.ACTIONS[action].label}
+            )
             return redirect(page, case_id=case.pk)
     messages.error(request, _("Not done: see the form below."))
     template = "cases/case/mobile.html" if mobile else "cases/case/detail.html"

@@ -1,66 +1,310 @@
-"""The case lifecycle (一访二报三研四办五问) as one transition table.
+"""The case lifecycle (一访二报三研四办五问) as one table of actions.
 
-Each action names the statuses it may start from and the status it leads to (None: the status
-stays). Nothing else in gridgov decides whether an action fits a case's state.
+Each row says everything gridgov knows about one action: the statuses it may start from and
+the status it leads to (None: the status stays), the permission it needs, its label, the fields
+of the action form it asks for, whether only the case's handler may take it, which county calls
+it fits (for the actions on a call), the function in cases.actions that does it, and the pages
+that offer it. The case pages (desk and phone), the admin's "Work this case", the board, the
+county-calls page and the demo replay all read this table; adding an action is one row here plus
+its function. Nothing else in gridgov decides whether an action fits a case's state.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import Status
+from cases.models import Case, CountyCall, Status
 
 S = Status
+# The statuses in which a case is worked; supervision, progress and escalation fit all of them.
+WORKED = frozenset({S.ACCEPTED, S.DISPATCHED, S.HANDLING})
 
-# action -> (from statuses, to status or None when the status does not change)
+# The pages that offer actions. The case page is one page at two doors (desk and phone).
+CASE_PAGE, ADMIN, BOARD, CALLS = "case_page", "admin", "board", "calls"
+EVERYWHERE = frozenset({CASE_PAGE, ADMIN})
+
+NOTE = gettext_lazy("Note")
+REASON = gettext_lazy("Reason")
+
+
+def _text(kwarg: str) -> Callable[[dict, Case], dict]:
+    """The form's one text box goes to this keyword of the action."""
+    return lambda v, case: {kwarg: v.get("text") or ""}
+
+
+def _with_text(kwarg: str, **more: str) -> Callable[[dict, Case], dict]:
+    """The text box, plus form fields passed under the action's own keyword names."""
+    return lambda v, case: {kwarg: v.get("text") or "", **{k: v.get(f) for k, f in more.items()}}
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    name: str
+    label: object  # a lazy translation
+    permission: str
+    function: str  # the name of the function in cases.actions
+    arguments: Callable[[dict, Case], dict]  # form values -> the function's keywords
+    sources: frozenset[str] | None = None  # None: an action on a county call, not on the case
+    target: str | None = None
+    fields: tuple[str, ...] = ("text",)
+    text_label: object = NOTE
+    handler_only: bool = False  # only whom the case was dispatched to (cases.actions refuses)
+    fits_call: Callable[[CountyCall], bool] | None = None
+    fixed: dict = field(default_factory=dict)  # keywords that make this action of the function
+    pages: frozenset[str] = EVERYWHERE
+
+
+ACTIONS: dict[str, CaseAction] = {
+    a.name: a
+    for a in [
+        CaseAction(
+            "accept",
+            gettext_lazy("Accept"),
+            "case.accept",
+            "case_accept",
+            lambda v, case: {
+                "color": v.get("color") or "",
+                "owner_node_id": v.get("owner_node"),
+                "note": v.get("text") or "",
+            },
+            frozenset({S.REPORTED}),
+            S.ACCEPTED,
+            fields=("color", "owner_node", "text"),
+        ),
+        CaseAction(
+            "reject",
+            gettext_lazy("Reject"),
+            "case.reject",
+            "case_reject",
+            _text("reason"),
+            frozenset({S.REPORTED}),
+            S.REJECTED,
+            text_label=REASON,
+        ),
+        CaseAction(
+            "merge",
+            gettext_lazy("Merge"),
+            "case.merge",
+            "case_merge",
+            lambda v, case: {"into_id": v.get("into") or 0, "note": v.get("text") or ""},
+            frozenset({S.REPORTED}),
+            S.MERGED,
+            fields=("into", "text"),
+        ),
+        CaseAction(
+            "dispatch",
+            gettext_lazy("Dispatch"),
+            "case.dispatch",
+            "case_dispatch",
+            _with_text(
+                "note", handler_id="handler", department_id="department", village_id="village"
+            ),
+            frozenset({S.ACCEPTED}),
+            S.DISPATCHED,
+            fields=("handler", "department", "village", "text"),
+        ),
+        CaseAction(
+            "sign",
+            gettext_lazy("Sign for"),
+            "case.sign",
+            "case_sign",
+            _text("note"),
+            frozenset({S.DISPATCHED}),
+            S.HANDLING,
+            handler_only=True,
+        ),
+        CaseAction(  # 退办: not ours
+            "return",
+            gettext_lazy("Return (not ours)"),
+            "case.return",
+            "case_return",
+            _text("reason"),
+            frozenset({S.DISPATCHED, S.HANDLING}),
+            S.ACCEPTED,
+            text_label=REASON,
+            handler_only=True,
+        ),
+        CaseAction(
+            "request_extension",
+            gettext_lazy("Ask for more time"),
+            "case.request_extension",
+            "case_request_extension",
+            lambda v, case: {
+                "until": v.get("until") or case.clear_by,
+                "reason": v.get("text") or "",
+            },
+            frozenset({S.HANDLING}),
+            fields=("until", "text"),
+            text_label=REASON,
+        ),
+        CaseAction(
+            "approve_extension",
+            gettext_lazy("Grant more time"),
+            "case.approve_extension",
+            "case_approve_extension",
+            _text("note"),
+            frozenset({S.HANDLING}),
+        ),
+        CaseAction(
+            "refuse_extension",
+            gettext_lazy("Refuse more time"),
+            "case.approve_extension",
+            "case_refuse_extension",
+            _text("reason"),
+            frozenset({S.HANDLING}),
+            text_label=REASON,
+        ),
+        CaseAction(  # 督办
+            "supervise",
+            gettext_lazy("Supervise (督办)"),
+            "case.supervise",
+            "case_supervise",
+            _text("note"),
+            WORKED,
+            text_label=gettext_lazy("What to chase"),
+            pages=EVERYWHERE | {BOARD},
+        ),
+        CaseAction(  # 周报/月报/季报
+            "progress",
+            gettext_lazy("Report progress"),
+            "case.progress",
+            "case_progress",
+            _text("note"),
+            WORKED,
+            text_label=gettext_lazy("Progress"),
+        ),
+        CaseAction(  # a success resolves the case (cases.actions.ladder)
+            "mediate",
+            gettext_lazy("Record a mediation"),
+            "case.mediate",
+            "case_mediate",
+            _with_text("agreement", outcome="outcome", parties="parties"),
+            frozenset({S.HANDLING}),
+            fields=("outcome", "parties", "text"),
+            text_label=gettext_lazy("Agreement, or what stands between them"),
+        ),
+        # DESIGN.md lets only a handled case go up; the deadline sweep also escalates cases that
+        # were accepted or dispatched and then left untouched past their deadline.
+        CaseAction(
+            "escalate",
+            gettext_lazy("Escalate"),
+            "case.escalate",
+            "case_escalate",
+            _text("reason"),
+            WORKED,
+            S.ACCEPTED,
+            text_label=REASON,
+        ),
+        CaseAction(
+            "call_county",
+            gettext_lazy("Call the county"),
+            "case.call_county",
+            "case_call_county",
+            lambda v, case: {
+                "department_id": v.get("department") or 0,
+                "grounds": v.get("text") or "",
+                "emergency": bool(v.get("emergency")),
+            },
+            frozenset({S.HANDLING}),
+            fields=("department", "emergency", "text"),
+            text_label=gettext_lazy("Grounds"),
+        ),
+        CaseAction(
+            "resolve",
+            gettext_lazy("Resolve"),
+            "case.resolve",
+            "case_resolve",
+            _text("result"),
+            frozenset({S.HANDLING}),
+            S.RESOLVED,
+            text_label=gettext_lazy("Result"),
+            handler_only=True,
+        ),
+        CaseAction(
+            "verify_ok",
+            gettext_lazy("Verify and close"),
+            "case.verify",
+            "case_verify",
+            _text("note"),
+            frozenset({S.RESOLVED}),
+            S.CLOSED,
+            fixed={"ok": True},
+        ),
+        CaseAction(  # 返工, counted
+            "verify_fail",
+            gettext_lazy("Send back for rework"),
+            "case.verify",
+            "case_verify",
+            _text("note"),
+            frozenset({S.RESOLVED}),
+            S.HANDLING,
+            text_label=gettext_lazy("What is still wrong"),
+            fixed={"ok": False},
+        ),
+        CaseAction(  # the resident is unhappy, in time
+            "reopen",
+            gettext_lazy("Reopen"),
+            "case.reopen",
+            "case_reopen",
+            _text("reason"),
+            frozenset({S.CLOSED}),
+            S.HANDLING,
+            text_label=REASON,
+        ),
+        CaseAction(
+            "rate",
+            gettext_lazy("Rate"),
+            "case.rate",
+            "case_rate",
+            _with_text("note", satisfaction="rating"),
+            frozenset({S.CLOSED}),
+            fields=("rating", "text"),
+        ),
+        CaseAction(
+            "county_respond",
+            gettext_lazy("Department answers"),
+            "countycall.respond",
+            "county_call_respond",
+            _text("response"),
+            fields=("call", "text"),
+            text_label=gettext_lazy("Answer"),
+            fits_call=lambda call: call.state == CountyCall.State.OPEN,
+            pages=EVERYWHERE | {CALLS},
+        ),
+        CaseAction(
+            "county_rate",
+            gettext_lazy("Rate the answer"),
+            "countycall.rate",
+            "county_call_rate",
+            _with_text("note", rating="rating"),
+            fields=("call", "rating", "text"),
+            fits_call=lambda call: call.state == CountyCall.State.ANSWERED,
+            pages=EVERYWHERE | {CALLS},
+        ),
+        CaseAction(
+            "county_rate_necessity",
+            gettext_lazy("Rate the call's necessity"),
+            "countycall.rate_necessity",
+            "county_call_rate_necessity",
+            _with_text("note", rating="rating"),
+            fields=("call", "rating", "text"),
+            fits_call=lambda call: (
+                call.state != CountyCall.State.OPEN and call.department_rating is None
+            ),
+            pages=EVERYWHERE | {CALLS},
+        ),
+    ]
+}
+
+# action -> (from statuses, to status or None), for the actions on the case itself
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "accept": (frozenset({S.REPORTED}), S.ACCEPTED),
-    "reject": (frozenset({S.REPORTED}), S.REJECTED),
-    "merge": (frozenset({S.REPORTED}), S.MERGED),
-    "dispatch": (frozenset({S.ACCEPTED}), S.DISPATCHED),
-    "sign": (frozenset({S.DISPATCHED}), S.HANDLING),
-    "return": (frozenset({S.DISPATCHED, S.HANDLING}), S.ACCEPTED),  # 退办: not ours
-    "request_extension": (frozenset({S.HANDLING}), None),
-    "approve_extension": (frozenset({S.HANDLING}), None),
-    "refuse_extension": (frozenset({S.HANDLING}), None),
-    "supervise": (frozenset({S.ACCEPTED, S.DISPATCHED, S.HANDLING}), None),  # 督办
-    "progress": (frozenset({S.ACCEPTED, S.DISPATCHED, S.HANDLING}), None),  # 周报/月报/季报
-    "mediate": (frozenset({S.HANDLING}), None),  # a success resolves (see actions)
-    # DESIGN.md lets only a handled case go up; the deadline sweep also escalates cases that
-    # were accepted or dispatched and then left untouched past their deadline.
-    "escalate": (frozenset({S.ACCEPTED, S.DISPATCHED, S.HANDLING}), S.ACCEPTED),
-    "call_county": (frozenset({S.HANDLING}), None),
-    "resolve": (frozenset({S.HANDLING}), S.RESOLVED),
-    "verify_ok": (frozenset({S.RESOLVED}), S.CLOSED),
-    "verify_fail": (frozenset({S.RESOLVED}), S.HANDLING),  # 返工, counted
-    "reopen": (frozenset({S.CLOSED}), S.HANDLING),  # resident unhappy, in time
-    "rate": (frozenset({S.CLOSED}), None),
+    a.name: (a.sources, a.target) for a in ACTIONS.values() if a.sources is not None
 }
-
-ACTION_LABELS = {
-    "report": gettext_lazy("Report"),
-    "accept": gettext_lazy("Accept"),
-    "reject": gettext_lazy("Reject"),
-    "merge": gettext_lazy("Merge"),
-    "dispatch": gettext_lazy("Dispatch"),
-    "sign": gettext_lazy("Sign for"),
-    "return": gettext_lazy("Return (not ours)"),
-    "request_extension": gettext_lazy("Ask for more time"),
-    "approve_extension": gettext_lazy("Grant more time"),
-    "refuse_extension": gettext_lazy("Refuse more time"),
-    "supervise": gettext_lazy("Supervise (督办)"),
-    "mediate": gettext_lazy("Record a mediation"),
-    "progress": gettext_lazy("Report progress"),
-    "escalate": gettext_lazy("Escalate"),
-    "call_county": gettext_lazy("Call the county"),
-    "county_respond": gettext_lazy("Department answers"),
-    "county_rate": gettext_lazy("Rate the answer"),
-    "county_rate_necessity": gettext_lazy("Rate the call's necessity"),
-    "resolve": gettext_lazy("Resolve"),
-    "verify_ok": gettext_lazy("Verify and close"),
-    "verify_fail": gettext_lazy("Send back for rework"),
-    "reopen": gettext_lazy("Reopen"),
-    "rate": gettext_lazy("Rate"),
-}
+ACTION_LABELS = {"report": gettext_lazy("Report"), **{a.name: a.label for a in ACTIONS.values()}}
 
 
 class CaseError(Exception):
@@ -92,3 +336,59 @@ def require_transition(status: str, action: str) -> str:
 def actions_from(status: str) -> list[str]:
     """The actions the table allows from a status (the access policy then narrows them)."""
     return [a for a, (sources, _t) in TRANSITIONS.items() if status in sources]
+
+
+def offered_on(page: str) -> list[str]:
+    """The actions a page offers, in the table's order."""
+    return [a.name for a in ACTIONS.values() if page in a.pages]
+
+
+def available_actions(user, case: Case, page: str = CASE_PAGE) -> list[str]:
+    """What this person may do to this case now on this page: the table, then the policy."""
+    # cases.actions reads this module's table, so the policy's handler check is imported late.
+    from cases.actions import may_handle
+    from staff import access
+
+    names = []
+    calls = None
+    for a in ACTIONS.values():
+        if page not in a.pages:
+            continue
+        if a.fits_call is None:
+            if (
+                case.status in a.sources
+                and access.can(user, a.permission, case)
+                and (not a.handler_only or may_handle(user, case))
+            ):
+                names.append(a.name)
+            continue
+        if calls is None:
+            calls = list(case.county_calls.all())
+        if any(a.fits_call(c) and access.can(user, a.permission, c) for c in calls):
+            names.append(a.name)
+    return names
+
+
+def function_of(name: str) -> Callable:
+    """The function in cases.actions that does this action, with the keywords that make it so."""
+    from functools import partial
+
+    from cases import actions
+
+    action = ACTIONS[name]
+    return partial(getattr(actions, action.function), **action.fixed)
+
+
+def perform(name: str, *, actor, case: Case | None = None, values: dict):
+    """Take an action with a page's parsed values (a model choice given as its id). An action on
+    a county call needs `values["call"]` (the page has checked it is one of this case's calls, or
+    the action checks the person's scope over it), and no case."""
+    action = ACTIONS[name]
+    kwargs = action.arguments(values, case)
+    if action.fits_call is None:
+        kwargs["case_id"] = case.pk
+    else:
+        if not values.get("call"):
+            raise CaseError(_("Choose the county call."))
+        kwargs["call_id"] = values["call"]
+    return function_of(name)(actor=actor, **kwargs)

@@ -6,13 +6,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import actions, sheets
+from cases import sheets, workflow
+from cases.models import Case
 from cases.queries import board
 from cases.workflow import CaseError
 from gridgov.cleaning import id_or_404, parse_id
@@ -47,9 +48,10 @@ def board_page(request):
 
 def _supervise(request):
     case_id = id_or_404(request.POST.get("case"))
+    case = get_object_or_404(Case.objects.only("pk", "number"), pk=case_id)
     try:  # outside scope: Http404; in scope without the right: PermissionDenied (403)
-        case = actions.case_supervise(
-            actor=request.user, case_id=case_id, note=request.POST.get("note", "")
+        workflow.perform(
+            "supervise", actor=request.user, case=case, values={"text": request.POST.get("note")}
         )
     except CaseError as error:
         messages.error(request, error.message)

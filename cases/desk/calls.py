@@ -7,34 +7,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import actions
+from cases import workflow
 from cases.queries import calls
 from cases.workflow import CaseError
 from gridgov.cleaning import id_or_404
 from staff import access
-
-CALL_ACTIONS = {
-    "respond": lambda user, pk, post: actions.county_call_respond(
-        actor=user, call_id=pk, response=post.get("response", "")
-    ),
-    "rate_necessity": lambda user, pk, post: actions.county_call_rate_necessity(
-        actor=user, call_id=pk, rating=post.get("rating"), note=post.get("note", "")
-    ),
-    "rate": lambda user, pk, post: actions.county_call_rate(
-        actor=user, call_id=pk, rating=post.get("rating"), note=post.get("note", "")
-    ),
-}
 
 
 @access.door_required("desk")
 @require_http_methods(["GET", "POST"])
 def calls_page(request):
     if request.method == "POST":
-        run = CALL_ACTIONS.get(request.POST.get("op", ""))
-        if run is None:
+        op = request.POST.get("op", "")
+        if op not in workflow.offered_on(workflow.CALLS):
             raise Http404("No such action.")
-        try:
-            run(request.user, id_or_404(request.POST.get("call")), request.POST)
+        values = {
+            "call": id_or_404(request.POST.get("call")),
+            "text": request.POST.get("text", ""),
+            "rating": request.POST.get("rating"),
+        }
+        try:  # outside the scope: Http404; in scope without the right: PermissionDenied (403)
+            workflow.perform(op, actor=request.user, values=values)
         except CaseError as error:
             messages.error(request, error.message)
         else:

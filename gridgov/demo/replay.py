@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from cases import actions
+from cases import actions, workflow
 from cases.models import Case, CaseEvent, Category, CountyCall, Department, Mediation
 from cases.workflow import CaseError
 from gridgov.demo.scripted import demo_cases
@@ -122,53 +122,27 @@ class _Replay:
         )
 
     def perform(self, script: DemoCase, verb: str, actor, kw: dict, now: dt.datetime) -> None:
+        """One step, through the action table's function for the verb (an action's name)."""
         case = self.cases[script.title]
-        common = {"actor": actor, "case_id": case.pk, "now": now}
-        if verb == "accept":
-            owner = kw.pop("owner", None)
-            if owner is not None:
-                kw["owner_node_id"] = self.node(owner).pk
-            actions.case_accept(**common, **kw)
-        elif verb == "dispatch":
-            if "handler" in kw:
-                kw["handler_id"] = self.actor(kw.pop("handler"), script).pk
-            if "unit" in kw:
-                kw["department_id"] = self.unit(kw.pop("unit"), case).pk
-            actions.case_dispatch(**common, **kw)
-        elif verb == "merge":
-            actions.case_merge(**common, into_id=self.cases[kw.pop("into")].pk, **kw)
-        elif verb == "request_extension":
+        # The scripts name people, places, units and cases; the actions take their ids.
+        if "owner" in kw:
+            kw["owner_node_id"] = self.node(kw.pop("owner")).pk
+        if "handler" in kw:
+            kw["handler_id"] = self.actor(kw.pop("handler"), script).pk
+        if "unit" in kw:
+            kw["department_id"] = self.unit(kw.pop("unit"), case).pk
+        if "into" in kw:
+            kw["into_id"] = self.cases[kw.pop("into")].pk
+        if "days" in kw:  # more time: so many days past the deadline standing then
             case.refresh_from_db(fields=["clear_by"])
-            until = case.clear_by + dt.timedelta(days=kw.pop("days"))
-            actions.case_request_extension(**common, until=until, **kw)
-        elif verb == "call_county":
-            department = self.unit(kw.pop("unit"), case)
-            self.calls[script.title] = actions.case_call_county(
-                **common, department_id=department.pk, **kw
-            )
-        elif verb in ("respond", "rate_call", "rate_necessity"):
-            call = self.calls[script.title]
-            action = {
-                "respond": actions.county_call_respond,
-                "rate_call": actions.county_call_rate,
-                "rate_necessity": actions.county_call_rate_necessity,
-            }[verb]
-            action(actor=actor, call_id=call.pk, now=now, **kw)
+            kw["until"] = case.clear_by + dt.timedelta(days=kw.pop("days"))
+        if workflow.ACTIONS[verb].fits_call is None:
+            kw["case_id"] = case.pk
         else:
-            action = {
-                "reject": actions.case_reject,
-                "sign": actions.case_sign,
-                "return": actions.case_return,
-                "approve_extension": actions.case_approve_extension,
-                "supervise": actions.case_supervise,
-                "mediate": actions.case_mediate,
-                "escalate": actions.case_escalate,
-                "resolve": actions.case_resolve,
-                "verify": actions.case_verify,
-                "reopen": actions.case_reopen,
-                "rate": actions.case_rate,
-            }[verb]
-            action(**common, **kw)
+            kw["call_id"] = self.calls[script.title].pk
+        done = workflow.function_of(verb)(actor=actor, now=now, **kw)
+        if verb == "call_county":
+            self.calls[script.title] = done
 
 
 def load_cases(say) -> dict:

@@ -14,14 +14,14 @@ from cases import actions
 from cases.models import CaseEvent, Department
 from staff import access
 from tests.conftest import page_text
-from tests.factories import T0, make_node
+from tests.factories import T0, make_case, make_node
 
 NOW = timezone.now()
 BOARD, XLSX, CALLS, MEETING = "/desk/board/", "/desk/board.xlsx", "/desk/calls/", "/desk/meeting/"
 
 
 @pytest.fixture
-def open_case(cast, tree, report):
+def open_case(cast, tree):
     """open_case(title, node, color, days_ago, held_by) → an accepted case; town 1 by default."""
 
     def make(title, node=None, color="yellow", days_ago=0, held_by=None, **fields):
@@ -29,13 +29,17 @@ def open_case(cast, tree, report):
         town2 = node.tree_id == tree.town2.tree_id and tree.town2.lft <= node.lft < tree.town2.rght
         staff = cast.staff_town2 if town2 else cast.staff_town1
         at = NOW - dt.timedelta(days=days_ago)
-        case = report(node=node, actor=staff, now=at, title=title, **fields)
-        return actions.case_accept(
-            actor=staff,
-            case_id=case.pk,
+        return make_case(
+            cast,
+            node,
+            "accepted",
+            reporter=staff,
+            staff=staff,
             color=color,
-            owner_node_id=held_by.pk if held_by else None,
+            owner=held_by,
             now=at,
+            title=title,
+            **fields,
         )
 
     return make
@@ -282,7 +286,7 @@ PINNED = {BOARD: 9, MEETING: 8, XLSX: 4}
 
 
 @pytest.fixture
-def calls(cast, tree, units, report):
+def calls(cast, tree, units):
     """Town 1 calls the civil-affairs bureau and a housing bureau; town 2 calls civil affairs."""
     from staff import actions as staff_actions
     from tests.factories import UserFactory
@@ -295,12 +299,19 @@ def calls(cast, tree, units, report):
     housing_staff.assignments.update(department=housing)
 
     def call(staff, node, town, department, title):
-        case = report(node=node, actor=staff, title=title, category_id=units.hardship.pk, now=T0)
-        actions.case_accept(
-            actor=staff, case_id=case.pk, color="orange", owner_node_id=town.pk, now=T0
+        case = make_case(
+            cast,
+            node,
+            "handling",
+            reporter=staff,
+            staff=staff,
+            color="orange",
+            owner=town,
+            handler=staff,
+            now=T0,
+            title=title,
+            category_id=units.hardship.pk,
         )
-        actions.case_dispatch(actor=staff, case_id=case.pk, handler_id=staff.pk, now=T0)
-        actions.case_sign(actor=staff, case_id=case.pk, now=T0)
         return actions.case_call_county(
             actor=staff,
             case_id=case.pk,
@@ -335,20 +346,20 @@ def test_department_staff_see_only_their_departments_incoming_calls(client, unit
     assert "沙河营危房" not in page_text(response)
     response = _login(client, calls["housing_staff"]).get(CALLS)
     assert [c.pk for c in response.context["incoming"]] == [calls["housing1"].pk]
-    assert 'value="respond"' in response.content.decode()
+    assert 'value="county_respond"' in response.content.decode()
 
 
 def test_department_staff_answer_and_rate_and_the_town_rates_the_answer(client, cast, units, calls):
     call = calls["civil1"]
     client = _login(client, units.civil_staff)
-    post = {"op": "respond", "call": call.pk, "response": "已安排救助"}
+    post = {"op": "county_respond", "call": call.pk, "text": "已安排救助"}
     assert client.post(CALLS, post).status_code == 302
     call.refresh_from_db()
     assert call.state == "answered" and call.response == "已安排救助"
-    client.post(CALLS, {"op": "rate_necessity", "call": call.pk, "rating": "4"})
+    client.post(CALLS, {"op": "county_rate_necessity", "call": call.pk, "rating": "4"})
     _login(client, cast.staff_town1)
-    assert 'value="rate"' in client.get(CALLS).content.decode()
-    client.post(CALLS, {"op": "rate", "call": call.pk, "rating": "5"})
+    assert 'value="county_rate"' in client.get(CALLS).content.decode()
+    client.post(CALLS, {"op": "county_rate", "call": call.pk, "rating": "5"})
     call.refresh_from_db()
     assert (call.state, call.department_rating, call.town_rating) == ("rated", 4, 5)
     assert "已安排救助" in page_text(client.get(CALLS))
@@ -358,16 +369,17 @@ def test_another_department_may_not_answer_and_bad_posts_are_refused(client, cas
     call = calls["civil1"]
     client = _login(client, calls["housing_staff"])
     assert (
-        client.post(CALLS, {"op": "respond", "call": call.pk, "response": "x"}).status_code == 403
+        client.post(CALLS, {"op": "county_respond", "call": call.pk, "text": "x"}).status_code
+        == 403
     )
     assert client.post(CALLS, {"op": "fly", "call": call.pk}).status_code == 404
-    assert client.post(CALLS, {"op": "respond", "call": "x"}).status_code == 404
+    assert client.post(CALLS, {"op": "county_respond", "call": "x"}).status_code == 404
     _login(client, units.civil_staff)
-    response = client.post(CALLS, {"op": "rate_necessity", "call": call.pk, "rating": "9"})
+    response = client.post(CALLS, {"op": "county_rate_necessity", "call": call.pk, "rating": "9"})
     assert response.status_code == 302  # refused with a message: not answered yet
     assert (
         _login(client, cast.staff_town2)
-        .post(CALLS, {"op": "rate", "call": call.pk, "rating": "5"})
+        .post(CALLS, {"op": "county_rate", "call": call.pk, "rating": "5"})
         .status_code
         == 404
     )
@@ -419,13 +431,9 @@ def test_the_county_picks_a_town_and_towns_stay_in_their_scope(client, cast, tre
     assert client.get(f"{MEETING}?town={tree.town1.pk}").status_code == 200
 
 
-def test_the_dashboards_due_link_opens_exactly_those_cases_on_the_board(client, cast, tree, report):
-    from cases import actions
-
-    due = report(title="本周到期的事")
-    actions.case_accept(actor=cast.staff_town1, case_id=due.pk, color="yellow", now=T0)
-    later = report(title="下月到期的事")
-    actions.case_accept(actor=cast.staff_town1, case_id=later.pk, color="red", now=T0)
+def test_the_dashboards_due_link_opens_exactly_those_cases_on_the_board(client, cast, tree):
+    due = make_case(cast, tree.grid_a, "accepted", title="本周到期的事", now=T0)
+    later = make_case(cast, tree.grid_a, "accepted", color="red", title="下月到期的事", now=T0)
     client.force_login(cast.staff_town1)
     page = client.get(
         "/desk/board/", {"node": tree.town1.pk, "due_from": "2026-11-16", "due_to": "2026-11-22"}

@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 
 from cases import actions
-from cases.forms import available_actions
 from cases.models import Case, CaseEvent, Mediation, Status
+from cases.workflow import available_actions
 from grids.privacy import mask_phone
 from tests.conftest import page_text
-from tests.factories import T0
+from tests.factories import T0, advance, make_case
 
 PHONE = "13812345678"
 
@@ -48,11 +48,8 @@ def reported(report, units):
 
 @pytest.fixture
 def dispatched(reported, cast):
-    """A yellow case town 1 accepted and dispatched to the grid worker of grid A."""
-    staff = cast.staff_town1
-    actions.case_accept(actor=staff, case_id=reported.pk, color="yellow", now=T0)
-    actions.case_dispatch(actor=staff, case_id=reported.pk, handler_id=cast.worker_a.pk, now=T0)
-    return Case.objects.get(pk=reported.pk)
+    """The reported case, accepted yellow by town 1 and dispatched to the grid worker of grid A."""
+    return advance(cast, reported, "dispatched", now=T0)
 
 
 # ---------------------------------------------------------------- what the page shows
@@ -174,8 +171,7 @@ def test_buttons_are_exactly_the_available_actions_for_each_person(dispatched, c
 def test_town_staff_see_verify_on_a_resolved_case_and_nothing_on_a_rejected_one(
     dispatched, reported, cast, report
 ):
-    actions.case_sign(actor=cast.worker_a, case_id=dispatched.pk, now=T0)
-    actions.case_resolve(actor=cast.worker_a, case_id=dispatched.pk, result="已疏通", now=T0)
+    advance(cast, dispatched, "resolved", result="已疏通", now=T0)
     assert set(buttons(desk(cast.staff_town1, dispatched))) == {"verify_ok", "verify_fail"}
 
     rejected = actions.case_reject(
@@ -382,10 +378,11 @@ def test_case_list_query_count_is_pinned_when_cases_grow_tenfold(
 
 
 def test_phone_home_lists_my_open_cases_soonest_deadline_first(
-    dispatched, report, cast, django_assert_num_queries
+    dispatched, cast, django_assert_num_queries
 ):
-    not_mine = report(node=cast.worker_b.assignments.get().node, actor="worker_b", title="别的网格")
-    actions.case_accept(actor=cast.staff_town1, case_id=not_mine.pk, color="yellow", now=T0)
+    not_mine = make_case(
+        cast, cast.worker_b.assignments.get().node, "accepted", title="别的网格", now=T0
+    )
 
     client = client_for(cast.worker_a)
     # session, user, grants, posts (2), notices, and one for the open cases; + today's patrol
@@ -398,31 +395,29 @@ def test_phone_home_lists_my_open_cases_soonest_deadline_first(
     assert f'href="/m/cases/{not_mine.pk}/"' not in html
 
 
-def test_only_the_dispatched_handler_is_offered_sign_and_return(cast, report):
-    from cases import actions
-    from cases.forms import available_actions
+def test_only_the_dispatched_handler_is_offered_sign_and_return(cast, tree):
+    from cases.workflow import available_actions
 
-    case = report()
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
-    actions.case_dispatch(
-        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
-    )
-    case.refresh_from_db()
+    case = make_case(cast, tree.grid_a, "dispatched", now=T0)
     assert {"sign", "return"} <= set(available_actions(cast.worker_a, case))
     assert not {"sign", "return", "resolve"} & set(available_actions(cast.staff_town1, case))
 
 
-def test_a_rated_county_call_is_not_offered_for_rating_again(cast, tree, units, report):
+def test_a_rated_county_call_is_not_offered_for_rating_again(cast, tree, units):
     from cases import actions
-    from cases.forms import available_actions
+    from cases.workflow import available_actions
 
-    case = report(category_id=units.hardship.pk)
     staff = cast.staff_town1
-    actions.case_accept(
-        actor=staff, case_id=case.pk, color="orange", owner_node_id=tree.town1.pk, now=T0
+    case = make_case(
+        cast,
+        tree.grid_a,
+        "handling",
+        color="orange",
+        owner=tree.town1,
+        handler=staff,
+        category_id=units.hardship.pk,
+        now=T0,
     )
-    actions.case_dispatch(actor=staff, case_id=case.pk, handler_id=staff.pk, now=T0)
-    actions.case_sign(actor=staff, case_id=case.pk, now=T0)
     call = actions.case_call_county(
         actor=staff, case_id=case.pk, department_id=units.civil.pk, grounds="超出职责", now=T0
     )

@@ -41,7 +41,7 @@ def cases() -> list[DemoCase]:
         .then(0.5, "dispatch", "zhougan", handler="zhougan")
         .then(0.5, "sign", "zhougan")
         .then(6, "resolve", "zhougan", result="联合综合执法平台劝导摊贩入市经营,划定临时摊区。")
-        .then(20, "verify", "zhougan", ok=True)
+        .then(20, "verify_ok", "zhougan")
         .then(30, "rate", None, satisfaction=1, note="第二天又摆出来了"),
         c(
             "果业公司拖欠村民采摘工资",

@@ -72,7 +72,7 @@ def cases() -> list[DemoCase]:
             outcome="success",
             agreement="李某按市价赔偿玉米损失200元,今后牛圈加固。",
         )
-        .then(18, "verify", "mdzhen", ok=True)
+        .then(18, "verify_ok", "mdzhen")
         .then(24, "rate", None, satisfaction=5),
         c(
             "退婚后彩礼返还纠纷",
@@ -98,5 +98,5 @@ def cases() -> list[DemoCase]:
             outcome="success",
             agreement="网格指导员和网格员讲解民法典彩礼返还规定,女方返还彩礼4万元,双方签订调解协议。",
         )
-        .then(20, "verify", "mdzhen", ok=True),
+        .then(20, "verify_ok", "mdzhen"),
     ]

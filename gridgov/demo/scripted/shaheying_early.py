@@ -50,7 +50,7 @@ def cases() -> list[DemoCase]:
             result="派出所依法调查,对双方予以治安处罚;在镇综治中心主持下达成赔偿协议,"
             "张某某赔偿医药费3200元,双方签订和解书。",
         )
-        .then(20, "verify", CZ, ok=True, note="回访双方,情绪稳定")
+        .then(20, "verify_ok", CZ, note="回访双方,情绪稳定")
         .then(30, "rate", None, satisfaction=5, note="处理及时"),
         c(
             "邻居因排水沟走向起争执",
@@ -72,7 +72,7 @@ def cases() -> list[DemoCase]:
             outcome="success",
             agreement="两户同意排水沟改走南侧,费用各半,李某院墙处加砌护坡。",
         )
-        .then(18, "verify", CZ, ok=True)
+        .then(18, "verify_ok", CZ)
         .then(48, "rate", None, satisfaction=4),
         # Seed 002's ladder: two failed mediations at a level send the case up.
         c(
@@ -114,7 +114,7 @@ def cases() -> list[DemoCase]:
             agreement="镇综治中心会同沙河营自然资源所调取宅基地确权图现场测量,以确权界址为准:"
             "梁某后退0.5米,李某让出排水通道,双方签订调解协议。",
         )
-        .then(24, "verify", "lizhen", ok=True)
+        .then(24, "verify_ok", "lizhen")
         .then(72, "rate", None, satisfaction=3, note="结果还算公道"),
         # 乡呼县应 (seed 004): beyond the town's power, the county department is called.
         c(
@@ -140,16 +140,16 @@ def cases() -> list[DemoCase]:
         )
         .then(
             40,
-            "respond",
+            "county_respond",
             "guolaobao",
             response="已立案调查,约谈施工总承包单位,责令10日内从农民工工资专用账户足额支付。",
         )
-        .then(6, "rate_call", CZ, rating=5, note="响应及时")
-        .then(2, "rate_necessity", "guolaobao", rating=5, note="确需县级处理")
+        .then(6, "county_rate", CZ, rating=5, note="响应及时")
+        .then(2, "county_rate_necessity", "guolaobao", rating=5, note="确需县级处理")
         .then(
             150, "resolve", CZ, result="施工总承包单位已代付拖欠工资18.6万元,12名村民全部领到工资。"
         )
-        .then(20, "verify", CZ, ok=True)
+        .then(20, "verify_ok", CZ)
         .then(24, "rate", None, satisfaction=5),
         c(
             "湾头村河道堆积生活垃圾",
@@ -164,14 +164,14 @@ def cases() -> list[DemoCase]:
         .then(0.5, "dispatch", CZ, handler=GRID)
         .then(1, "sign", GRID)
         .then(28, "resolve", GRID, result="组织村保洁员清理垃圾约2车。")
-        .then(20, "verify", CZ, ok=False, note="现场回看,北岸仍有建筑垃圾未清")
+        .then(20, "verify_fail", CZ, note="现场回看,北岸仍有建筑垃圾未清")
         .then(
             24,
             "resolve",
             GRID,
             result="联系挖掘机清运北岸建筑垃圾,设立“禁止倾倒”警示牌,纳入村级河长巡河台账。",
         )
-        .then(10, "verify", CZ, ok=True),
+        .then(10, "verify_ok", CZ),
         c(
             "独居老人梁某某行动不便无人照料",
             LIANGJIAAN_GRID_1,
@@ -195,18 +195,18 @@ def cases() -> list[DemoCase]:
         )
         .then(
             30,
-            "respond",
+            "county_respond",
             "sunminzheng",
             response="已受理特困人员供养申请,安排县社会福利中心评估,评估期间可先入住镇敬老院。",
         )
-        .then(5, "rate_call", CZ, rating=4)
+        .then(5, "county_rate", CZ, rating=4)
         .then(
             50,
             "resolve",
             CZ,
             result="老人已入住沙河营镇敬老院,特困供养审核通过;村里安排志愿者每周探望。",
         )
-        .then(24, "verify", CZ, ok=True)
+        .then(24, "verify_ok", CZ)
         .then(48, "rate", None, satisfaction=5, note="感谢政府"),
         # 两呼两不呼: the outpost in town tries first, then the county is called.
         c(
@@ -231,19 +231,19 @@ def cases() -> list[DemoCase]:
         )
         .then(
             24,
-            "respond",
+            "county_respond",
             "liuguotu",
             response="执法监察大队已立案,下达《责令停止违法行为通知书》,会同镇政府限期拆除。",
         )
-        .then(4, "rate_call", CZ, rating=4)
-        .then(10, "rate_necessity", "liuguotu", rating=5)
+        .then(4, "county_rate", CZ, rating=4)
+        .then(10, "county_rate_necessity", "liuguotu", rating=5)
         .then(
             500,
             "resolve",
             "maziyuan",
             result="违法建筑已拆除,土地已复耕;马某另按程序申请宅基地。",
         )
-        .then(24, "verify", CZ, ok=True),
+        .then(24, "verify_ok", CZ),
         c(
             "双庙村村民田间焚烧秸秆",
             shy_grid(SHUANGMIAO, 3),
@@ -256,7 +256,7 @@ def cases() -> list[DemoCase]:
         .then(0.1, "dispatch", CZ, handler=GRID)
         .then(0.2, "sign", GRID)
         .then(1.5, "resolve", GRID, result="已扑灭明火,讲解禁烧政策,联系农机合作社粉碎还田。")
-        .then(15, "verify", CZ, ok=True)
+        .then(15, "verify_ok", CZ)
         .then(30, "rate", None, satisfaction=4),
         c(
             "新街路灯损坏夜间无照明",
@@ -271,7 +271,7 @@ def cases() -> list[DemoCase]:
         .then(1, "dispatch", CZ, handler=GRID)
         .then(1, "sign", GRID)
         .then(46, "resolve", GRID, result="镇规划建设办更换灯头和线路,5盏路灯已恢复照明。")
-        .then(20, "verify", CZ, ok=True)
+        .then(20, "verify_ok", CZ)
         .then(30, "rate", None, satisfaction=3, note="修得有点慢"),
         c(
             "新街一段路灯晚上不亮",
@@ -311,7 +311,7 @@ def cases() -> list[DemoCase]:
             result="综合执法大队联合派出所、水利站夜间蹲守,查扣挖掘机1台,移交县水利局水政监察大队"
             "立案处罚;深坑已回填。",
         )
-        .then(24, "verify", CZ, ok=True),
+        .then(24, "verify_ok", CZ),
         c(
             "五郎村河边夜里有挖掘机挖沙",
             shy_grid(WULANG, 4),
@@ -349,7 +349,7 @@ def cases() -> list[DemoCase]:
             agreement="村调委会邀请双方父母和妇联主任共同调解,双方同意和好;"
             "约定家庭开支共同管理,赡养费由兄弟三人分担。",
         )
-        .then(24, "verify", CZ, ok=True)
+        .then(24, "verify_ok", CZ)
         .then(48, "rate", None, satisfaction=4),
         c(
             "徐家营村两户承包地地界不清起争执",
@@ -373,7 +373,7 @@ def cases() -> list[DemoCase]:
             agreement="依据二轮承包合同和确权登记簿重新钉桩定界;油菜收割后归还土地,"
             "何某补偿种子费300元。",
         )
-        .then(24, "verify", CZ, ok=True),
+        .then(24, "verify_ok", CZ),
         c(
             "凉皮店后厨卫生差居民食用后腹泻",
             shy_grid(SHY_COMMUNITY, 1),
@@ -393,7 +393,7 @@ def cases() -> list[DemoCase]:
             result="市场监管所现场检查,责令停业整改,抽检样品送检,对经营者立案调查;"
             "已督促赔偿就医费用。",
         )
-        .then(20, "verify", CZ, ok=True)
+        .then(20, "verify_ok", CZ)
         .then(40, "rate", None, satisfaction=5),
         # 退办: the unit it was first given to says it is not theirs.
         c(
@@ -422,7 +422,7 @@ def cases() -> list[DemoCase]:
             outcome="success",
             agreement="司法所联合镇劳动保障服务站调解,砖厂一次性支付医疗费、误工费共计2.3万元。",
         )
-        .then(24, "verify", CZ, ok=True)
+        .then(24, "verify_ok", CZ)
         .then(48, "rate", None, satisfaction=4),
         # The whole ladder: grid, village and town fail, the county center settles it.
         c(
@@ -467,6 +467,6 @@ def cases() -> list[DemoCase]:
             agreement="县综治中心协调县自然资源局、县司法局,重新委托第三方评估,"
             "补偿增加4.6万元,胡某签订搬迁协议。",
         )
-        .then(48, "verify", "yangkezhang", ok=True)
+        .then(48, "verify_ok", "yangkezhang")
         .then(72, "rate", None, satisfaction=2, note="拖得太久"),
     ]

@@ -36,7 +36,7 @@ def cases() -> list[DemoCase]:
         .then(1, "dispatch", CZ, handler=GRID)
         .then(1, "sign", GRID)
         .then(10, "resolve", GRID, result="用碎石填平坑洼路面。")
-        .then(12, "verify", CZ, ok=True)
+        .then(12, "verify_ok", CZ)
         .then(40, "reopen", None, reason="下雨后又积水,碎石被冲走了")
         .then(
             30,
@@ -44,7 +44,7 @@ def cases() -> list[DemoCase]:
             GRID,
             result="镇规划建设办用混凝土硬化修补路面30平方米,加设排水口。",
         )
-        .then(20, "verify", CZ, ok=True)
+        .then(20, "verify_ok", CZ)
         .then(24, "rate", None, satisfaction=4),
         c(
             "一组新搬来一户外地人员",
@@ -62,7 +62,7 @@ def cases() -> list[DemoCase]:
         .then(
             5, "resolve", "wanggang", result="已上门登记信息,告知办理居住登记,已通报沙河营派出所。"
         )
-        .then(18, "verify", CZ, ok=True),
+        .then(18, "verify_ok", CZ),
         c(
             "咨询城乡居民养老保险补缴政策",
             f"{SHAHEYING}{MALING}",
@@ -117,7 +117,7 @@ def cases() -> list[DemoCase]:
             "zhengzhifa",
             result="责令清除多余气瓶,气瓶间与生产间分隔并配置灭火器;镇应急管理办复查合格。",
         )
-        .then(20, "verify", CZ, ok=True)
+        .then(20, "verify_ok", CZ)
         .then(30, "rate", None, satisfaction=5),
         c(
             "徐家营村自来水管爆裂停水",
@@ -131,7 +131,7 @@ def cases() -> list[DemoCase]:
         .then(0.5, "dispatch", CZ, handler=GRID)
         .then(0.5, "sign", GRID)
         .then(9, "resolve", GRID, result="联系供水站抢修,当晚恢复供水;停水期间村里组织送水。")
-        .then(16, "verify", CZ, ok=True)
+        .then(16, "verify_ok", CZ)
         .then(20, "rate", None, satisfaction=5),
         c(
             "五保户土坯房墙体开裂",
@@ -207,7 +207,7 @@ def cases() -> list[DemoCase]:
         )
         .then(
             50,
-            "respond",
+            "county_respond",
             "sunminzheng",
             response="已启动急难型临时救助,先行发放5000元;医疗救助待出院结算后办理。",
         ),
