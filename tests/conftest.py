@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from tests.factories import T0, UserFactory, grant, make_node
+from tests.factories import T0, UserFactory, grant, make_case, make_node
 
 
 @pytest.fixture(autouse=True)
@@ -162,22 +162,11 @@ def county_staff(tree):
 
 @pytest.fixture
 def report(cast, tree):
-    """report(node=…, **fields) → a new reported case, by the worker of grid A by default."""
-    from cases import actions
+    """report(node=…, **fields) → a new reported case, by the worker of grid A by default, at T0
+    (tests/factories.py's make_case takes a case further)."""
 
     def make(node=None, actor="worker_a", now=T0, **fields):
-        data = {
-            "title": "邻居因排水沟起争执",
-            "description": "两户因排水沟走向争吵,需调解。",
-            "source": "patrol",
-        }
-        data.update(fields)
-        return actions.case_report(
-            actor=getattr(cast, actor) if isinstance(actor, str) else actor,
-            node_id=(node or tree.grid_a).pk,
-            now=now,
-            **data,
-        )
+        return make_case(cast, node or tree.grid_a, reporter=actor, now=now, **fields)
 
     return make
 

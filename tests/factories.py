@@ -133,3 +133,153 @@ def good_ledger_rows(tree, n=3):
         )
         for i in range(n)
     ]
+
+
+# ---------------------------------------------------------------- cases
+
+CASE_FIELDS = {
+    "title": "邻居因排水沟起争执",
+    "description": "两户因排水沟走向争吵,需调解。",
+    "source": "patrol",
+}
+# The statuses make_case reaches, in the order the actions reach them.
+STATUSES = ("reported", "accepted", "dispatched", "handling", "resolved", "closed")
+_OF_THE_PLACE = object()  # "whoever of the cast works where the case happened"
+
+
+def make_case(
+    cast,
+    node,
+    status: str = "reported",
+    *,
+    now=None,
+    reporter=_OF_THE_PLACE,
+    color: str = "yellow",
+    staff=None,
+    owner=None,
+    handler=None,
+    department=None,
+    result: str = "已处理",
+    **fields,
+):
+    """A case reported on `node` and taken to `status` through cases.actions, one step at a time:
+    reported, accepted (`color`, onto `owner`'s list if given), dispatched (to `handler`, or to
+    the unit `department`), handling (signed by `handler`), resolved (`result`), closed (verified).
+
+    People are users or names of the `cast`. By default the cast's grid worker of the place
+    reports (else the town's staff; None is a resident on the hotline), the town's `staff`
+    accept, dispatch and verify, and the grid worker of the place is the `handler`; a case
+    dispatched to a `department` needs the member who signs as `handler`.
+
+    `now` is one time for every step, or the time of each status reached
+    ({"reported": t0, "accepted": t1, ...}): a status left out takes the time of the step before
+    it, and None is the real clock. `fields` go to actions.case_report (title, source, …)."""
+    from cases import actions
+
+    if reporter is _OF_THE_PLACE:
+        reporter = _of_the_place(cast, node, ("worker_a", "worker_b", "staff_town1", "staff_town2"))
+    case = actions.case_report(
+        actor=_person(cast, reporter),
+        node_id=node.pk,
+        now=_step_times(now)["reported"],
+        **{**CASE_FIELDS, **fields},
+    )
+    return advance(
+        cast,
+        case,
+        status,
+        now=now,
+        color=color,
+        staff=staff,
+        owner=owner,
+        handler=handler,
+        department=department,
+        result=result,
+    )
+
+
+def advance(
+    cast,
+    case,
+    status: str,
+    *,
+    now=None,
+    color: str = "yellow",
+    staff=None,
+    owner=None,
+    handler=None,
+    department=None,
+    result: str = "已处理",
+):
+    """The case taken on from its status to `status` through the actions (see make_case)."""
+    from cases import actions
+    from cases.models import Case
+
+    if status not in STATUSES or case.status not in STATUSES:
+        raise ValueError(f"make_case reaches {', '.join(STATUSES)}, not {status!r}")
+    start, reach = STATUSES.index(case.status), STATUSES.index(status)
+    if reach < start:
+        raise ValueError(f"a {case.status} case cannot go back to {status}")
+    at = _step_times(now)
+    steps = STATUSES[start + 1 : reach + 1]
+    staff = _person(cast, staff)
+    if staff is None and {"accepted", "dispatched", "closed"} & set(steps):
+        staff = _of_the_place(cast, case.node, ("staff_town1", "staff_town2"))
+    handler = _person(cast, handler)
+    signs = {"handling", "resolved"} & set(steps)
+    if handler is None and (signs or ("dispatched" in steps and department is None)):
+        if "dispatched" not in steps:  # dispatched before: to whom
+            handler = Case.objects.get(pk=case.pk).handler
+        elif department is None:
+            handler = _of_the_place(cast, case.node, ("worker_a", "worker_b"))
+        if handler is None:
+            raise ValueError("who of the unit signs for the case? pass handler=")
+    for step in steps:
+        if step == "accepted":
+            actions.case_accept(
+                actor=staff,
+                case_id=case.pk,
+                color=color,
+                owner_node_id=owner.pk if owner else None,
+                now=at[step],
+            )
+        elif step == "dispatched":
+            to = {"department_id": department.pk} if department else {"handler_id": handler.pk}
+            actions.case_dispatch(actor=staff, case_id=case.pk, now=at[step], **to)
+        elif step == "handling":
+            actions.case_sign(actor=handler, case_id=case.pk, now=at[step])
+        elif step == "resolved":
+            actions.case_resolve(actor=handler, case_id=case.pk, result=result, now=at[step])
+        elif step == "closed":
+            actions.case_verify(actor=staff, case_id=case.pk, ok=True, now=at[step])
+    return Case.objects.get(pk=case.pk)
+
+
+def _step_times(now) -> dict:
+    if not isinstance(now, dict):
+        return dict.fromkeys(STATUSES, now)
+    unknown = set(now) - set(STATUSES)
+    if unknown:
+        raise ValueError(f"no step called {', '.join(sorted(unknown))}")
+    times, last = {}, None
+    for status in STATUSES:
+        last = now.get(status, last)
+        times[status] = last
+    return times
+
+
+def _person(cast, person):
+    return getattr(cast, person) if isinstance(person, str) else person
+
+
+def _of_the_place(cast, node, names):
+    """The first of these cast members whose grant covers the node (the tree read afresh)."""
+    from grids.models import GridNode
+
+    node = GridNode.objects.get(pk=node.pk)
+    for name in names:
+        user = getattr(cast, name, None)
+        for grant in user.assignments.select_related("node") if user else ():
+            if grant.node.tree_id == node.tree_id and grant.node.lft <= node.lft <= grant.node.rght:
+                return user
+    raise ValueError(f"nobody of {', '.join(names)} works at {node.name}: say who")

@@ -1,5 +1,4 @@
-from cases import actions
-from tests.factories import T0
+from tests.factories import T0, make_case
 
 
 def test_town_admin_sees_only_their_towns_cases(client, cast, tree, report):
@@ -48,12 +47,12 @@ def test_county_admin_edits_the_triage_policy_and_a_town_admin_cannot(client, ca
     assert (yellow.clear_within, yellow.day_kind) == (2, "working")
 
 
-def test_case_list_in_the_admin_has_a_fixed_query_count(client, cast, report):
+def test_case_list_in_the_admin_has_a_fixed_query_count(client, cast, tree, report):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(3):
-        actions.case_accept(actor=cast.staff_town1, case_id=report().pk, color="yellow", now=T0)
+        make_case(cast, tree.grid_a, "accepted", now=T0)
     client.force_login(cast.county_admin)
     client.get("/admin/cases/case/")
     with CaptureQueriesContext(connection) as few:

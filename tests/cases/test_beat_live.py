@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from cases import actions
 from cases.models import Case, CaseEvent
+from tests.factories import T0, make_case
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,10 +30,9 @@ def _start(args, env, log):
     )
 
 
-def test_beat_and_a_worker_escalate_an_overdue_case_by_themselves(cast, report, tmp_path):
-    case = report()
+def test_beat_and_a_worker_escalate_an_overdue_case_by_themselves(cast, tree, tmp_path):
     long_ago = timezone.now() - dt.timedelta(days=5)
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=long_ago)
+    case = make_case(cast, tree.grid_a, "accepted", now={"reported": T0, "accepted": long_ago})
     settings_dict = connection.settings_dict
     database_url = (
         f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"

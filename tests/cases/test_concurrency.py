@@ -7,7 +7,7 @@ from cases import actions
 from cases.models import Case, CaseEvent
 from cases.workflow import CaseError
 from tests.concurrency import run_at_once
-from tests.factories import T0, UserFactory, grant
+from tests.factories import T0, UserFactory, grant, make_case
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -30,13 +30,8 @@ def test_two_staff_accepting_one_case_at_once_one_wins_the_other_is_told(cast, t
     assert CaseEvent.objects.filter(case=case, action="accept").count() == 1
 
 
-def test_resolve_and_escalate_at_once_apply_exactly_one(cast, report):
-    case = report()
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
-    actions.case_dispatch(
-        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
-    )
-    actions.case_sign(actor=cast.worker_a, case_id=case.pk, now=T0)
+def test_resolve_and_escalate_at_once_apply_exactly_one(cast, tree):
+    case = make_case(cast, tree.grid_a, "handling", now=T0)
     outcomes = run_at_once(
         lambda: actions.case_resolve(actor=cast.worker_a, case_id=case.pk, result="已疏通", now=T0),
         lambda: actions.case_escalate(

@@ -8,22 +8,25 @@ from django.core.exceptions import PermissionDenied
 from cases import actions
 from cases.models import CountyCall
 from cases.workflow import CaseError
-from tests.factories import T0
+from tests.factories import T0, make_case
 
 
 @pytest.fixture
-def at_town(cast, tree, units, report):
+def at_town(cast, tree, units):
     """at_town(category) → a case held and being handled by town 1's center."""
 
     def make(category=None, emergency=False):
-        case = report(category_id=category.pk if category else None, emergency=emergency)
-        staff = cast.staff_town1
-        actions.case_accept(
-            actor=staff, case_id=case.pk, color="orange", owner_node_id=tree.town1.pk, now=T0
+        return make_case(
+            cast,
+            tree.grid_a,
+            "handling",
+            color="orange",
+            owner=tree.town1,
+            handler=cast.staff_town1,
+            now=T0,
+            category_id=category.pk if category else None,
+            emergency=emergency,
         )
-        actions.case_dispatch(actor=staff, case_id=case.pk, handler_id=staff.pk, now=T0)
-        actions.case_sign(actor=staff, case_id=case.pk, now=T0)
-        return case
 
     return make
 
@@ -75,13 +78,10 @@ def test_may_not_call_before_the_outpost_in_town_has_tried(cast, units, at_town)
     assert call.department == units.natural
 
 
-def test_only_a_town_calls_the_county(cast, tree, units, report):
-    case = report(category_id=units.hardship.pk)
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="orange", now=T0)
-    actions.case_dispatch(
-        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
+def test_only_a_town_calls_the_county(cast, tree, units):
+    case = make_case(
+        cast, tree.grid_a, "handling", color="orange", category_id=units.hardship.pk, now=T0
     )
-    actions.case_sign(actor=cast.worker_a, case_id=case.pk, now=T0)
     with pytest.raises(PermissionDenied):  # a grid worker has no right to call
         _call(cast.__class__(staff_town1=cast.worker_a), case, units.civil)
     with pytest.raises(CaseError):  # and town staff may not call for a case the grid holds

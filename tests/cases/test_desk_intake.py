@@ -14,7 +14,7 @@ from cases.queries import intake
 from cases.workflow import CaseError
 from staff import access
 from tests.conftest import page_text
-from tests.factories import T0, make_node
+from tests.factories import T0, make_case, make_node
 
 H = dt.timedelta(hours=1)
 D = dt.timedelta(days=1)
@@ -44,8 +44,13 @@ def test_queue_shows_exactly_the_towns_new_reports_oldest_first(desk, cast, tree
     late = report(title="晚到的报告", now=T0 + 2 * H)
     early = report(title="最早的报告", now=T0 - 3 * H, node=tree.grid_b, actor="worker_b")
     middle = report(title="居中的报告", now=T0)
-    taken = report(title="已受理的报告", now=T0 - 5 * H)
-    actions.case_accept(actor=cast.staff_town1, case_id=taken.pk, color="yellow", now=T0)
+    make_case(
+        cast,
+        tree.grid_a,
+        "accepted",
+        title="已受理的报告",
+        now={"reported": T0 - 5 * H, "accepted": T0},
+    )
     report(title="博望的报告", node=tree.grid_c, actor="staff_town2")
 
     response = desk.get(QUEUE)
@@ -203,11 +208,8 @@ def test_a_refused_dispatch_undoes_the_accept_and_shows_a_form_error(
     assert (case.status, case.color) == ("reported", "")
 
 
-def test_dispatching_an_accepted_case_down_to_its_village(desk, cast, tree, report):
-    case = report()
-    actions.case_accept(
-        actor=cast.staff_town1, case_id=case.pk, color="orange", owner_node_id=tree.town1.pk, now=T0
-    )
+def test_dispatching_an_accepted_case_down_to_its_village(desk, cast, tree):
+    case = make_case(cast, tree.grid_a, "accepted", color="orange", owner=tree.town1, now=T0)
     response = desk.post(
         page(case.pk), {"do": "dispatch", "dispatch-dispatch_to": f"village:{tree.village1.pk}"}
     )

@@ -10,14 +10,15 @@ from cases import actions
 from cases.models import Case, CaseEvent, Mediation, Status
 from cases.queries import level_history
 from cases.workflow import CaseError
-from tests.factories import T0, UserFactory, grant
+from tests.factories import T0, UserFactory, grant, make_case
 
 
-def test_a_micro_grid_dispute_climbs_every_rung_to_the_county(cast, tree, county_staff, report):
+def test_a_micro_grid_dispute_climbs_every_rung_to_the_county(cast, tree, county_staff):
     micro_worker = UserFactory(username="micro_worker")
     grant(micro_worker, tree.micro_a1, "grid_worker")
-    case = report(node=tree.micro_a1, title="宅基地边界纠纷")
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="orange", now=T0)
+    case = make_case(
+        cast, tree.micro_a1, "accepted", color="orange", title="宅基地边界纠纷", now=T0
+    )
 
     # Who mediates at each rung, and who dispatches the case to them.
     rungs = [
@@ -75,28 +76,18 @@ def test_a_micro_grid_dispute_climbs_every_rung_to_the_county(cast, tree, county
         actions.case_escalate(actor=county_staff, case_id=case.pk, reason="再上报", now=now)
 
 
-def test_one_failed_mediation_does_not_escalate(cast, tree, report):
-    case = report()
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
-    actions.case_dispatch(
-        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
-    )
-    actions.case_sign(actor=cast.worker_a, case_id=case.pk, now=T0)
+def test_one_failed_mediation_does_not_escalate(cast, tree):
+    case = make_case(cast, tree.grid_a, "handling", now=T0)
     actions.case_mediate(actor=cast.worker_a, case_id=case.pk, outcome="failure", now=T0)
     case.refresh_from_db()
     assert (case.owner_node_id, case.status) == (tree.grid_a.pk, Status.HANDLING)
 
 
-def test_the_number_of_failures_is_policy(cast, tree, report):
+def test_the_number_of_failures_is_policy(cast, tree):
     from cases.models import TriagePolicy
 
     TriagePolicy.objects.filter(color="yellow").update(failed_mediations_to_escalate=3)
-    case = report()
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
-    actions.case_dispatch(
-        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
-    )
-    actions.case_sign(actor=cast.worker_a, case_id=case.pk, now=T0)
+    case = make_case(cast, tree.grid_a, "handling", now=T0)
     for _ in range(2):
         actions.case_mediate(actor=cast.worker_a, case_id=case.pk, outcome="failure", now=T0)
     assert Case.objects.get(pk=case.pk).owner_node_id == tree.grid_a.pk
@@ -104,13 +95,8 @@ def test_the_number_of_failures_is_policy(cast, tree, report):
     assert Case.objects.get(pk=case.pk).owner_node_id == tree.village1.pk
 
 
-def test_a_successful_mediation_resolves_at_that_level(cast, tree, report):
-    case = report()
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
-    actions.case_dispatch(
-        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
-    )
-    actions.case_sign(actor=cast.worker_a, case_id=case.pk, now=T0)
+def test_a_successful_mediation_resolves_at_that_level(cast, tree):
+    case = make_case(cast, tree.grid_a, "handling", now=T0)
     with pytest.raises(CaseError):  # a settlement needs its agreement written down
         actions.case_mediate(
             actor=cast.worker_a, case_id=case.pk, outcome="success", agreement="", now=T0
@@ -126,13 +112,8 @@ def test_a_successful_mediation_resolves_at_that_level(cast, tree, report):
     assert (case.status, case.settled_tier) == (Status.RESOLVED, "grid")
 
 
-def test_a_grid_worker_cannot_act_once_the_case_went_up(cast, tree, report):
-    case = report()
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
-    actions.case_dispatch(
-        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
-    )
-    actions.case_sign(actor=cast.worker_a, case_id=case.pk, now=T0)
+def test_a_grid_worker_cannot_act_once_the_case_went_up(cast, tree):
+    case = make_case(cast, tree.grid_a, "handling", now=T0)
     actions.case_escalate(actor=cast.worker_a, case_id=case.pk, reason="需村里出面", now=T0)
     with pytest.raises(PermissionDenied):  # still sees it (it happened in their grid), cannot act
         actions.case_escalate(actor=cast.worker_a, case_id=case.pk, reason="again", now=T0)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from cases import actions, sheets
 from cases.models import Case, CaseEvent, Report
 from cases.queries import periods
-from tests.factories import T0
+from tests.factories import T0, make_case
 
 D = dt.timedelta(days=1)
 WEEK = dt.date(2026, 11, 16)  # Monday
@@ -18,22 +18,21 @@ WEEK = dt.date(2026, 11, 16)  # Monday
 
 @pytest.fixture
 def week_of_cases(cast, tree, report):
-    staff = cast.staff_town1
-    a = report(title="排水沟堵塞")
-    actions.case_accept(actor=staff, case_id=a.pk, color="yellow", now=T0)
-    actions.case_dispatch(actor=staff, case_id=a.pk, handler_id=cast.worker_a.pk, now=T0)
-    actions.case_sign(actor=cast.worker_a, case_id=a.pk, now=T0)
+    a = make_case(cast, tree.grid_a, "handling", title="排水沟堵塞", now=T0)
     actions.case_progress(actor=cast.worker_a, case_id=a.pk, note="已联系挖机", now=T0 + D)
-    b = report(title="路灯损坏")
-    actions.case_accept(actor=staff, case_id=b.pk, color="yellow", now=T0)
-    actions.case_dispatch(actor=staff, case_id=b.pk, handler_id=cast.worker_a.pk, now=T0)
-    actions.case_sign(actor=cast.worker_a, case_id=b.pk, now=T0)
-    actions.case_resolve(
-        actor=cast.worker_a, case_id=b.pk, result="已更换灯泡", now=T0 + 2 * dt.timedelta(hours=3)
+    b = make_case(
+        cast,
+        tree.grid_a,
+        "closed",
+        title="路灯损坏",
+        result="已更换灯泡",
+        now={
+            "reported": T0,
+            "resolved": T0 + 2 * dt.timedelta(hours=3),
+            "closed": T0 + dt.timedelta(hours=8),
+        },
     )
-    actions.case_verify(actor=staff, case_id=b.pk, ok=True, now=T0 + dt.timedelta(hours=8))
-    c = report(title="宅基地边界")
-    actions.case_accept(actor=staff, case_id=c.pk, color="red", now=T0)
+    c = make_case(cast, tree.grid_a, "accepted", color="red", title="宅基地边界", now=T0)
     report(node=tree.grid_c, actor="staff_town2", title="别镇的事")
     return a, b, c
 

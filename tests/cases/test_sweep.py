@@ -8,18 +8,16 @@ from cases import actions
 from cases.actions import deadline_sweep
 from cases.models import Case, CaseEvent
 from gridgov.models import OutboxMessage
-from tests.factories import T0
+from tests.factories import T0, make_case
 
 H = dt.timedelta(hours=1)
 D = dt.timedelta(days=1)
 
 
 @pytest.fixture
-def accepted(cast, report):
+def accepted(cast, tree):
     def make(color):
-        case = report()
-        actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color=color, now=T0)
-        return Case.objects.get(pk=case.pk)
+        return make_case(cast, tree.grid_a, "accepted", color=color, now=T0)
 
     return make
 
@@ -116,11 +114,8 @@ def test_a_case_without_progress_within_its_cadence_is_flagged(accepted, cast):
     assert deadline_sweep(now=case.report_by - H).progress_flagged == 0
 
 
-def test_a_case_held_by_the_county_is_flagged_but_never_escalated(county_staff, report, tree):
-    case = report()
-    actions.case_accept(
-        actor=county_staff, case_id=case.pk, color="yellow", owner_node_id=tree.county.pk, now=T0
-    )
+def test_a_case_held_by_the_county_is_flagged_but_never_escalated(cast, county_staff, tree):
+    case = make_case(cast, tree.grid_a, "accepted", staff=county_staff, owner=tree.county, now=T0)
     deadline_sweep(now=T0 + 2 * D)
     assert deadline_sweep(now=T0 + 10 * D).escalated == 0
     case.refresh_from_db()

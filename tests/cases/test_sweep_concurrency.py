@@ -4,12 +4,11 @@ import datetime as dt
 
 import pytest
 
-from cases import actions
 from cases.actions import deadline_sweep
 from cases.models import Case, CaseEvent
 from gridgov.models import OutboxMessage
 from tests.concurrency import errors_of, run_at_once
-from tests.factories import T0
+from tests.factories import T0, make_case
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -19,12 +18,8 @@ def _at_once(*whens):
     assert not errors, errors
 
 
-def test_two_sweeps_at_once_give_one_notice_and_at_most_one_escalation(cast, report):
-    cases = []
-    for _ in range(40):
-        case = report()
-        actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
-        cases.append(case)
+def test_two_sweeps_at_once_give_one_notice_and_at_most_one_escalation(cast, tree):
+    cases = [make_case(cast, tree.grid_a, "accepted", now=T0) for _ in range(40)]
     late = T0 + dt.timedelta(days=1, hours=1)
     # Slightly different clocks, as two beat ticks or a retried task would have.
     _at_once(late, late + dt.timedelta(microseconds=1))

@@ -7,7 +7,7 @@ import pytest
 from cases import actions, workflow
 from cases.models import Case, CaseEvent, Status
 from cases.workflow import TRANSITIONS, CaseError
-from tests.factories import T0
+from tests.factories import T0, advance, make_case
 
 LATER = T0 + dt.timedelta(hours=2)
 
@@ -25,21 +25,16 @@ def drive(cast, tree, units, report):
             return actions.case_reject(actor=staff, case_id=case.pk, reason="不属实", now=T0)
         if status == Status.MERGED:
             return actions.case_merge(actor=staff, case_id=case.pk, into_id=report().pk, now=T0)
-        actions.case_accept(
-            actor=staff, case_id=case.pk, color="yellow", owner_node_id=tree.town1.pk, now=T0
+        return advance(
+            cast,
+            case,
+            status,
+            now=T0,
+            owner=tree.town1,
+            department=units.platform,
+            handler=handler,
+            result="已协调疏通排水沟",
         )
-        if status == Status.ACCEPTED:
-            return Case.objects.get(pk=case.pk)
-        actions.case_dispatch(actor=staff, case_id=case.pk, department_id=units.platform.pk, now=T0)
-        if status == Status.DISPATCHED:
-            return Case.objects.get(pk=case.pk)
-        actions.case_sign(actor=handler, case_id=case.pk, now=T0)
-        if status == Status.HANDLING:
-            return Case.objects.get(pk=case.pk)
-        actions.case_resolve(actor=handler, case_id=case.pk, result="已协调疏通排水沟", now=T0)
-        if status == Status.RESOLVED:
-            return Case.objects.get(pk=case.pk)
-        return actions.case_verify(actor=staff, case_id=case.pk, ok=True, now=T0)
 
     return make
 
@@ -261,9 +256,8 @@ def test_dispatch_to_a_grid_worker_takes_the_case_down_to_their_grid(report, cas
     )
 
 
-def test_dispatch_refuses_someone_from_elsewhere(report, cast, tree):
-    case = report()
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
+def test_dispatch_refuses_someone_from_elsewhere(cast, tree):
+    case = make_case(cast, tree.grid_a, "accepted", now=T0)
     with pytest.raises(CaseError):
         actions.case_dispatch(
             actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_b.pk, now=T0

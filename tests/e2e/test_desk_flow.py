@@ -7,10 +7,9 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases import actions
 from cases.models import Case, Status
 from tests.e2e.conftest import login, overflowing, page_width, url
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_case
 
 
 def act(page, action: str, **fields):
@@ -37,12 +36,10 @@ def dashboard_figures(page, live_server, path) -> tuple[str, str, str]:
 def test_town_staff_and_the_grid_worker_take_a_yellow_case_from_report_to_closed(
     desk, phone, live_server, cast, tree, offsite_requests, screenshot
 ):
-    case = actions.case_report(
-        actor=cast.worker_a,
-        node_id=tree.grid_a.pk,
+    case = make_case(
+        cast,
+        tree.grid_a,
         title="排水沟堵塞",
-        description="两户因排水沟走向争吵,需调解。",
-        source="patrol",
         suggested_color="yellow",
         reporter_name="刘大爷",
         reporter_phone="13812345678",

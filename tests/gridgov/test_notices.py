@@ -4,19 +4,14 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cases import actions
 from gridgov import notify
 from staff.models import Assignment
 from tests.conftest import page_text
-from tests.factories import T0
+from tests.factories import T0, make_case
 
 
-def _dispatched_to_worker_a(cast, report, title="东头两户排水沟纠纷"):
-    case = report(title=title)
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
-    actions.case_dispatch(
-        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
-    )
+def _dispatched_to_worker_a(cast, tree, title="东头两户排水沟纠纷"):
+    case = make_case(cast, tree.grid_a, "dispatched", title=title, now=T0)
     notify.deliver_pending(now=T0)
     return case
 
@@ -28,8 +23,8 @@ def _end_posts(user):
     )
 
 
-def test_a_person_whose_posts_ended_no_longer_sees_case_titles_in_old_notices(client, cast, report):
-    case = _dispatched_to_worker_a(cast, report)
+def test_a_person_whose_posts_ended_no_longer_sees_case_titles_in_old_notices(client, cast, tree):
+    case = _dispatched_to_worker_a(cast, tree)
     client.force_login(cast.worker_a)
     assert case.title in page_text(client.get("/notices/"))
     _end_posts(cast.worker_a)
@@ -39,8 +34,8 @@ def test_a_person_whose_posts_ended_no_longer_sees_case_titles_in_old_notices(cl
     assert "A notice about a case you no longer follow." in page
 
 
-def test_someone_still_in_the_case_scope_keeps_seeing_its_title(client, cast, report):
-    case = _dispatched_to_worker_a(cast, report)
+def test_someone_still_in_the_case_scope_keeps_seeing_its_title(client, cast, tree):
+    case = _dispatched_to_worker_a(cast, tree)
     _end_posts(cast.worker_a)
     client.force_login(cast.staff_town1)
     assert case.title in page_text(client.get("/notices/"))
@@ -57,16 +52,16 @@ def test_notices_without_a_case_are_shown_as_they_are(client, cast, tree):
 
 
 def test_the_notices_page_reads_the_same_queries_for_five_times_the_notices(
-    client, cast, report, django_assert_num_queries
+    client, cast, tree, django_assert_num_queries
 ):
     for i in range(2):
-        _dispatched_to_worker_a(cast, report, title=f"纠纷{i}")
+        _dispatched_to_worker_a(cast, tree, title=f"纠纷{i}")
     client.force_login(cast.worker_a)
     client.get("/notices/")  # the session and the user are read; the count below is the page's
     with django_assert_num_queries(QUERIES):
         client.get("/notices/")
     for i in range(8):
-        _dispatched_to_worker_a(cast, report, title=f"更多纠纷{i}")
+        _dispatched_to_worker_a(cast, tree, title=f"更多纠纷{i}")
     with django_assert_num_queries(QUERIES):
         page = page_text(client.get("/notices/"))
     assert "更多纠纷7" in page

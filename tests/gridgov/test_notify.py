@@ -11,7 +11,7 @@ from django.core import mail
 from cases import actions
 from gridgov import notify
 from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
-from tests.factories import T0
+from tests.factories import T0, make_case
 
 
 class Robot:
@@ -73,14 +73,10 @@ def test_a_report_notifies_the_town_center_in_the_app(cast, report):
     assert Notice.objects.filter(user=cast.staff_town1).count() == 1
 
 
-def test_dispatch_notifies_the_handler_and_email_goes_out(cast, report):
+def test_dispatch_notifies_the_handler_and_email_goes_out(cast, tree):
     cast.worker_a.email = "wanggang@example.gov.cn"
     cast.worker_a.save()
-    case = report()
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
-    actions.case_dispatch(
-        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
-    )
+    case = make_case(cast, tree.grid_a, "dispatched", now=T0)
     notify.deliver_pending(now=T0)
     assert Notice.objects.filter(user=cast.worker_a, text__contains=case.number).exists()
     assert [m.to for m in mail.outbox] == [["wanggang@example.gov.cn"]]
@@ -257,15 +253,11 @@ def test_deliveries_of_a_killed_worker_are_taken_again_after_two_minutes(cast, r
     assert len(mail.outbox) == 1
 
 
-def test_a_worker_near_the_end_of_its_lease_hands_the_rest_back(cast, report, monkeypatch):
+def test_a_worker_near_the_end_of_its_lease_hands_the_rest_back(cast, tree, monkeypatch):
     for user in (cast.staff_town1, cast.worker_a):
         user.email = f"{user.username}@example.gov.cn"
         user.save()
-    case = report()
-    actions.case_accept(actor=cast.staff_town1, case_id=case.pk, color="yellow", now=T0)
-    actions.case_dispatch(
-        actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_a.pk, now=T0
-    )
+    make_case(cast, tree.grid_a, "dispatched", now=T0)
     clock = iter([0.0, 1.0, 10_000.0])  # the run starts, one delivery, then the lease runs out
     monkeypatch.setattr(notify, "monotonic", lambda: next(clock))
     notify.deliver_pending(now=T0)

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.factories import UserFactory, grant, make_node
+from tests.factories import UserFactory, grant, make_case, make_node
 
 # Per person of the cast: the grid inside their subtree and one outside it (the nearest
 # sibling where there is one, so that a subtree check one level too wide is caught).
@@ -79,9 +79,10 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     now = timezone.now()
     member = UserFactory(username=f"member_{name}", first_name=f"成员{name}")
     grant(member, grid, "informant")
-    case = case_actions.case_report(
-        actor=None,
-        node_id=grid.pk,
+    case = make_case(
+        None,
+        grid,
+        reporter=None,
         title=f"{name} 排水沟堵塞",
         description="排水沟堵塞，需要清理。",
         source="hotline",

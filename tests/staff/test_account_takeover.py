@@ -8,7 +8,7 @@ from django.http import Http404
 from staff import access, actions
 from staff.models import Assignment
 from tests.conftest import page_text
-from tests.factories import PASSWORD, UserFactory, grant
+from tests.factories import PASSWORD, UserFactory, grant, make_case
 
 NODES = "/admin/grids/gridnode/"
 
@@ -203,11 +203,10 @@ def test_a_future_or_former_grant_elsewhere_keeps_the_person_out_of_a_town_admin
 
 
 def test_the_admin_list_cannot_be_filtered_by_personal_data(client, cast, tree):
-    from cases import actions as case_actions
-
-    case_actions.case_report(
-        actor=None,
-        node_id=tree.grid_a.pk,
+    make_case(
+        cast,
+        tree.grid_a,
+        reporter=None,
         title="噪音",
         description="夜间噪音",
         source="hotline",
