@@ -165,7 +165,7 @@ def node_move(*, actor, node_id: int, new_parent_id: int, new_code: str | None =
     _require(actor, "node.move", new_parent)
     if node.parent_id is None:
         raise ValidationError(_("A county cannot be moved under another node."))
-    if new_parent.tree_id == node.tree_id and node.lft <= new_parent.lft <= node.rght:
+    if node.contains(new_parent):
         raise ValidationError(
             {"parent": _("A node cannot be moved under itself or its own descendants.")}
         )
@@ -614,15 +614,12 @@ def ledger_check(*, actor, node: GridNode, rows: Iterable[LedgerRow]) -> LedgerP
     households to create and every problem as "Row n: problem"."""
     plan = LedgerPlan()
     grids = {
-        g.code: g
-        for g in GridNode.objects.filter(
-            tree_id=node.tree_id, lft__gte=node.lft, rght__lte=node.rght
-        ).filter(tier__in=("grid", "micro_grid"))
+        g.code: g for g in GridNode.objects.subtree(node).filter(tier__in=("grid", "micro_grid"))
     }
     existing = set(
-        Household.objects.filter(
-            node__tree_id=node.tree_id, node__lft__gte=node.lft, node__rght__lte=node.rght
-        ).values_list("node__code", "address", "head_name")
+        Household.objects.filter(GridNode.subtree_q(node, via="node")).values_list(
+            "node__code", "address", "head_name"
+        )
     )
     rows = list(rows)
     holders = _id_number_holders(r.id_number.strip().upper() for r in rows)

@@ -23,12 +23,7 @@ class GridNodeForm(forms.ModelForm):
         cleaned = super().clean()
         parent = cleaned.get("parent")
         node = self.instance
-        if (
-            node.pk
-            and parent is not None
-            and parent.tree_id == node.tree_id
-            and node.lft <= parent.lft <= node.rght
-        ):
+        if node.pk and parent is not None and node.contains(parent):
             raise ValidationError(
                 {"parent": _("A node cannot be moved under itself or its own descendants.")}
             )

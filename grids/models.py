@@ -12,8 +12,11 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
 
 
 class Tier(models.TextChoices):
@@ -131,6 +134,57 @@ def validate_tier(*, tier: str, parent: "GridNode | None") -> None:
         raise ValidationError({"parent": message})
 
 
+# The tree is nested sets: a node's subtree is every node of its tree whose lft..rght lies within
+# its own. These are the only places that spell the range out; everything else asks in words.
+# Each relation is the pair of lookups a row's lft and rght take against a span's.
+_WITHIN = ("gte", "lte")  # the span's node or below it
+_STRICTLY_WITHIN = ("gt", "lt")  # below it, the node itself left out
+_AROUND = ("lte", "gte")  # the span's node or above it
+
+
+def _range_q(spans, via: str, relation: tuple[str, str]) -> Q:
+    """One range condition per span (a node, or anything with tree_id, lft and rght such as an
+    access grant) through the foreign-key path `via` ("" for nodes themselves), or-ed together;
+    no span, no row."""
+    prefix = f"{via}__" if via else ""
+    lft, rght = relation
+    q = Q(pk__in=[])
+    for i, span in enumerate(spans):
+        one = Q(
+            **{
+                f"{prefix}tree_id": span.tree_id,
+                f"{prefix}lft__{lft}": span.lft,
+                f"{prefix}rght__{rght}": span.rght,
+            }
+        )
+        q = one if i == 0 else q | one
+    return q
+
+
+def span_contains(outer, inner, *, strictly: bool = False) -> bool:
+    """Is `inner` in `outer`'s subtree (`outer` itself too, unless `strictly`)? Both are nodes or
+    anything else with tree_id, lft and rght."""
+    if outer.tree_id != inner.tree_id:
+        return False
+    if strictly:
+        return outer.lft < inner.lft and inner.rght < outer.rght
+    return outer.lft <= inner.lft and inner.rght <= outer.rght
+
+
+class GridNodeQuerySet(TreeQuerySet):
+    def subtree(self, node: "GridNode") -> "GridNodeQuerySet":
+        """`node` and everything below it: one range condition."""
+        return self.filter(GridNode.subtree_q(node))
+
+    def ancestors(self, node: "GridNode") -> "GridNodeQuerySet":
+        """`node` and everything above it up to its county: one range condition."""
+        return self.filter(GridNode.ancestors_q(node))
+
+
+class GridNodeManager(TreeManager.from_queryset(GridNodeQuerySet)):
+    pass
+
+
 class GridNode(MPTTModel):
     name = models.CharField(_("name"), max_length=100)
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
@@ -158,6 +212,13 @@ class GridNode(MPTTModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = GridNodeManager()
+
+    # Where a node stands in the tree: what a query must load for the tree words below, and
+    # the order of the tree (a county, then each node before its children, siblings by code).
+    SPAN_FIELDS = ("tree_id", "lft", "rght")
+    TREE_ORDER = ("tree_id", "lft")
 
     class MPTTMeta:
         # Siblings stand in code order, both when inserted and when a county is rebuilt.
@@ -213,6 +274,52 @@ class GridNode(MPTTModel):
     def breadcrumb(self) -> list["GridNode"]:
         """County › town › … › this node, in one query."""
         return list(self.get_ancestors(include_self=True))
+
+    # ------------------------------------------------------------ tree words
+
+    def contains(self, other) -> bool:
+        """Is `other` this node or in its subtree? No query."""
+        return span_contains(self, other)
+
+    @property
+    def is_rung(self) -> bool:
+        """Is this node a rung of the escalation ladder? An area (片区) is a grouping of
+        villages, not a level that holds cases: a case climbs from a village to its town."""
+        return self.tier != Tier.AREA
+
+    @property
+    def ladder_parent(self) -> "GridNode | None":
+        """The next level up the escalation ladder (areas skipped); None at the county. Reads
+        the parents it has not read yet, one query each."""
+        parent = self.parent
+        while parent is not None and not parent.is_rung:
+            parent = parent.parent
+        return parent
+
+    @property
+    def town(self) -> "GridNode":
+        """The town this node belongs to: itself for a town, and the county itself for a
+        county-level node. Below a town this reads the database, one query each time it is
+        asked (not kept: a move may change it)."""
+        if self.tier in (Tier.COUNTY, Tier.TOWN):
+            return self
+        return GridNode.objects.filter(GridNode.ancestors_q(self)).get(tier=Tier.TOWN)
+
+    @staticmethod
+    def subtree_q(*spans, via: str = "") -> Q:
+        """Rows whose node (reached through `via`, "" for nodes themselves) is in the subtree
+        of any of `spans` (nodes, or grants), the spans' own nodes included; no span, no row."""
+        return _range_q(spans, via, _WITHIN)
+
+    @staticmethod
+    def strictly_below_q(*spans, via: str = "") -> Q:
+        """Rows whose node is strictly inside the subtree of any of `spans`."""
+        return _range_q(spans, via, _STRICTLY_WITHIN)
+
+    @staticmethod
+    def ancestors_q(*spans, via: str = "") -> Q:
+        """Rows whose node is at or above any of `spans` (its town, its county, itself)."""
+        return _range_q(spans, via, _AROUND)
 
 
 class RetiredCode(models.Model):

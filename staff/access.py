@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from grids.models import GridNode, Tier
+from grids.models import GridNode, Tier, span_contains
 from staff.models import Assignment, Role
 
 R = Role
@@ -150,10 +150,10 @@ class Grant:
     level: int
 
     def covers(self, node: GridNode) -> bool:
-        return self.tree_id == node.tree_id and self.lft <= node.lft and node.rght <= self.rght
+        return span_contains(self, node)
 
     def contains(self, other: Grant) -> bool:
-        return self.tree_id == other.tree_id and self.lft <= other.lft and other.rght <= self.rght
+        return span_contains(self, other)
 
 
 _CACHE_ATTR = "_gridgov_grants"
@@ -283,37 +283,6 @@ def _outermost(selected: list[Grant]) -> list[Grant]:
     return kept
 
 
-def _range_q(grant_list, via: str, lft: str, rght: str) -> Q:
-    """One range condition per grant on tree_id/lft/rght through `via`; no grant, no node."""
-    prefix = f"{via}__" if via else ""
-    q = Q(pk__in=[])
-    for i, g in enumerate(grant_list):
-        one = Q(
-            **{
-                f"{prefix}tree_id": g.tree_id,
-                f"{prefix}lft__{lft}": g.lft,
-                f"{prefix}rght__{rght}": g.rght,
-            }
-        )
-        q = one if i == 0 else q | one
-    return q
-
-
-def subtree_q(grant_list, via: str = "node") -> Q:
-    """Nodes in the grants' subtrees, the granted nodes included."""
-    return _range_q(grant_list, via, "gte", "lte")
-
-
-def strictly_below_q(grant_list, via: str = "node") -> Q:
-    """Nodes strictly inside the grants' subtrees (the granted nodes themselves left out)."""
-    return _range_q(grant_list, via, "gt", "lt")
-
-
-def ancestors_q(grant_list, via: str = "node") -> Q:
-    """Nodes at or above the grants' nodes (the county and town a person works under)."""
-    return _range_q(grant_list, via, "lte", "gte")
-
-
 def _managing_grants(user, action: str) -> list[Grant]:
     """The user's grants allowing `action`, those inside another left out."""
     return _outermost([g for g in grants(user) if g.role in _roles_for(action)])
@@ -322,7 +291,7 @@ def _managing_grants(user, action: str) -> list[Grant]:
 def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
     """The objects of `queryset` on which `user` may take `action`; `via` is the path to the node
     ("" when the queryset is of GridNode itself)."""
-    return _filtered(user, action, queryset, lambda grants: subtree_q(grants, via))
+    return _filtered(user, action, queryset, lambda grants: GridNode.subtree_q(*grants, via=via))
 
 
 def _filtered(user, action: str, queryset: QuerySet, condition) -> QuerySet:
@@ -357,7 +326,8 @@ def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
     top_level = min(g.level for g in selected)
     # Every grant counts, past and future too: a grant that starts next week in another town,
     # or one held there before, leaves the person to whoever manages both places.
-    outside = Assignment.objects.exclude(strictly_below_q(selected)).values("user_id")
+    below = GridNode.strictly_below_q(*selected, via="node")
+    outside = Assignment.objects.exclude(below).values("user_id")
     too_high = Assignment.objects.filter(node__level__lte=top_level).values("user_id")
     return queryset.filter(is_superuser=False).exclude(pk__in=outside).exclude(pk__in=too_high)
 
@@ -380,8 +350,7 @@ def may_grant(user, role: str, node: GridNode) -> bool:
     if user.is_superuser:
         return True
     return any(
-        g.tree_id == node.tree_id and g.lft < node.lft and node.rght < g.rght
-        for g in _managing_grants(user, "assignment.change")
+        span_contains(g, node, strictly=True) for g in _managing_grants(user, "assignment.change")
     )
 
 
@@ -393,7 +362,7 @@ def grantable_nodes(user, queryset: QuerySet | None = None) -> QuerySet:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    return queryset.filter(strictly_below_q(_managing_grants(user, "assignment.change"), via=""))
+    return queryset.filter(GridNode.strictly_below_q(*_managing_grants(user, "assignment.change")))
 
 
 def require_grant(user, *, person_id: int, role: str, node: GridNode) -> None:
@@ -415,7 +384,11 @@ def scope_units(user, action: str, queryset: QuerySet) -> QuerySet:
     """Units (departments, outposts, platforms) the user may point at: those inside their
     subtree, and those sitting above it (their town's platforms, their county's departments),
     never another town's."""
-    return _filtered(user, action, queryset, lambda grants: subtree_q(grants) | ancestors_q(grants))
+
+    def inside_or_above(grants):
+        return GridNode.subtree_q(*grants, via="node") | GridNode.ancestors_q(*grants, via="node")
+
+    return _filtered(user, action, queryset, inside_or_above)
 
 
 # How each model a form may point at is reached from the tree: the path to its node, or a
@@ -471,10 +444,8 @@ def assignments_over(action: str, obj) -> QuerySet:
     return (
         Assignment.objects.active()
         .filter(
+            GridNode.ancestors_q(node, via="node"),
             role__in=_roles_for(action),
-            node__tree_id=node.tree_id,
-            node__lft__lte=node.lft,
-            node__rght__gte=node.rght,
             user__is_active=True,
         )
         .select_related("user", "node")

@@ -8,7 +8,6 @@ The actions live by sub-domain in this package and are all reachable from here:
 `from cases import actions; actions.case_accept(...)`.
 """
 
-from cases.actions._common import ladder_parent
 from cases.actions.county_calls import (
     case_call_county,
     county_call_rate,
@@ -72,6 +71,5 @@ __all__ = [
     "deadline_sweep",
     "generate_due_reports",
     "generate_report",
-    "ladder_parent",
     "may_handle",
 ]

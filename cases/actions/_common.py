@@ -17,7 +17,7 @@ from cases.models import (
 )
 from cases.workflow import CaseError
 from gridgov import outbox
-from grids.models import GridNode, Tier
+from grids.models import GridNode
 from staff import access
 
 
@@ -71,23 +71,6 @@ def _rating(value) -> int:
     if not 1 <= rating <= 5:
         raise CaseError(_("A rating is a whole number from 1 to 5."))
     return rating
-
-
-def ladder_parent(node: GridNode) -> GridNode | None:
-    """The next level up the escalation ladder; an area (片区) is a grouping, not a rung."""
-    parent = node.parent
-    while parent is not None and parent.tier == Tier.AREA:
-        parent = parent.parent
-    return parent
-
-
-def _town_of(node: GridNode) -> GridNode:
-    """The town a node belongs to (the county itself for a county-level node)."""
-    if node.tier in (Tier.COUNTY, Tier.TOWN):
-        return node
-    return GridNode.objects.get(
-        tree_id=node.tree_id, tier=Tier.TOWN, lft__lte=node.lft, rght__gte=node.rght
-    )
 
 
 def _next_number(town: GridNode, now: dt.datetime) -> str:

@@ -63,11 +63,7 @@ def case_dispatch(
         node = _handling_node(handler, case) if handler else None
         if node is None:
             raise CaseError(_("That person does not work where this case happened."))
-        if not (
-            old_owner.tree_id == node.tree_id
-            and old_owner.lft <= node.lft
-            and node.rght <= old_owner.rght
-        ):
+        if not old_owner.contains(node):
             raise CaseError(_("A case can be dispatched down from the level holding it, not up."))
         case.handler, case.owner_node = handler, node
         event["handler"] = handler
@@ -75,21 +71,15 @@ def case_dispatch(
         unit = Department.objects.select_related("node").filter(pk=department_id).first()
         if unit is None or unit.node.tree_id != case.node.tree_id:
             raise CaseError(_("That unit does not serve this county."))
-        if unit.kind != Department.Kind.COUNTY_DEPARTMENT and not (
-            unit.node.lft <= case.node.lft and case.node.rght <= unit.node.rght
-        ):
+        if unit.kind != Department.Kind.COUNTY_DEPARTMENT and not unit.node.contains(case.node):
             raise CaseError(_("That outpost or platform serves another town."))
         case.handler_department = unit
         event["department"] = unit
     else:
         village = GridNode.objects.filter(pk=village_id, tier=Tier.VILLAGE).first()
-        if village is None or not (
-            village.tree_id == case.node.tree_id
-            and village.lft <= case.node.lft
-            and case.node.rght <= village.rght
-        ):
+        if village is None or not village.contains(case.node):
             raise CaseError(_("Choose the village where the case happened."))
-        if not (old_owner.lft <= village.lft and village.rght <= old_owner.rght):
+        if not old_owner.contains(village):
             raise CaseError(_("A case can be dispatched down from the level holding it, not up."))
         case.owner_node = village
     event["to_owner"] = case.owner_node

@@ -20,7 +20,6 @@ from cases.actions._common import (
     _now,
     _require,
     _text,
-    _town_of,
 )
 from cases.actions.handling import case_dispatch, case_resolve, case_sign
 from cases.models import (
@@ -81,7 +80,7 @@ def case_report(
     if actor is None and not (reporter_name or "").strip():
         raise CaseError(_("Please give %(what)s.") % {"what": _("the reporter's name")})
     case = Case(
-        number=_next_number(_town_of(node), now),
+        number=_next_number(node.town, now),
         title=_text(title, _("a title"), limit=200),
         description=_text(description, _("what happened")),
         source=source,
@@ -125,11 +124,7 @@ def case_accept(
     old_owner = case.owner_node
     if owner_node_id is not None and owner_node_id != case.owner_node_id:
         owner = GridNode.objects.filter(pk=owner_node_id).first()
-        if owner is None or not (
-            owner.tree_id == case.node.tree_id
-            and owner.lft <= case.node.lft
-            and case.node.rght <= owner.rght
-        ):
+        if owner is None or not owner.contains(case.node):
             raise CaseError(
                 _("A case can only be put on the list of its own place or a level above it.")
             )

@@ -15,7 +15,6 @@ from cases.actions._common import (
     _now,
     _require,
     _text,
-    ladder_parent,
 )
 from cases.actions.handling import _resolve
 from cases.models import (
@@ -28,7 +27,7 @@ from gridgov.language import in_site_language
 
 
 def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
-    parent = ladder_parent(case.owner_node)
+    parent = case.owner_node.ladder_parent
     if parent is None:
         raise CaseError(_("This case is already at the county and cannot go higher."))
     old_owner = case.owner_node
@@ -125,7 +124,7 @@ def case_mediate(
         level=case.owner_node, outcome=Mediation.Outcome.FAILURE, created_at__gte=case.level_since
     ).count()
     limit = policy.policy_for(case.color).failed_mediations_to_escalate
-    if failures >= limit and ladder_parent(case.owner_node) is None:
+    if failures >= limit and case.owner_node.ladder_parent is None:
         # At the county there is no higher rung: the county center keeps working it.
         _notify("mediation_failed_at_top", case, failures=failures)
     elif failures >= limit:

@@ -52,7 +52,7 @@ class AcceptForm(IntakeForm):
     def run(self):
         d, pk = self.cleaned_data, self.case.pk
         target = next((t for t in self.context["targets"] if t.value == d["dispatch_to"]), None)
-        town = intake.town_of(self.context["trail"])
+        town = intake.town_in(self.context["trail"])
         lift = target is not None and target.needs_town_list and town is not None
         with transaction.atomic():  # accept and dispatch stand or fall together
             case = actions.case_accept(

@@ -52,7 +52,7 @@ class PhotosField(forms.FileField):
 
 def report_nodes(user) -> list[GridNode]:
     """The grids and micro-grids where this person may report."""
-    qs = GridNode.objects.filter(tier__in=REPORT_TIERS).order_by("tree_id", "lft")
+    qs = GridNode.objects.filter(tier__in=REPORT_TIERS).order_by(*GridNode.TREE_ORDER)
     return list(access.scope(user, "case.report", qs, via="")[:200])
 
 

@@ -236,7 +236,7 @@ def decorate(cases, user, now: dt.datetime) -> list[Case]:
 def board_choices(user, f: BoardFilters) -> dict:
     """The filters' choices: villages in scope, the chosen village's grids, categories."""
     villages = list(
-        visible_nodes(user, [Tier.VILLAGE]).order_by("tree_id", "lft").only("pk", "name")
+        visible_nodes(user, [Tier.VILLAGE]).order_by(*GridNode.TREE_ORDER).only("pk", "name")
     )
     grids = []
     if f.village is not None:

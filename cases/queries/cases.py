@@ -88,7 +88,7 @@ def units_serving(node: GridNode) -> QuerySet:
     outposts of its own town (never another town's)."""
     from cases.models import Department
 
-    town = Q(node__tree_id=node.tree_id, node__lft__lte=node.lft, node__rght__gte=node.rght)
+    town = GridNode.ancestors_q(node, via="node")
     return Department.objects.filter(
         Q(node__tree_id=node.tree_id, kind=Department.Kind.COUNTY_DEPARTMENT)
         | (town & ~Q(kind=Department.Kind.COUNTY_DEPARTMENT))
@@ -216,7 +216,7 @@ def filter_cases(queryset: QuerySet, params, *, nodes: QuerySet | None = None):
     raw_node = parse_id(params.get("node"))
     if raw_node is not None:
         tree = GridNode.objects.all() if nodes is None else nodes
-        node = tree.filter(pk=raw_node).only("pk", "name", "tree_id", "lft", "rght").first()
+        node = tree.filter(pk=raw_node).only("pk", "name", *GridNode.SPAN_FIELDS).first()
         if node is None:
             queryset = queryset.none()
             words.append(_("Where: a place outside your scope"))

@@ -142,7 +142,9 @@ class Target:
     needs_town_list: bool = False
 
 
-def _town(trail: list[GridNode]) -> GridNode | None:
+def town_in(trail: list[GridNode]) -> GridNode | None:
+    """The town on a trail already read (None for a case at the county): no query, unlike
+    GridNode.town."""
     return next((n for n in trail if n.tier == Tier.TOWN), None)
 
 
@@ -172,7 +174,7 @@ def suggested_unit(case: Case, units: list[Department]) -> Department | None:
 def dispatch_targets(case: Case, trail: list[GridNode]) -> list[Target]:
     """Whom this case can go to: the responsibility owner first, then the grid's people, the
     village, the town's platforms and outposts, and the county departments. Three queries."""
-    town = _town(trail)
+    town = town_in(trail)
     units = list(units_serving(case.node))
     town_units = [u for u in units if u.kind != Department.Kind.COUNTY_DEPARTMENT]
     suggested = suggested_unit(case, units)
@@ -221,10 +223,6 @@ def dispatch_targets(case: Case, trail: list[GridNode]) -> list[Target]:
         if u.kind == Department.Kind.COUNTY_DEPARTMENT and u != suggested:
             targets.append(Target(f"unit:{u.pk}", u.name, _("County departments")))
     return targets
-
-
-def town_of(trail: list[GridNode]) -> GridNode | None:
-    return _town(trail)
 
 
 def dispatch_arguments(value: str) -> dict[str, int]:

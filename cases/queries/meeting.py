@@ -30,7 +30,7 @@ def meeting_towns(user) -> QuerySet:
     """Towns whose meeting sheet the user may print."""
     return access.scope(
         user, "report.view", GridNode.objects.filter(tier=Tier.TOWN), via=""
-    ).order_by("tree_id", "lft")
+    ).order_by(*GridNode.TREE_ORDER)
 
 
 @dataclass(frozen=True)

@@ -99,14 +99,10 @@ def _standings(units, counts, period: Period, weights: bool) -> list[Standing]:
     return result
 
 
-def _in_subtree(node: GridNode, via: str) -> Q:
-    return Q(
-        **{
-            f"{via}__tree_id": node.tree_id,
-            f"{via}__lft__gte": node.lft,
-            f"{via}__rght__lte": node.rght,
-            f"{via}__tier__in": (Tier.GRID, Tier.MICRO_GRID),
-        }
+def _grids_in(node: GridNode, via: str) -> Q:
+    """Rows whose node (through `via`) is a grid or micro-grid in `node`'s subtree."""
+    return GridNode.subtree_q(node, via=via) & Q(
+        **{f"{via}__tier__in": (Tier.GRID, Tier.MICRO_GRID)}
     )
 
 
@@ -119,7 +115,7 @@ def _compliance(node: GridNode, period: Period, today: dt.date) -> tuple[dict, d
     up_to = min(period.end, today + dt.timedelta(days=1))  # days of the period so far
     patrols = (
         Patrol.objects.filter(
-            _in_subtree(node, "node"),
+            _grids_in(node, "node"),
             finished_at__isnull=False,
             date__gte=period.start,
             date__lt=up_to,
@@ -131,7 +127,7 @@ def _compliance(node: GridNode, period: Period, today: dt.date) -> tuple[dict, d
     )
     due_in = Q(visits__due__gte=period.start, visits__due__lt=period.end)
     visits = (
-        Household.objects.filter(_in_subtree(node, "node"))
+        Household.objects.filter(_grids_in(node, "node"))
         .annotate(unit=Substr("node__code", 1, GRID_CODE_LENGTH))
         .values("unit")
         .annotate(

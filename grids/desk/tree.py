@@ -25,7 +25,7 @@ def node_list(request):
     tier = request.GET.get("tier", "")
     if tier in Tier.values:
         nodes = nodes.filter(tier=tier)
-    page = Paginator(nodes.order_by("tree_id", "lft"), 100).get_page(request.GET.get("page"))
+    page = Paginator(nodes.order_by(*GridNode.TREE_ORDER), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "grids/node_list.html",

@@ -105,6 +105,61 @@ def test_subtree_filter_costs_one_query(tree, django_assert_num_queries):
     )
 
 
+def test_contains_is_the_node_itself_and_its_subtree_only(tree):
+    assert tree.village1.contains(tree.village1)
+    assert tree.village1.contains(tree.micro_a1)
+    assert not tree.village1.contains(tree.town1)  # above
+    assert not tree.grid_a.contains(tree.grid_b)  # a sibling
+    assert not tree.town1.contains(tree.grid_c)  # the other town
+    other = make_node(None, "county", "牟定县", code="532323")
+    assert not other.contains(tree.county) and not tree.county.contains(other)
+
+
+def test_the_town_of_a_node_is_its_town_and_the_county_stays_the_county(
+    tree, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        assert tree.town1.town == tree.town1
+        assert tree.county.town == tree.county
+    with django_assert_num_queries(1):
+        assert tree.micro_a1.town == tree.town1
+    assert tree.grid_c.town == tree.town2
+    area = _create(tree.town1, "area", "610722107P01")
+    village = _create(area, "village", "610722107230")
+    assert area.town == tree.town1 and village.town == tree.town1
+
+
+def test_the_ladder_skips_an_area_and_ends_at_the_county(tree):
+    area = _create(tree.town1, "area", "610722107P01")
+    village = _create(area, "village", "610722107230")
+    grid = _create(village, "grid", "610722107230001")
+    assert not area.is_rung and village.is_rung
+    assert grid.ladder_parent == village
+    assert village.ladder_parent == tree.town1
+    assert tree.micro_a1.ladder_parent == tree.grid_a
+    assert tree.town1.ladder_parent == tree.county
+    assert tree.county.ladder_parent is None
+
+
+def test_subtree_and_ancestors_are_one_range_condition_each(tree, django_assert_num_queries):
+    from staff.models import Assignment
+    from tests.factories import UserFactory, grant
+
+    with django_assert_num_queries(1):
+        below = set(GridNode.objects.subtree(tree.grid_a).values_list("pk", flat=True))
+    assert below == {tree.grid_a.pk, tree.micro_a1.pk}
+    with django_assert_num_queries(1):
+        above = list(GridNode.objects.ancestors(tree.grid_a))
+    assert above == [tree.county, tree.town1, tree.village1, tree.grid_a]
+    worker = UserFactory()
+    grant(worker, tree.micro_a1, "grid_worker")
+    in_village = Assignment.objects.filter(GridNode.subtree_q(tree.village1, via="node"))
+    assert list(in_village.values_list("user_id", flat=True)) == [worker.pk]
+    strictly = GridNode.objects.filter(GridNode.strictly_below_q(tree.grid_a, tree.town2))
+    assert set(strictly) == {tree.micro_a1, tree.village2, tree.grid_c}
+    assert not GridNode.objects.filter(GridNode.subtree_q()).exists()  # no node, no row
+
+
 def test_moving_a_grid_to_another_village_needs_a_code_that_fits(tree):
     other = _create(tree.town1, "village", "610722107202")
     with pytest.raises(ValidationError) as exc:
