@@ -1,4 +1,4 @@
-"""Desk dashboard at county scale (issue: Township desk, performance).
+"""Desk dashboard at county scale: the county page counts every case of two years.
 
 A county of 10 towns, 100 villages, 600 grids and 6,000 micro-grids, with 500,000 cases reported
 over the last two years (75% closed, the rest open, rejected or not yet triaged): time the town

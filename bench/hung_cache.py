@@ -38,7 +38,7 @@ class HungRedis(socketserver.ThreadingTCPServer):
 
 
 def dashboard_request(cache, node_id: int) -> list:
-    """The cache traffic of one dashboard view (cases.dashboard.cached_trend)."""
+    """The cache traffic of one dashboard view (cases.queries.figures.cached_trend)."""
     key = f"dashboard-trend:{node_id}:2026-11-21"
     hit = cache.get(key)
     if hit is not None:

@@ -1,4 +1,5 @@
-"""What a phone downloads on first load of /m/ and /m/report/ (issue 5, phone pages).
+"""What a phone downloads on first load of /m/ and /m/report/, where a grid worker may have only
+a weak mobile signal.
 
 On a throw-away SQLite database with the demo data (`load_demo`: the real tree, categories and
 cases), a grid worker's /m/ and /m/report/ are rendered through Django's test client; every

@@ -1,4 +1,4 @@
-"""Deadline sweep at county scale (issue: Rhythms).
+"""Deadline sweep at county scale: a whole county's backlog in one run.
 
 1,000,000 open cases, 100,000 of which have just passed their deadline: time the set-based
 sweep clearing that backlog, then a steady-state run with nothing newly due; in the same run,

@@ -354,8 +354,8 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("reported at"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # Made on the phone for each report (issue 5, phone reporting): a retry of the same
-    # submission finds this case instead of making a second one.
+    # Made on the phone for each report, so that a retry of the same submission (a dropped
+    # connection, the offline sender) finds this case instead of making a second one.
     submission_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:

@@ -344,8 +344,8 @@ def household_visited(*, household_id: int, on):
 
 
 # ---------------------------------------------------------------- household ledger (台账)
-# Issue 5, ledger part: households, residents and organizations of a grid, the logged reveal
-# of personal data (PIPL), and the all-or-nothing Excel import. Access: staff/access.py.
+# Households, residents and organizations of a grid, the logged reveal of personal data (PIPL),
+# and the all-or-nothing Excel import. Access: staff/access.py.
 
 from grids.models import (  # noqa: E402
     Household,

@@ -139,7 +139,7 @@ class RetiredCodeAdmin(ScopedModelAdmin, admin.ModelAdmin):
         return False
 
 
-# ---------------------------------------------------------------- household ledger (issue 5)
+# ---------------------------------------------------------------- household ledger (台账)
 # Scoped like the tree; residents' ID numbers and phones appear masked only (admins are not on
 # the need-to-know list: staff/access.py "resident.reveal"), and residents are changed on the
 # ledger pages, where the ID number is checked and tags are guarded.

@@ -23,7 +23,7 @@ def breadcrumbs(nodes: list[GridNode]) -> dict[int, list[GridNode]]:
     return {n.pk: [a for a in ancestors if a.contains(n)] for n in nodes}
 
 
-# ---------------------------------------------------------------- household ledger (issue 5)
+# ---------------------------------------------------------------- household ledger (台账)
 
 
 def ledger_nodes(user, action: str, tiers=("grid", "micro_grid")) -> QuerySet:

@@ -1,1 +1,2 @@
-"""Public service items, service requests and volunteer tasks: see the Services issue."""
+"""Public service items (便民服务), service requests (一窗受理/代办) and volunteer tasks: no models
+yet."""

@@ -113,7 +113,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The reporter's phone is masked everywhere; those who work the case and may call the
     # reporter back reveal it, one logged reveal at a time (PIPL, like the ledger).
     "case.reveal_reporter": DISPATCHERS | HANDLERS,
-    # --- Household ledger on the phone and the desk (issue 5: ledger / PIPL / Excel import) ---
+    # --- Household ledger on the phone and the desk (the ledger, PIPL, the Excel import) ---
     # Seeing a ledger follows the grid; the people who keep it (the grid's worker, the village
     # grid chief, town centre staff, admins) may change it. Full ID numbers and phones are
     # need-to-know (PIPL): only the grid worker and the grid chief, who visit and call the
@@ -129,7 +129,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "resident.reveal": frozenset({R.GRID_WORKER, R.GRID_CHIEF}),
     "resident.tags": frozenset({R.GRID_WORKER, R.GRID_CHIEF, R.CENTER_STAFF, R.ADMIN}),
     # --- end of the household ledger block ---
-    # Patrols and household visits (issue: phones — patrols & visits part): the grid's worker
+    # Patrols and household visits (巡查, 走访): the grid's worker
     # walks it and visits its households; the village's grid chief may stand in. Seeing them
     # (dashboard figures) follows "report.view".
     "patrol.record": frozenset({R.GRID_WORKER, R.GRID_CHIEF}),

@@ -124,7 +124,7 @@ def login_attempts_purge(*, now: dt.datetime | None = None) -> int:
     return removed
 
 
-# --- Patrols and household visits (issue: phones — patrols & visits) ---------------------------
+# --- Patrols and household visits (巡查, 走访) ----------------------------------------------------
 
 
 def _today(now: dt.datetime | None) -> tuple[dt.datetime, dt.date]:

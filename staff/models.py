@@ -102,7 +102,7 @@ class Assignment(models.Model):
                 )
 
 
-# --- Patrols and household visits (issue: phones — patrols & visits) ---------------------------
+# --- Patrols and household visits (巡查, 走访) ----------------------------------------------------
 
 
 class Patrol(models.Model):

@@ -43,7 +43,7 @@ def posts(user) -> list[Post]:
     return result
 
 
-# --- Today's list: patrols and household visits (issue: phones — patrols & visits) -------------
+# --- Today's list: patrols and household visits (巡查, 走访) --------------------------------------
 
 
 def patrol_grids(user):

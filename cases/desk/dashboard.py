@@ -1,4 +1,5 @@
-"""The desk dashboard (issue: Township desk, items 5 and 7): the user's town, or the county."""
+"""The desk dashboard (/desk/dashboard/): the figures of the place asked for, by default the top of
+the user's scope (their town, or the county); what each figure counts is in docs/kpis.md."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

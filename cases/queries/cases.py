@@ -146,8 +146,8 @@ def kpis(node: GridNode, start: dt.datetime, end: dt.datetime) -> Kpis:
 
 # ---------------------------------------------------------------- the cases behind a figure
 
-# The query parameters of the dashboard's links (cases.dashboard.cases_link), in the order the
-# description names them. `q` and `page` belong to the list page, not to a figure.
+# The query parameters of the dashboard's links (cases.queries.figures.cases_link), in the order
+# the description names them. `q` and `page` belong to the list page, not to a figure.
 DATE_FILTERS = ("received", "accepted", "due", "closed", "rated")
 CASE_FILTERS = (
     "node",

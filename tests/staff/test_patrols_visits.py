@@ -1,4 +1,4 @@
-"""Patrols, household visits, the phone's "today" list and the daily flags (phones issue)."""
+"""Patrols, household visits, the phone's "today" list and the daily flags."""
 
 from __future__ import annotations
 
