@@ -1,0 +1,32 @@
+"""The case app's models, by subject; all importable from here (`from cases.models import Case`)."""
+
+from cases.models.calls import CountyCall
+from cases.models.case import Case, CaseSequence, new_tracking_code
+from cases.models.choices import OPEN_STATUSES, Cadence, Color, DayKind, Source, Status
+from cases.models.history import Attachment, CaseEvent, Mediation, attachment_path
+from cases.models.policy import Holiday, TriagePolicy
+from cases.models.reports import Report
+from cases.models.units import Category, Department, ResponsibilityItem
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Attachment",
+    "Cadence",
+    "Case",
+    "CaseEvent",
+    "CaseSequence",
+    "Category",
+    "Color",
+    "CountyCall",
+    "DayKind",
+    "Department",
+    "Holiday",
+    "Mediation",
+    "Report",
+    "ResponsibilityItem",
+    "Source",
+    "Status",
+    "TriagePolicy",
+    "attachment_path",
+    "new_tracking_code",
+]

@@ -1,0 +1,74 @@
+"""County calls (乡呼县应): a town calls a county unit on a case."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.case import Case
+from cases.models.units import Department
+
+
+class CountyCall(models.Model):
+    """乡呼县应: a town calls a county department for a case it cannot settle (seed 004)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for the department")
+        ANSWERED = "answered", _("Answered")
+        RATED = "rated", _("Rated by the town")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="county_calls")
+    town = models.ForeignKey(
+        "grids.GridNode", verbose_name=_("calling town"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("called department"),
+        on_delete=models.PROTECT,
+        related_name="county_calls",
+    )
+    grounds = models.TextField(_("grounds"))
+    emergency = models.BooleanField(_("emergency"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    respond_by = models.DateTimeField(_("answer due"))
+    response = models.TextField(_("department's answer"), blank=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    town_rating = models.PositiveSmallIntegerField(
+        _("town's rating of the answer"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    department_rating = models.PositiveSmallIntegerField(
+        _("department's rating of the call's necessity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("called at"))
+
+    class Meta:
+        verbose_name = _("county call")
+        verbose_name_plural = _("county calls")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "department"],
+                condition=Q(state="open"),
+                name="countycall_one_open_per_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.department_id}"
+
+    @property
+    def access_node(self):
+        return self.case.node
