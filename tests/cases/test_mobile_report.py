@@ -137,9 +137,8 @@ def test_a_text_file_named_jpg_is_refused_with_a_clear_error(client, cast, form)
     fake = SimpleUploadedFile("scene.jpg", b"not a photo at all", content_type="image/jpeg")
     response = login(client, cast.worker_a).post(URL, form(photos=[fake]))
     assert response.status_code == 400
-    assert "scene.jpg is not a photo" in page_text(response) or "scene.jpg" in str(
-        response.context["form"].errors["photos"]
-    )
+    assert response.context["form"].errors["photos"] == ["scene.jpg 不是照片。"]
+    assert "scene.jpg 不是照片。" in page_text(response)
     assert not Case.objects.exists() and not Attachment.objects.exists()
 
 

@@ -68,10 +68,7 @@ def test_throttle_locks_after_repeated_failures_for_that_username(client, cast, 
     locked = _login(client, "worker_a")  # even the right password is refused now
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert (
-        "登录失败次数过多" in locked.content.decode()
-        or "Too many failed logins" in locked.content.decode()
-    )
+    assert "登录失败次数过多" in locked.content.decode()
     # Another person on the same office network can still log in.
     assert _login(client, "staff_town1").status_code == 302
 
@@ -82,10 +79,7 @@ def test_a_person_without_a_post_is_told_so(client, db):
     client.force_login(UserFactory())
     response = client.get("/")
     assert response.status_code == 200
-    assert (
-        "county administrator" in response.content.decode()
-        or "县级管理员" in response.content.decode()
-    )
+    assert "您还没有岗位，请联系县级管理员为您分配网格或乡镇。" in response.content.decode()
 
 
 def test_doors_refuse_the_wrong_role(client, cast):

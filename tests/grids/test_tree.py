@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from grids import actions
 from grids.models import GridNode, RetiredCode
@@ -73,9 +74,9 @@ def test_a_removed_nodes_code_is_never_handed_out_again(tree):
     spare = _create(tree.village1, "grid", "610722107201050")
     actions.node_delete(actor=None, node_id=spare.pk, reason="merged")
     assert RetiredCode.objects.filter(code="610722107201050").exists()
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
         _create(tree.village1, "grid", "610722107201050")
-    assert "never" in str(exc.value) or "从未" in str(exc.value) or "code" in exc.value.message_dict
+    assert exc.value.message_dict["code"] == ["编码 610722107201050 曾被使用，不再重新分配。"]
 
 
 def test_a_node_with_children_cannot_be_removed(tree):
@@ -214,9 +215,11 @@ def test_bulk_create_builds_a_valid_tree_or_nothing(tree):
         actions.NodeRow(tree.town1.code, "又一村", "village", "610722107241"),
         actions.NodeRow(tree.town1.code, "直属网格", "grid", "610722107241001"),
     ]
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
         actions.tree_bulk_create(actor=None, root_id=tree.county.pk, rows=bad)
-    assert "row 2" in str(exc.value) or "第 2 行" in str(exc.value)
+    assert exc.value.messages == [
+        "第 2 行（610722107241001）：乡镇下不能直接设网格，其下只能设：片区、村（社区）。"
+    ]
     assert not GridNode.objects.filter(code="610722107241").exists()
 
 
