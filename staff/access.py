@@ -5,6 +5,9 @@ It answers three questions and nothing else does:
 - `scope(user, action, queryset)`: which objects of this queryset may they do it on?
 - `who_can(action, obj)`: who may do it on this object (whom to notify, whom to escalate to)?
 
+Other modules ask it such questions (a few narrower ones too, such as where a person handles
+cases); the permission table and a person's grants are its own, never read from outside.
+
 A grant (an active Assignment) on a node covers that node's whole subtree. Lists and details
 both go through here, so they can never disagree. Out of scope is 404, exactly like a missing
 object; in scope but the role lacks the action is 403.
@@ -77,7 +80,7 @@ HANDLERS = frozenset(
 TOWN_CALLERS = frozenset({R.CENTER_STAFF, R.LEADER})
 
 # action -> roles that may take it. An action not listed here is refused to everyone.
-PERMISSIONS: dict[str, frozenset[str]] = {
+_PERMISSIONS: dict[str, frozenset[str]] = {
     "node.view": ALL_ROLES,
     "node.create": frozenset({R.ADMIN}),
     "node.change": frozenset({R.ADMIN}),
@@ -137,7 +140,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "door.mobile": FIELD_ROLES,
     "door.desk": DESK_ROLES | {R.ADMIN},
     "door.admin": frozenset({R.ADMIN}),
+    # Reference data every county shares, with no node of its own (categories, triage policies,
+    # holidays, the responsibility list): anyone may choose it in a form; the county's
+    # administrators, on a grant at a county itself, change it (see _COUNTY_WIDE).
+    "reference.choose": ALL_ROLES,
+    "reference.change": frozenset({R.ADMIN}),
+    # Django's own groups and permissions: gridgov decides by assignments, so no role may
+    # touch them, only superusers (who pass every check).
+    "auth.choose": frozenset(),
 }
+
+# Actions on what the whole county shares rather than on a place: only a grant on a county
+# itself (the root of its tree) carries them, never one on a town below it.
+_COUNTY_WIDE = frozenset({"reference.change"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +174,7 @@ class Grant:
 _CACHE_ATTR = "_gridgov_grants"
 
 
-def grants(user) -> tuple[Grant, ...]:
+def _grants(user) -> tuple[Grant, ...]:
     """The user's active grants, read once and kept on the user object for the request."""
     if user is None or not user.is_authenticated:
         return ()
@@ -177,6 +192,11 @@ def grants(user) -> tuple[Grant, ...]:
     return cached
 
 
+# Kept only while cases/admin.py still reads grants for its county-admin check; it is to ask
+# can_anywhere(user, "reference.change") instead, and then this name goes.
+grants = _grants
+
+
 def forget_grants(user) -> None:
     """Drop the cached grants (after assignments of this user changed in this request)."""
     if hasattr(user, _CACHE_ATTR):
@@ -184,14 +204,54 @@ def forget_grants(user) -> None:
 
 
 def roles(user) -> set[str]:
-    return {g.role for g in grants(user)}
+    return {g.role for g in _grants(user)}
 
 
 def _roles_for(action: str) -> frozenset[str]:
     try:
-        return PERMISSIONS[action]
+        return _PERMISSIONS[action]
     except KeyError:
-        raise ValueError(f"Unknown action {action!r}: add it to staff.access.PERMISSIONS") from None
+        raise ValueError(
+            f"Unknown action {action!r}: add it to staff.access._PERMISSIONS"
+        ) from None
+
+
+def _allowing(user, action: str) -> list[Grant]:
+    """The user's grants whose role allows `action` (for a county-wide action, only those on a
+    county itself). Superusers are not special here: callers decide what they may."""
+    allowed = _roles_for(action)
+    county_wide = action in _COUNTY_WIDE
+    return [g for g in _grants(user) if g.role in allowed and (not county_wide or g.level == 0)]
+
+
+def posts(user) -> list[tuple[str, int]]:
+    """(role, node id) of each of the user's active grants."""
+    return [(g.role, g.node_id) for g in _grants(user)]
+
+
+def nodes_where(user, action: str) -> list[int]:
+    """The nodes of the user's own grants that allow `action` (not their subtrees)."""
+    return [g.node_id for g in _allowing(user, action)]
+
+
+def top_node(user, action: str) -> GridNode | None:
+    """The highest node on which the user may take `action` (the first county for a superuser
+    who holds no such grant); None when there is none. One query."""
+    held = _allowing(user, action)
+    if user.is_superuser and not held:
+        return GridNode.objects.filter(parent__isnull=True).order_by("tree_id").first()
+    if not held:
+        return None
+    top = min(held, key=lambda g: (g.level, g.tree_id, g.lft))
+    return GridNode.objects.get(pk=top.node_id)
+
+
+def handling_node_id(user, node: GridNode) -> int | None:
+    """The lowest node where the user handles cases and which covers `node`: where a case at
+    `node` stands once it is handed to them. None when they handle none there."""
+    covering = [g for g in _grants(user) if g.role in HANDLERS and g.covers(node)]
+    best = max(covering, key=lambda g: g.level, default=None)
+    return best.node_id if best else None
 
 
 def node_of(obj, action: str | None = None) -> GridNode:
@@ -216,26 +276,26 @@ def in_scope(user, obj) -> bool:
     if user.is_superuser:
         return True
     node = node_of(obj)
-    return any(g.covers(node) for g in grants(user))
+    return any(g.covers(node) for g in _grants(user))
 
 
 def can(user, action: str, obj) -> bool:
     """May `user` take `action` on `obj`?"""
-    allowed = _roles_for(action)
+    _roles_for(action)  # an unknown action is a programming error, whoever asks
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
     node = node_of(obj, action)
-    return any(g.role in allowed and g.covers(node) for g in grants(user))
+    return any(g.covers(node) for g in _allowing(user, action))
 
 
 def can_anywhere(user, action: str) -> bool:
     """Does the user hold any grant that allows `action` somewhere (menus, doors)?"""
-    allowed = _roles_for(action)
+    _roles_for(action)  # an unknown action is a programming error, whoever asks
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or any(g.role in allowed for g in grants(user))
+    return user.is_superuser or bool(_allowing(user, action))
 
 
 def require_anywhere(user, *actions: str) -> None:
@@ -285,7 +345,7 @@ def _outermost(selected: list[Grant]) -> list[Grant]:
 
 def _managing_grants(user, action: str) -> list[Grant]:
     """The user's grants allowing `action`, those inside another left out."""
-    return _outermost([g for g in grants(user) if g.role in _roles_for(action)])
+    return _outermost(_allowing(user, action))
 
 
 def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
@@ -392,7 +452,8 @@ def scope_units(user, action: str, queryset: QuerySet) -> QuerySet:
 
 
 # How each model a form may point at is reached from the tree: the path to its node, or a
-# policy function of its own. A model missing here cannot be offered in a scoped form.
+# policy function of its own, or (for a model with no node) the action that opens all of it.
+# A model missing here cannot be offered in a scoped form.
 _REFERENCE_PATHS = {
     "grids.gridnode": "",
     "grids.household": "node",
@@ -404,12 +465,14 @@ _REFERENCE_PATHS = {
     "gridgov.outboxmessage": "case__node",
     "gridgov.webhookendpoint": "town",
 }
-# Reference data shared by the whole county (no node of its own); anyone may point at it.
-# Django's own groups and permissions: gridgov decides by assignments, only superusers touch them.
-SUPERUSERS_ONLY = frozenset({"auth.group", "auth.permission"})
-SHARED_MODELS = frozenset(
-    {"cases.category", "cases.triagepolicy", "cases.holiday", "cases.responsibilityitem"}
-)
+_WHOLE_TABLES = {
+    "auth.group": "auth.choose",
+    "auth.permission": "auth.choose",
+    "cases.category": "reference.choose",
+    "cases.triagepolicy": "reference.choose",
+    "cases.holiday": "reference.choose",
+    "cases.responsibilityitem": "reference.choose",
+}
 
 
 def scope_references(user, action: str, queryset: QuerySet) -> QuerySet:
@@ -419,10 +482,8 @@ def scope_references(user, action: str, queryset: QuerySet) -> QuerySet:
         return scope_users(user, "user.change", queryset)
     if label == "cases.department":
         return scope_units(user, action, queryset)
-    if label in SUPERUSERS_ONLY:
-        return queryset if user is not None and user.is_superuser else queryset.none()
-    if label in SHARED_MODELS:
-        return queryset if user is not None and user.is_authenticated else queryset.none()
+    if label in _WHOLE_TABLES:
+        return queryset if can_anywhere(user, _WHOLE_TABLES[label]) else queryset.none()
     if label not in _REFERENCE_PATHS:
         raise ValueError(f"{label}: say in staff.access how a form may point at it")
     return scope(user, action, queryset, via=_REFERENCE_PATHS[label])

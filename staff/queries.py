@@ -30,14 +30,14 @@ def posts(user) -> list[Post]:
     trails = breadcrumbs(list(nodes.values()))
     result = [
         Post(
-            role=g.role,
-            role_label=str(Role(g.role).label),
-            node=nodes[g.node_id],
-            trail=trails[g.node_id],
-            linkable={n.pk for n in trails[g.node_id] if access.in_scope(user, n)},
+            role=role,
+            role_label=str(Role(role).label),
+            node=nodes[node_id],
+            trail=trails[node_id],
+            linkable={n.pk for n in trails[node_id] if access.in_scope(user, n)},
         )
-        for g in access.grants(user)
-        if g.node_id in nodes
+        for role, node_id in access.posts(user)
+        if node_id in nodes
     ]
     result.sort(key=lambda p: (p.node.tree_id, p.node.lft, p.role))
     return result
@@ -50,7 +50,7 @@ def patrol_grids(user):
     """The grids (and micro-grids) the user patrols: the nodes of their patrol grants."""
     from grids.models import Tier
 
-    ids = [g.node_id for g in access.grants(user) if g.role in access.PERMISSIONS["patrol.record"]]
+    ids = access.nodes_where(user, "patrol.record")
     return list(
         GridNode.objects.filter(pk__in=ids, tier__in=(Tier.GRID, Tier.MICRO_GRID)).order_by("code")
     )
@@ -107,7 +107,7 @@ def today_list(user, today=None, first: int = 3) -> TodayList:
     from staff.models import Patrol
 
     today = today or timezone.localdate()
-    ids = [g.node_id for g in access.grants(user) if g.role in access.PERMISSIONS["patrol.record"]]
+    ids = access.nodes_where(user, "patrol.record")
     rows = []
     if ids:
         mine = Patrol.objects.filter(user_id=user.pk, node_id=OuterRef("pk"), date=today)

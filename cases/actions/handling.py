@@ -28,13 +28,6 @@ from grids.models import GridNode, Tier
 from staff import access
 
 
-def _handling_node(user, case: Case) -> GridNode | None:
-    """The lowest node of the user's handling grants that covers where the case happened."""
-    covering = [g for g in access.grants(user) if g.role in access.HANDLERS and g.covers(case.node)]
-    best = max(covering, key=lambda g: g.level, default=None)
-    return GridNode.objects.get(pk=best.node_id) if best else None
-
-
 @transaction.atomic
 def case_dispatch(
     *,
@@ -60,7 +53,8 @@ def case_dispatch(
         from django.contrib.auth import get_user_model
 
         handler = get_user_model().objects.filter(pk=handler_id, is_active=True).first()
-        node = _handling_node(handler, case) if handler else None
+        node_id = access.handling_node_id(handler, case.node) if handler else None
+        node = GridNode.objects.get(pk=node_id) if node_id else None
         if node is None:
             raise CaseError(_("That person does not work where this case happened."))
         if not old_owner.contains(node):

@@ -56,13 +56,6 @@ def report_nodes(user) -> list[GridNode]:
     return list(access.scope(user, "case.report", qs, via="")[:200])
 
 
-def _handling_node_id(user, node: GridNode) -> int | None:
-    """The lowest node where the user handles cases and which covers `node`, if any."""
-    covering = [g for g in access.grants(user) if g.role in access.HANDLERS and g.covers(node)]
-    best = max(covering, key=lambda g: g.level, default=None)
-    return best.node_id if best else None
-
-
 class MobileReportForm(forms.Form):
     submission_id = forms.RegexField(
         regex=r"^[A-Za-z0-9-]{8,64}$", required=False, widget=forms.HiddenInput
@@ -137,7 +130,7 @@ class MobileReportForm(forms.Form):
         if not self.residents:
             del self.fields["residents"]  # no ledger here yet: the typed names are enough
         # Only someone who handles cases where they report may settle on the spot.
-        self.may_settle = any(_handling_node_id(user, n) for n in self.nodes.values())
+        self.may_settle = any(access.handling_node_id(user, n) for n in self.nodes.values())
         if not self.may_settle:
             del self.fields["settled"], self.fields["result"]
 
@@ -185,7 +178,7 @@ class MobileReportForm(forms.Form):
             now=now,
         )
         if d.get("settled"):
-            owner_id = _handling_node_id(self.user, node)
+            owner_id = access.handling_node_id(self.user, node)
             if owner_id is None:
                 raise CaseError(_("You do not handle cases here: report it for the town instead."))
             case = actions.case_settle_on_the_spot(

@@ -94,14 +94,7 @@ def parse_period(params, today: dt.date) -> Period:
 
 def scope_root(user) -> GridNode | None:
     """Where the user's dashboard opens: the highest node on which they may see reports."""
-    allowed = access.PERMISSIONS["report.view"]
-    held = [g for g in access.grants(user) if g.role in allowed]
-    if user.is_superuser and not held:
-        return GridNode.objects.filter(parent__isnull=True).order_by("tree_id").first()
-    if not held:
-        return None
-    top = min(held, key=lambda g: (g.level, g.tree_id, g.lft))
-    return GridNode.objects.get(pk=top.node_id)
+    return access.top_node(user, "report.view")
 
 
 # ---------------------------------------------------------------- links to the cases behind

@@ -171,3 +171,51 @@ def test_only_an_admin_over_the_node_may_grant(cast, tree):
 )
 def test_each_role_has_its_door(cast, who, door):
     assert access.door_for(getattr(cast, who)) == door
+
+
+def test_reference_data_is_changed_by_an_admin_on_a_county_only(cast):
+    assert access.can_anywhere(cast.county_admin, "reference.change")
+    assert not access.can_anywhere(cast.town1_admin, "reference.change")
+    assert not access.can_anywhere(cast.staff_town1, "reference.change")
+    assert access.can_anywhere(UserFactory(is_superuser=True), "reference.change")
+
+
+def test_forms_offer_shared_reference_data_to_anyone_and_django_groups_to_superusers(cast):
+    from django.contrib.auth.models import Group
+
+    from cases.models import Holiday
+
+    Group.objects.create(name="editors")
+    holidays, groups = Holiday.objects.all(), Group.objects.all()
+    Holiday.objects.create(date=dt.date(2025, 10, 1), kind="holiday", name="国庆节")
+    superuser = UserFactory(is_superuser=True)
+    for user in (cast.town1_admin, cast.worker_a, superuser):
+        assert access.scope_references(user, "node.change", holidays).count() == 1
+    assert not access.scope_references(None, "node.change", holidays).exists()
+    assert access.scope_references(superuser, "node.change", groups).count() == 1
+    assert not access.scope_references(cast.county_admin, "node.change", groups).exists()
+
+
+def test_a_persons_posts_and_the_nodes_where_they_may_act(cast, tree):
+    assert access.posts(cast.village_chief) == [("grid_chief", tree.village1.pk)]
+    assert access.nodes_where(cast.worker_a, "patrol.record") == [tree.grid_a.pk]
+    assert access.nodes_where(cast.informant_a, "patrol.record") == []
+
+
+def test_the_top_node_is_the_highest_grant_allowing_the_action(cast, tree):
+    chief = cast.village_chief
+    grant(chief, tree.town1, "center_staff")
+    access.forget_grants(chief)
+    assert access.top_node(chief, "report.view") == tree.town1
+    assert access.top_node(cast.worker_a, "report.view") is None
+    assert access.top_node(UserFactory(is_superuser=True), "report.view") == tree.county
+
+
+def test_a_handler_handles_a_case_at_their_lowest_post_covering_it(cast, tree):
+    chief = cast.village_chief
+    grant(chief, tree.grid_a, "grid_worker")
+    access.forget_grants(chief)
+    assert access.handling_node_id(chief, tree.micro_a1) == tree.grid_a.pk
+    assert access.handling_node_id(chief, tree.grid_b) == tree.village1.pk
+    assert access.handling_node_id(chief, tree.grid_c) is None
+    assert access.handling_node_id(cast.informant_a, tree.grid_a) is None  # reports, not handles
