@@ -164,9 +164,7 @@ class CountyReferenceAdmin(ScopedModelAdmin, admin.ModelAdmin):
         return access.can_anywhere(request.user, "door.admin")
 
     def _county_admin(self, request):
-        return request.user.is_superuser or any(
-            g.role == "admin" and g.level == 0 for g in access.grants(request.user)
-        )
+        return access.can_anywhere(request.user, "reference.change")
 
     def has_change_permission(self, request, obj=None):
         return self._county_admin(request)

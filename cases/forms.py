@@ -60,9 +60,7 @@ class CaseActionForm(forms.Form):
             (a, workflow.ACTIONS[a].label) for a in workflow.available_actions(user, case, page)
         ]
         node = case.node
-        ancestors = GridNode.objects.filter(
-            tree_id=node.tree_id, lft__lte=node.lft, rght__gte=node.rght
-        )
+        ancestors = GridNode.objects.ancestors(node)
         self.fields["owner_node"].queryset = ancestors
         self.fields["village"].queryset = ancestors.filter(tier=Tier.VILLAGE)
         handlers = access.assignments_over("case.sign", node).values("user_id")

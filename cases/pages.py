@@ -16,7 +16,6 @@ from cases import forms as case_forms
 from cases import workflow
 from cases.models import Attachment, Case, CaseEvent, Mediation, Status
 from cases.workflow import ACTION_LABELS, CaseError
-from grids.models import Tier
 from grids.privacy import mask_phone
 from grids.queries import breadcrumbs
 from staff import access
@@ -52,7 +51,7 @@ def find_case(request, pk: int) -> Case:
 
 def _ladder(trail) -> list:
     """Micro-grid › grid › village › town › county: the rungs a case can climb (no areas)."""
-    return [n for n in reversed(trail) if n.tier != Tier.AREA]
+    return [n for n in reversed(trail) if n.is_rung]
 
 
 def _deadline(case: Case) -> dict | None:

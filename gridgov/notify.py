@@ -188,9 +188,9 @@ def _towns_of(node) -> list[int]:
     from grids.models import GridNode, Tier
 
     return list(
-        GridNode.objects.filter(
-            tree_id=node.tree_id, lft__lte=node.lft, rght__gte=node.rght, tier=Tier.TOWN
-        ).values_list("pk", flat=True)
+        GridNode.objects.filter(GridNode.ancestors_q(node), tier=Tier.TOWN).values_list(
+            "pk", flat=True
+        )
     )
 
 

@@ -192,11 +192,6 @@ def _grants(user) -> tuple[Grant, ...]:
     return cached
 
 
-# Kept only while cases/admin.py still reads grants for its county-admin check; it is to ask
-# can_anywhere(user, "reference.change") instead, and then this name goes.
-grants = _grants
-
-
 def forget_grants(user) -> None:
     """Drop the cached grants (after assignments of this user changed in this request)."""
     if hasattr(user, _CACHE_ATTR):
