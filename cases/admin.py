@@ -9,11 +9,11 @@ from cases.models import (
     CaseEvent,
     Category,
     CountyCall,
-    Department,
     Holiday,
     Mediation,
     ResponsibilityItem,
     TriagePolicy,
+    Unit,
 )
 from gridgov.admin_site import ScopedAdminMixin, ScopedForms, ScopedModelAdmin, site
 from grids.privacy import mask_phone
@@ -104,12 +104,13 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def work_view(self, request, pk: int):
         """Take a workflow action from the admin: the same form and actions the desk uses."""
         from django.contrib import messages
+        from django.core.exceptions import ValidationError
         from django.shortcuts import get_object_or_404, redirect
         from django.template.response import TemplateResponse
 
         from cases import workflow
         from cases.forms import CaseActionForm
-        from cases.workflow import CaseError
+        from gridgov.errors import add_to_form
 
         case = get_object_or_404(self.get_queryset(request), pk=pk)  # outside the scope: 404
         form = CaseActionForm(
@@ -118,8 +119,8 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 form.run()
-            except CaseError as exc:
-                form.add_error(None, exc.message)
+            except ValidationError as exc:
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Done."))
                 return redirect("admin:cases_case_change", case.pk)
@@ -216,8 +217,8 @@ class CategoryAdmin(CountyReferenceAdmin):
     search_fields = ("name",)
 
 
-@admin.register(Department, site=site)
-class DepartmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+@admin.register(Unit, site=site)
+class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Units sit on the tree (the county, or a town): scoped like the tree."""
 
     view_action = "node.view"

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cases import workflow
-from cases.models import Case, Color, CountyCall, Department, Mediation
+from cases.models import Case, Color, CountyCall, Mediation, Unit
 from cases.queries import units_serving
 from grids.models import GridNode, Tier
 from staff import access
@@ -29,9 +29,7 @@ class CaseActionForm(forms.Form):
     handler = forms.ModelChoiceField(
         label=_("handler"), queryset=get_user_model().objects.none(), required=False
     )
-    department = forms.ModelChoiceField(
-        label=_("unit"), queryset=Department.objects.none(), required=False
-    )
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
     village = forms.ModelChoiceField(
         label=_("village"), queryset=GridNode.objects.none(), required=False
     )
@@ -67,7 +65,7 @@ class CaseActionForm(forms.Form):
         self.fields["handler"].queryset = (
             get_user_model().objects.filter(pk__in=handlers).order_by("username")
         )
-        self.fields["department"].queryset = units_serving(node)
+        self.fields["unit"].queryset = units_serving(node)
         self.fields["call"].queryset = case.county_calls.select_related("department")
 
     def clean_into(self):
@@ -82,7 +80,7 @@ class CaseActionForm(forms.Form):
         return target
 
     def run(self):
-        """Take the chosen action; CaseError, PermissionDenied and Http404 pass to the caller."""
+        """Take the chosen action; DomainError, PermissionDenied and Http404 pass to the caller."""
         values = {k: getattr(v, "pk", v) for k, v in self.cleaned_data.items()}
         return workflow.perform(values["action"], actor=self.user, case=self.case, values=values)
 

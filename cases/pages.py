@@ -5,7 +5,7 @@ its facts and history, and one small form for each action this person may take n
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from cases import forms as case_forms
 from cases import workflow
 from cases.models import Attachment, Case, CaseEvent, Mediation, Status
-from cases.workflow import ACTION_LABELS, CaseError
+from cases.workflow import ACTION_LABELS
+from gridgov.errors import add_to_form
 from grids.privacy import mask_phone
 from grids.queries import breadcrumbs
 from staff import access
@@ -41,7 +42,7 @@ def find_case(request, pk: int) -> Case:
         "category__responsibility__department",
         "reporter",
         "handler",
-        "handler_department",
+        "handler_unit",
         "merged_into",
     )
     return get_object_or_404(
@@ -93,7 +94,7 @@ def case_context(request, case: Case, bound: dict | None = None) -> dict:
     trail = breadcrumbs([case.node])[case.node.pk]
     events = list(
         CaseEvent.objects.filter(case=case)
-        .select_related("actor", "from_owner", "to_owner", "department", "handler")
+        .select_related("actor", "from_owner", "to_owner", "unit", "handler")
         .order_by("created_at", "pk")
     )
     for e in events:
@@ -130,8 +131,8 @@ def act(request, case_id: int, *, mobile: bool):
     if form.is_valid():
         try:
             form.run()
-        except CaseError as exc:
-            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(
                 request, _("Done: %(action)s.") % {"action": workflow.ACTIONS[action].label}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import (
     Color,
-    Report,
+    PeriodicReport,
     Source,
     Status,
 )
@@ -23,7 +23,7 @@ def _pct(value) -> str:
     return "—" if value is None else f"{value * 100:.2f}%"
 
 
-def report_xlsx(report: Report) -> bytes:
+def report_xlsx(report: PeriodicReport) -> bytes:
     """The report as a workbook: title, period, unit, totals, then the detail table."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side

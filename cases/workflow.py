@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Case, CountyCall, Status
+from gridgov.errors import DomainError
 
 S = Status
 # The statuses in which a case is worked; supervision, progress and escalation fit all of them.
@@ -100,12 +101,10 @@ ACTIONS: dict[str, CaseAction] = {
             gettext_lazy("Dispatch"),
             "case.dispatch",
             "case_dispatch",
-            _with_text(
-                "note", handler_id="handler", department_id="department", village_id="village"
-            ),
+            _with_text("note", handler_id="handler", unit_id="unit", village_id="village"),
             frozenset({S.ACCEPTED}),
             S.DISPATCHED,
-            fields=("handler", "department", "village", "text"),
+            fields=("handler", "unit", "village", "text"),
         ),
         CaseAction(
             "sign",
@@ -205,12 +204,12 @@ ACTIONS: dict[str, CaseAction] = {
             "case.call_county",
             "case_call_county",
             lambda v, case: {
-                "department_id": v.get("department") or 0,
+                "department_id": v.get("unit") or 0,
                 "grounds": v.get("text") or "",
                 "emergency": bool(v.get("emergency")),
             },
             frozenset({S.HANDLING}),
-            fields=("department", "emergency", "text"),
+            fields=("unit", "emergency", "text"),
             text_label=gettext_lazy("Grounds"),
         ),
         CaseAction(
@@ -307,26 +306,18 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 ACTION_LABELS = {"report": gettext_lazy("Report"), **{a.name: a.label for a in ACTIONS.values()}}
 
 
-class CaseError(Exception):
-    """A domain refusal with a message for the person (translated), never a 500."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 def allowed(status: str, action: str) -> bool:
     sources, _target = TRANSITIONS[action]
     return status in sources
 
 
 def require_transition(status: str, action: str) -> str:
-    """The status after `action`, or CaseError if the action does not fit `status`."""
+    """The status after `action`, or DomainError if the action does not fit `status`."""
     if action not in TRANSITIONS:
         raise ValueError(f"Unknown case action {action!r}")
     sources, target = TRANSITIONS[action]
     if status not in sources:
-        raise CaseError(
+        raise DomainError(
             _("A case that is “%(status)s” cannot be given “%(action)s”.")
             % {"status": Status(status).label, "action": ACTION_LABELS[action]}
         )
@@ -389,6 +380,6 @@ def perform(name: str, *, actor, case: Case | None = None, values: dict):
         kwargs["case_id"] = case.pk
     else:
         if not values.get("call"):
-            raise CaseError(_("Choose the county call."))
+            raise DomainError(_("Choose the county call."))
         kwargs["call_id"] = values["call"]
     return function_of(name)(actor=actor, **kwargs)

@@ -112,7 +112,7 @@ def recipients(message: OutboxMessage) -> set:
         return {
             a.user
             for a in Assignment.objects.active()
-            .filter(department_id=department, user__is_active=True)
+            .filter(unit_id=department, user__is_active=True)
             .select_related("user")
         }
     if message.kind in HANDLER_KINDS and case.handler_id:

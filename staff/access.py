@@ -304,19 +304,24 @@ def require_door(user, door: str) -> None:
     require_anywhere(user, f"door.{door}")
 
 
-def door_required(door: str, *also: str):
-    """A page of a door: anonymous people go to the login page, then anyone without the door
-    (or without each action in `also`, anywhere) is refused with 403."""
+def required(*actions: str):
+    """A page for people who may take each of `actions` somewhere: anonymous people go to the
+    login page, anyone else without them is refused with 403."""
 
     def decorate(view):
         @functools.wraps(view)
         def checked(request, *args, **kwargs):
-            require_anywhere(request.user, f"door.{door}", *also)
+            require_anywhere(request.user, *actions)
             return view(request, *args, **kwargs)
 
         return login_required(checked)
 
     return decorate
+
+
+def door_required(door: str, *also: str):
+    """A page of a door ("desk", "mobile"), for people who may also take each of `also`."""
+    return required(f"door.{door}", *also)
 
 
 def require(user, action: str, obj) -> None:
@@ -475,7 +480,7 @@ def scope_references(user, action: str, queryset: QuerySet) -> QuerySet:
     label = queryset.model._meta.label_lower
     if label == get_user_model()._meta.label_lower:
         return scope_users(user, "user.change", queryset)
-    if label == "cases.department":
+    if label == "cases.unit":
         return scope_units(user, action, queryset)
     if label in _WHOLE_TABLES:
         return queryset if can_anywhere(user, _WHOLE_TABLES[label]) else queryset.none()
@@ -484,14 +489,14 @@ def scope_references(user, action: str, queryset: QuerySet) -> QuerySet:
     return scope(user, action, queryset, via=_REFERENCE_PATHS[label])
 
 
-def is_member(user, department) -> bool:
-    """Does the user work for this department, or for the county department an outpost belongs to?"""
+def is_member(user, unit) -> bool:
+    """Does the user work for this unit, or for the county department an outpost belongs to?"""
     if user is None or not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    units = {department.pk, department.parent_id} - {None}
-    return Assignment.objects.active().filter(user_id=user.pk, department_id__in=units).exists()
+    units = {unit.pk, unit.parent_id} - {None}
+    return Assignment.objects.active().filter(user_id=user.pk, unit_id__in=units).exists()
 
 
 def assignments_over(action: str, obj) -> QuerySet:

@@ -50,8 +50,8 @@ class Assignment(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     starts = models.DateField(_("starts"), default=timezone.localdate)
     ends = models.DateField(_("ends"), null=True, blank=True)
-    department = models.ForeignKey(
-        "cases.Department",
+    unit = models.ForeignKey(
+        "cases.Unit",
         verbose_name=_("department"),
         null=True,
         blank=True,

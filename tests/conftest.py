@@ -92,14 +92,14 @@ def cast(tree):
 @pytest.fixture
 def units(tree):
     """The county's departments, an outpost and a platform in town 1, and their people."""
-    from cases.models import Category, Department, ResponsibilityItem
+    from cases.models import Category, ResponsibilityItem, Unit
 
-    natural = Department.objects.create(name="县自然资源局", kind="department", node=tree.county)
-    civil = Department.objects.create(name="县民政局", kind="department", node=tree.county)
-    land_outpost = Department.objects.create(
+    natural = Unit.objects.create(name="县自然资源局", kind="department", node=tree.county)
+    civil = Unit.objects.create(name="县民政局", kind="department", node=tree.county)
+    land_outpost = Unit.objects.create(
         name="沙河营自然资源所", kind="outpost", node=tree.town1, parent=natural
     )
-    platform = Department.objects.create(
+    platform = Unit.objects.create(
         name="沙河营综合执法平台", kind="platform", platform="enforcement", node=tree.town1
     )
     town_item = ResponsibilityItem.objects.create(
@@ -134,7 +134,7 @@ def units(tree):
     def member(username, unit, role, node):
         user = UserFactory(username=username)
         grant(user, node, role)
-        user.assignments.update(department=unit)
+        user.assignments.update(unit=unit)
         return user
 
     return SimpleNamespace(

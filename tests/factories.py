@@ -158,18 +158,18 @@ def make_case(
     staff=None,
     owner=None,
     handler=None,
-    department=None,
+    unit=None,
     result: str = "已处理",
     **fields,
 ):
     """A case reported on `node` and taken to `status` through cases.actions, one step at a time:
     reported, accepted (`color`, onto `owner`'s list if given), dispatched (to `handler`, or to
-    the unit `department`), handling (signed by `handler`), resolved (`result`), closed (verified).
+    the `unit`), handling (signed by `handler`), resolved (`result`), closed (verified).
 
     People are users or names of the `cast`. By default the cast's grid worker of the place
     reports (else the town's staff; None is a resident on the hotline), the town's `staff`
     accept, dispatch and verify, and the grid worker of the place is the `handler`; a case
-    dispatched to a `department` needs the member who signs as `handler`.
+    dispatched to a `unit` needs the member who signs as `handler`.
 
     `now` is one time for every step, or the time of each status reached
     ({"reported": t0, "accepted": t1, ...}): a status left out takes the time of the step before
@@ -193,7 +193,7 @@ def make_case(
         staff=staff,
         owner=owner,
         handler=handler,
-        department=department,
+        unit=unit,
         result=result,
     )
 
@@ -208,7 +208,7 @@ def advance(
     staff=None,
     owner=None,
     handler=None,
-    department=None,
+    unit=None,
     result: str = "已处理",
 ):
     """The case taken on from its status to `status` through the actions (see make_case)."""
@@ -227,10 +227,10 @@ def advance(
         staff = _of_the_place(cast, case.node, ("staff_town1", "staff_town2"))
     handler = _person(cast, handler)
     signs = {"handling", "resolved"} & set(steps)
-    if handler is None and (signs or ("dispatched" in steps and department is None)):
+    if handler is None and (signs or ("dispatched" in steps and unit is None)):
         if "dispatched" not in steps:  # dispatched before: to whom
             handler = Case.objects.get(pk=case.pk).handler
-        elif department is None:
+        elif unit is None:
             handler = _of_the_place(cast, case.node, ("worker_a", "worker_b"))
         if handler is None:
             raise ValueError("who of the unit signs for the case? pass handler=")
@@ -244,7 +244,7 @@ def advance(
                 now=at[step],
             )
         elif step == "dispatched":
-            to = {"department_id": department.pk} if department else {"handler_id": handler.pk}
+            to = {"unit_id": unit.pk} if unit else {"handler_id": handler.pk}
             actions.case_dispatch(actor=staff, case_id=case.pk, now=at[step], **to)
         elif step == "handling":
             actions.case_sign(actor=handler, case_id=case.pk, now=at[step])

@@ -21,9 +21,9 @@ from cases.actions._common import (
 from cases.models import (
     CaseEvent,
     CountyCall,
-    Department,
+    Unit,
 )
-from cases.workflow import CaseError
+from gridgov.errors import DomainError
 from grids.models import Tier
 from staff import access
 
@@ -40,35 +40,32 @@ def case_call_county(
     _require(actor, "case.call_county", case)
     workflow.require_transition(case.status, "call_county")
     if case.owner_node.tier != Tier.TOWN:
-        raise CaseError(
+        raise DomainError(
             _("Only a town calls the county; this case is held by %(level)s.")
             % {"level": case.owner_node.name}
         )
     grounds = _text(grounds, _("why the town cannot settle it"))
     department = (
-        Department.objects.select_related("node")
-        .filter(pk=department_id, kind=Department.Kind.COUNTY_DEPARTMENT)
+        Unit.objects.select_related("node")
+        .filter(pk=department_id, kind=Unit.Kind.COUNTY_DEPARTMENT)
         .first()
     )
     if department is None or department.node.tree_id != case.node.tree_id:
-        raise CaseError(_("Choose a department of this county."))
+        raise DomainError(_("Choose a department of this county."))
     emergency = bool(emergency or case.emergency)
     item = case.category.responsibility if case.category_id else None
     if item is not None and item.is_town_duty and not emergency:
-        raise CaseError(
+        raise DomainError(
             _(
                 "By the responsibility list, “%(matter)s” is the town's own duty (lead: %(lead)s); the county is called for it only in an emergency."
             )
             % {"matter": item.matter, "lead": item.lead_unit}
         )
-    outpost = Department.objects.filter(
-        kind=Department.Kind.OUTPOST, parent=department, node=case.owner_node
+    outpost = Unit.objects.filter(
+        kind=Unit.Kind.OUTPOST, parent=department, node=case.owner_node
     ).first()
-    if (
-        outpost is not None
-        and not case.events.filter(action="dispatch", department=outpost).exists()
-    ):
-        raise CaseError(
+    if outpost is not None and not case.events.filter(action="dispatch", unit=outpost).exists():
+        raise DomainError(
             _(
                 "%(outpost)s is stationed in this town: dispatch the case to it first, and call the county only if it cannot settle it."
             )
@@ -77,7 +74,7 @@ def case_call_county(
     if CountyCall.objects.filter(
         case=case, department=department, state=CountyCall.State.OPEN
     ).exists():
-        raise CaseError(
+        raise DomainError(
             _("This department has already been called for this case and has not answered yet.")
         )
     days = policy.policy_for(case.color).county_call_respond_days
@@ -91,9 +88,7 @@ def case_call_county(
         created_by=actor,
         created_at=now,
     )
-    _apply(
-        case, "call_county", actor=actor, now=now, event={"note": grounds, "department": department}
-    )
+    _apply(case, "call_county", actor=actor, now=now, event={"note": grounds, "unit": department})
     _notify("county_called", case, call=call.pk, department=department.pk)
     return call
 
@@ -114,7 +109,7 @@ def _call_event(call: CountyCall, *, actor, action: str, note: str, now) -> None
         action=action,
         from_status=call.case.status,
         to_status=call.case.status,
-        department=call.department,
+        unit=call.department,
         note=note,
         created_at=now,
     )
@@ -129,7 +124,7 @@ def county_call_respond(*, actor, call_id: int, response: str, now=None) -> Coun
     if actor is not None and not access.is_member(actor, call.department):
         raise PermissionDenied
     if call.state != CountyCall.State.OPEN:
-        raise CaseError(_("This call has already been answered."))
+        raise DomainError(_("This call has already been answered."))
     call.response = _text(response, _("the answer"))
     call.state, call.responded_at, call.responded_by = CountyCall.State.ANSWERED, now, actor
     call.save(update_fields=["response", "state", "responded_at", "responded_by"])
@@ -145,7 +140,7 @@ def county_call_rate(*, actor, call_id: int, rating, note: str = "", now=None) -
     call = _lock_call(call_id)
     _require(actor, "countycall.rate", call.case)
     if call.state != CountyCall.State.ANSWERED:
-        raise CaseError(_("Only an answered call can be rated, and only once."))
+        raise DomainError(_("Only an answered call can be rated, and only once."))
     call.town_rating, call.state = _rating(rating), CountyCall.State.RATED
     call.save(update_fields=["town_rating", "state"])
     _call_event(
@@ -169,9 +164,9 @@ def county_call_rate_necessity(
     if actor is not None and not access.is_member(actor, call.department):
         raise PermissionDenied
     if call.state == CountyCall.State.OPEN:
-        raise CaseError(_("Answer the call before rating it."))
+        raise DomainError(_("Answer the call before rating it."))
     if call.department_rating is not None:
-        raise CaseError(_("This call has already been rated."))
+        raise DomainError(_("This call has already been rated."))
     call.department_rating = _rating(rating)
     call.save(update_fields=["department_rating"])
     _call_event(

@@ -21,9 +21,9 @@ from cases.actions._common import (
 )
 from cases.models import (
     Case,
-    Department,
+    Unit,
 )
-from cases.workflow import CaseError
+from gridgov.errors import DomainError
 from grids.models import GridNode, Tier
 from staff import access
 
@@ -34,7 +34,7 @@ def case_dispatch(
     actor,
     case_id: int,
     handler_id: int | None = None,
-    department_id: int | None = None,
+    unit_id: int | None = None,
     village_id: int | None = None,
     note: str = "",
     now=None,
@@ -44,10 +44,10 @@ def case_dispatch(
     now = _now(now)
     case = _lock(case_id)
     _require(actor, "case.dispatch", case)
-    if sum(x is not None for x in (handler_id, department_id, village_id)) != 1:
-        raise CaseError(_("Dispatch to exactly one: a person, a unit or a village."))
+    if sum(x is not None for x in (handler_id, unit_id, village_id)) != 1:
+        raise DomainError(_("Dispatch to exactly one: a person, a unit or a village."))
     old_owner = case.owner_node
-    case.handler, case.handler_department = None, None
+    case.handler, case.handler_unit = None, None
     event = {"note": note, "from_owner": old_owner}
     if handler_id is not None:
         from django.contrib.auth import get_user_model
@@ -56,38 +56,38 @@ def case_dispatch(
         node_id = access.handling_node_id(handler, case.node) if handler else None
         node = GridNode.objects.get(pk=node_id) if node_id else None
         if node is None:
-            raise CaseError(_("That person does not work where this case happened."))
+            raise DomainError(_("That person does not work where this case happened."))
         if not old_owner.contains(node):
-            raise CaseError(_("A case can be dispatched down from the level holding it, not up."))
+            raise DomainError(_("A case can be dispatched down from the level holding it, not up."))
         case.handler, case.owner_node = handler, node
         event["handler"] = handler
-    elif department_id is not None:
-        unit = Department.objects.select_related("node").filter(pk=department_id).first()
+    elif unit_id is not None:
+        unit = Unit.objects.select_related("node").filter(pk=unit_id).first()
         if unit is None or unit.node.tree_id != case.node.tree_id:
-            raise CaseError(_("That unit does not serve this county."))
-        if unit.kind != Department.Kind.COUNTY_DEPARTMENT and not unit.node.contains(case.node):
-            raise CaseError(_("That outpost or platform serves another town."))
-        case.handler_department = unit
-        event["department"] = unit
+            raise DomainError(_("That unit does not serve this county."))
+        if unit.kind != Unit.Kind.COUNTY_DEPARTMENT and not unit.node.contains(case.node):
+            raise DomainError(_("That outpost or platform serves another town."))
+        case.handler_unit = unit
+        event["unit"] = unit
     else:
         village = GridNode.objects.filter(pk=village_id, tier=Tier.VILLAGE).first()
         if village is None or not village.contains(case.node):
-            raise CaseError(_("Choose the village where the case happened."))
+            raise DomainError(_("Choose the village where the case happened."))
         if not old_owner.contains(village):
-            raise CaseError(_("A case can be dispatched down from the level holding it, not up."))
+            raise DomainError(_("A case can be dispatched down from the level holding it, not up."))
         case.owner_node = village
     event["to_owner"] = case.owner_node
     _apply(
         case,
         "dispatch",
         "handler",
-        "handler_department",
+        "handler_unit",
         "owner_node",
         actor=actor,
         now=now,
         event=event,
     )
-    _notify("case_dispatched", case, handler=handler_id, department=department_id)
+    _notify("case_dispatched", case, handler=handler_id, unit=unit_id)
     return case
 
 
@@ -95,8 +95,8 @@ def may_handle(actor, case: Case) -> bool:
     """Is the actor whom the case was dispatched to (the person, or a member of the unit)?"""
     if case.handler_id:
         return case.handler_id == actor.pk
-    if case.handler_department_id:
-        return access.is_member(actor, case.handler_department)
+    if case.handler_unit_id:
+        return access.is_member(actor, case.handler_unit)
     return True
 
 
@@ -105,13 +105,13 @@ def _require_handler(actor, case: Case) -> None:
     if actor is None or may_handle(actor, case):
         return
     if case.handler_id and case.handler_id != actor.pk:
-        raise CaseError(
+        raise DomainError(
             _("This case was dispatched to %(name)s.")
             % {"name": case.handler.first_name or case.handler.username}
         )
-    if case.handler_department_id and not access.is_member(actor, case.handler_department):
-        raise CaseError(
-            _("This case was dispatched to %(unit)s.") % {"unit": case.handler_department.name}
+    if case.handler_unit_id and not access.is_member(actor, case.handler_unit):
+        raise DomainError(
+            _("This case was dispatched to %(unit)s.") % {"unit": case.handler_unit.name}
         )
 
 
@@ -137,13 +137,13 @@ def case_return(*, actor, case_id: int, reason: str, now=None) -> Case:
     old_owner = case.owner_node
     if last is not None and last.from_owner_id:
         case.owner_node = last.from_owner
-    case.handler, case.handler_department = None, None
+    case.handler, case.handler_unit = None, None
     _apply(
         case,
         "return",
         "owner_node",
         "handler",
-        "handler_department",
+        "handler_unit",
         actor=actor,
         now=now,
         event={"note": reason, "from_owner": old_owner, "to_owner": case.owner_node},
@@ -162,9 +162,9 @@ def case_request_extension(
     _require(actor, "case.request_extension", case)
     reason = _text(reason, _("the reason"), limit=300)
     if case.extension_until:
-        raise CaseError(_("More time has already been asked for; wait for the answer."))
+        raise DomainError(_("More time has already been asked for; wait for the answer."))
     if until <= max(now, case.clear_by or now):
-        raise CaseError(_("Ask for a date after the current deadline."))
+        raise DomainError(_("Ask for a date after the current deadline."))
     case.extension_until, case.extension_reason = until, reason
     _apply(
         case,
@@ -186,14 +186,14 @@ def _decide_extension(*, actor, case_id: int, approve: bool, note: str, now) -> 
     _require(actor, "case.approve_extension", case)
     workflow.require_transition(case.status, action)
     if not case.extension_until:
-        raise CaseError(_("Nobody has asked for more time on this case."))
+        raise DomainError(_("Nobody has asked for more time on this case."))
     fields = ["extension_until", "extension_reason"]
     if approve:
         case.clear_by, case.overdue_since, case.warned_at = case.extension_until, None, None
         fields += ["clear_by", "overdue_since", "warned_at"]
         note = note or timezone.localtime(case.extension_until).strftime("%Y-%m-%d %H:%M")
     elif not note.strip():
-        raise CaseError(_("Please give %(what)s.") % {"what": _("the reason")})
+        raise DomainError(_("Please give %(what)s.") % {"what": _("the reason")})
     case.extension_until, case.extension_reason = None, ""
     _apply(case, action, *fields, actor=actor, now=now, event={"note": note})
     _notify("extension_decided", case, approved=approve)
@@ -315,7 +315,7 @@ def case_reopen(*, actor, case_id: int, reason: str, now=None) -> Case:
     reason = _text(reason, _("the reason"))
     window = policy.policy_for(case.color).reopen_within_days
     if case.closed_at and now > case.closed_at + dt.timedelta(days=window):
-        raise CaseError(
+        raise DomainError(
             _(
                 "A case can be reopened within %(days)d days of closing; this one closed on %(date)s."
             )
@@ -352,7 +352,7 @@ def case_rate(*, actor, case_id: int, satisfaction, note: str = "", now=None) ->
     _require(actor, "case.rate", case)
     workflow.require_transition(case.status, "rate")
     if case.satisfaction is not None:
-        raise CaseError(_("This case has already been rated."))
+        raise DomainError(_("This case has already been rated."))
     case.satisfaction, case.rated_at = _rating(satisfaction), now
     return _apply(
         case, "rate", "satisfaction", "rated_at", actor=actor, now=now, event={"note": note}

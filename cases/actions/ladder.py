@@ -22,18 +22,18 @@ from cases.models import (
     CaseEvent,
     Mediation,
 )
-from cases.workflow import CaseError
+from gridgov.errors import DomainError
 from gridgov.language import in_site_language
 
 
 def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
     parent = case.owner_node.ladder_parent
     if parent is None:
-        raise CaseError(_("This case is already at the county and cannot go higher."))
+        raise DomainError(_("This case is already at the county and cannot go higher."))
     old_owner = case.owner_node
     held_for = now - case.level_since if case.level_since else None
     case.owner_node = parent
-    case.handler, case.handler_department = None, None
+    case.handler, case.handler_unit = None, None
     case.level_since = now
     case.clear_by = policy.clear_by(case.color, now)  # each level starts its own clock
     case.overdue_since = case.warned_at = None
@@ -44,7 +44,7 @@ def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
         "escalate",
         "owner_node",
         "handler",
-        "handler_department",
+        "handler_unit",
         "level_since",
         "clear_by",
         "overdue_since",
@@ -89,7 +89,7 @@ def case_mediate(
     _require(actor, "case.mediate", case)
     workflow.require_transition(case.status, "mediate")
     if outcome not in Mediation.Outcome.values:
-        raise CaseError(_("Say whether the mediation settled the matter."))
+        raise DomainError(_("Say whether the mediation settled the matter."))
     if outcome == Mediation.Outcome.SUCCESS:
         agreement = _text(agreement, _("the agreement"))
     mediation = Mediation.objects.create(

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cases.models import Report
+from cases.models import PeriodicReport
 from cases.queries.periods import last_completed_period, period_containing
 from cases.queries.reports import KIND_COLOR, compute
 from grids.models import GridNode, Tier
@@ -16,7 +16,7 @@ from grids.models import GridNode, Tier
 
 def generate(
     *, node_id: int, kind: str, period_start: dt.date, now: dt.datetime | None = None
-) -> Report:
+) -> PeriodicReport:
     """Build (or rebuild, replacing) one report. Safe to run twice, or twice at once."""
     now = now or timezone.now()
     node = GridNode.objects.get(pk=node_id)
@@ -30,7 +30,7 @@ def generate(
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                report, _created = Report.objects.update_or_create(
+                report, _created = PeriodicReport.objects.update_or_create(
                     node=node, kind=kind, period_start=start, defaults=values
                 )
                 return report
@@ -39,11 +39,11 @@ def generate(
     raise RuntimeError("report could not be stored")
 
 
-def generate_due(*, kinds=None, now: dt.datetime | None = None) -> list[Report]:
+def generate_due(*, kinds=None, now: dt.datetime | None = None) -> list[PeriodicReport]:
     """Reports of the last completed period of each kind, for every town and county."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    kinds = kinds or list(Report.Kind.values)
+    kinds = kinds or list(PeriodicReport.Kind.values)
     units = GridNode.objects.filter(tier__in=[Tier.TOWN, Tier.COUNTY]).values_list("pk", flat=True)
     return [
         generate(node_id=pk, kind=kind, period_start=last_completed_period(kind, today)[0], now=now)

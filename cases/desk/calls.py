@@ -1,6 +1,7 @@
 """County calls (乡呼县应) on the desk: the town's calls going out and the unit's calls coming in."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 
 from cases import workflow
 from cases.queries import calls
-from cases.workflow import CaseError
 from gridgov.cleaning import id_or_404
 from staff import access
 
@@ -28,19 +28,19 @@ def calls_page(request):
         }
         try:  # outside the scope: Http404; in scope without the right: PermissionDenied (403)
             workflow.perform(op, actor=request.user, values=values)
-        except CaseError as error:
-            messages.error(request, error.message)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Saved."))
         return redirect("desk_calls")
     now, user = timezone.now(), request.user
-    departments = calls.member_departments(user)
+    units = calls.member_units(user)
     context = {
         "outgoing": calls.decorate_calls(calls.outgoing_calls(user)[:200], user, now, side="out"),
         "incoming": calls.decorate_calls(
-            calls.incoming_calls(user, departments)[:200], user, now, side="in"
+            calls.incoming_calls(user, units)[:200], user, now, side="in"
         )
-        if departments or user.is_superuser
+        if units or user.is_superuser
         else None,
         "ratings": range(1, 6),
     }

@@ -5,12 +5,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from cases import sheets
-from cases.models import Report
+from cases.models import PeriodicReport
 from staff import access
 
 
 def _reports(user):
-    return access.scope(user, "report.view", Report.objects.select_related("node"), via="node")
+    return access.scope(
+        user, "report.view", PeriodicReport.objects.select_related("node"), via="node"
+    )
 
 
 @login_required
@@ -25,7 +27,7 @@ def report_list(request):
 
 @login_required
 def report_download(request, report_id: int):
-    report = get_object_or_404(Report.objects.select_related("node"), pk=report_id)
+    report = get_object_or_404(PeriodicReport.objects.select_related("node"), pk=report_id)
     access.require(request.user, "report.view", report)  # outside the scope: 404, else 403
     response = HttpResponse(
         sheets.report_xlsx(report),

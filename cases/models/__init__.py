@@ -5,8 +5,8 @@ from cases.models.case import Case, CaseSequence, new_tracking_code
 from cases.models.choices import OPEN_STATUSES, Cadence, Color, DayKind, Source, Status
 from cases.models.history import Attachment, CaseEvent, Mediation, attachment_path
 from cases.models.policy import Holiday, TriagePolicy
-from cases.models.reports import Report
-from cases.models.units import Category, Department, ResponsibilityItem
+from cases.models.reports import PeriodicReport
+from cases.models.units import Category, ResponsibilityItem, Unit
 
 __all__ = [
     "OPEN_STATUSES",
@@ -19,14 +19,14 @@ __all__ = [
     "Color",
     "CountyCall",
     "DayKind",
-    "Department",
     "Holiday",
     "Mediation",
-    "Report",
+    "PeriodicReport",
     "ResponsibilityItem",
     "Source",
     "Status",
     "TriagePolicy",
+    "Unit",
     "attachment_path",
     "new_tracking_code",
 ]

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.case import Case
-from cases.models.units import Department
+from cases.models.units import Unit
 
 
 class CountyCall(models.Model):
@@ -23,7 +23,7 @@ class CountyCall(models.Model):
         "grids.GridNode", verbose_name=_("calling town"), on_delete=models.PROTECT, related_name="+"
     )
     department = models.ForeignKey(
-        Department,
+        Unit,
         verbose_name=_("called department"),
         on_delete=models.PROTECT,
         related_name="county_calls",

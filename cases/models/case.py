@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.choices import OPEN_STATUSES, Color, Source, Status
-from cases.models.units import Category, Department
+from cases.models.units import Category, Unit
 
 
 def new_tracking_code() -> str:
@@ -87,8 +87,8 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="handled_cases",
     )
-    handler_department = models.ForeignKey(
-        Department,
+    handler_unit = models.ForeignKey(
+        Unit,
         verbose_name=_("handling unit"),
         null=True,
         blank=True,

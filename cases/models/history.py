@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.case import Case
-from cases.models.units import Department
+from cases.models.units import Unit
 
 
 class CaseEvent(models.Model):
@@ -31,8 +31,8 @@ class CaseEvent(models.Model):
     to_owner = models.ForeignKey(
         "grids.GridNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models.choices import Color
 
 
-class Report(models.Model):
+class PeriodicReport(models.Model):
     """A periodic report for a town or the county: 周报 (yellow), 月报 (orange), 季报 (red).
     One per scope, kind and period: generating it again replaces it."""
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models.choices import Color
 
 
-class Department(models.Model):
+class Unit(models.Model):
     """A unit that handles cases: a county department, its outpost in a town (派驻机构), or one
     of a town's four platforms (综治 / 市场监管 / 综合执法 / 便民服务, seed 000)."""
 
@@ -29,7 +29,7 @@ class Department(models.Model):
         "grids.GridNode",
         verbose_name=_("where it sits"),
         on_delete=models.PROTECT,
-        related_name="departments",
+        related_name="units",
         help_text=_("The county for a department, the town for an outpost or platform."),
     )
     parent = models.ForeignKey(
@@ -71,7 +71,7 @@ class ResponsibilityItem(models.Model):
     domain = models.CharField(_("domain"), max_length=50)
     owner = models.CharField(_("owner"), max_length=12, choices=Owner.choices)
     department = models.ForeignKey(
-        Department,
+        Unit,
         verbose_name=_("owning department"),
         null=True,
         blank=True,

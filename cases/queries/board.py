@@ -180,7 +180,7 @@ def board_cases(user, f: BoardFilters, now: dt.datetime) -> QuerySet:
     overdue = ExpressionWrapper(Q(clear_by__lt=now), output_field=BooleanField())
     return (
         _filtered(user, f)
-        .select_related("node", "owner_node", "category", "handler", "handler_department")
+        .select_related("node", "owner_node", "category", "handler", "handler_unit")
         .annotate(
             is_overdue=SqlCase(When(overdue, then=Value(True)), default=Value(False)),
         )

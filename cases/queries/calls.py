@@ -28,23 +28,23 @@ def outgoing_calls(user) -> QuerySet:
     )
 
 
-def member_departments(user) -> list[int]:
-    """The departments a department-role user works for (their active assignments)."""
+def member_units(user) -> list[int]:
+    """The units a department-role user works for (their active assignments)."""
     if user is None or not user.is_authenticated:
         return []
     return list(
         Assignment.objects.active()
-        .filter(user_id=user.pk, role=Role.DEPARTMENT, department__isnull=False)
-        .values_list("department_id", flat=True)
+        .filter(user_id=user.pk, role=Role.DEPARTMENT, unit__isnull=False)
+        .values_list("unit_id", flat=True)
         .distinct()
     )
 
 
-def incoming_calls(user, departments: list[int]) -> QuerySet:
+def incoming_calls(user, units: list[int]) -> QuerySet:
     """Calls to the user's own departments (县应), nothing of any other department."""
     qs = access.scope(user, "countycall.respond", CountyCall.objects.all(), via="case__node")
     if not user.is_superuser:
-        qs = qs.filter(department_id__in=departments)
+        qs = qs.filter(department_id__in=units)
     waiting_first = SqlCase(When(state=CountyCall.State.OPEN, then=Value(0)), default=Value(1))
     return (
         qs.select_related("case", "case__node", "case__owner_node", "department", "town")

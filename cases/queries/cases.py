@@ -86,12 +86,12 @@ class Kpis:
 def units_serving(node: GridNode) -> QuerySet:
     """The units a case at `node` may go to: its county's departments, and the platforms and
     outposts of its own town (never another town's)."""
-    from cases.models import Department
+    from cases.models import Unit
 
     town = GridNode.ancestors_q(node, via="node")
-    return Department.objects.filter(
-        Q(node__tree_id=node.tree_id, kind=Department.Kind.COUNTY_DEPARTMENT)
-        | (town & ~Q(kind=Department.Kind.COUNTY_DEPARTMENT))
+    return Unit.objects.filter(
+        Q(node__tree_id=node.tree_id, kind=Unit.Kind.COUNTY_DEPARTMENT)
+        | (town & ~Q(kind=Unit.Kind.COUNTY_DEPARTMENT))
     ).order_by("kind", "name")
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Report, Status
+from cases.models import PeriodicReport, Status
 from cases.queries.cases import STANDING, Kpis, cases_in
 from cases.queries.periods import midnight, period_containing
 from grids.models import GridNode
@@ -35,9 +35,9 @@ RANKING_SHOWN = 30  # the whole ranking is computed; the page lists the first 30
 CASES_PAGE = "case_list"
 BOARD_PAGE = "desk_board"
 _KIND = {
-    "week": Report.Kind.WEEKLY,
-    "month": Report.Kind.MONTHLY,
-    "quarter": Report.Kind.QUARTERLY,
+    "week": PeriodicReport.Kind.WEEKLY,
+    "month": PeriodicReport.Kind.MONTHLY,
+    "quarter": PeriodicReport.Kind.QUARTERLY,
 }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Department, Status
+from cases.models import Case, Status, Unit
 from cases.queries.cases import units_serving
 from gridgov.cleaning import parse_id
 from grids.models import GridNode, Tier
@@ -26,16 +26,16 @@ DUPLICATES_SHOWN = 5
 # Which of a town's four platforms takes a duty the town answers for itself, by the
 # responsibility item's domain (seed 000: 综治 / 市场监管 / 综合执法 / 便民服务).
 DOMAIN_PLATFORM = {
-    "综治": Department.Platform.GOVERNANCE,
-    "应急管理": Department.Platform.GOVERNANCE,
-    "市场监管": Department.Platform.MARKET,
-    "综合执法": Department.Platform.ENFORCEMENT,
-    "城乡建设": Department.Platform.ENFORCEMENT,
-    "生态环境": Department.Platform.ENFORCEMENT,
-    "水利": Department.Platform.ENFORCEMENT,
-    "便民服务": Department.Platform.CONVENIENCE,
-    "民政": Department.Platform.CONVENIENCE,
-    "社会保障": Department.Platform.CONVENIENCE,
+    "综治": Unit.Platform.GOVERNANCE,
+    "应急管理": Unit.Platform.GOVERNANCE,
+    "市场监管": Unit.Platform.MARKET,
+    "综合执法": Unit.Platform.ENFORCEMENT,
+    "城乡建设": Unit.Platform.ENFORCEMENT,
+    "生态环境": Unit.Platform.ENFORCEMENT,
+    "水利": Unit.Platform.ENFORCEMENT,
+    "便民服务": Unit.Platform.CONVENIENCE,
+    "民政": Unit.Platform.CONVENIENCE,
+    "社会保障": Unit.Platform.CONVENIENCE,
 }
 
 # People a case may go down to from the intake page: field handlers below the town.
@@ -148,24 +148,20 @@ def town_in(trail: list[GridNode]) -> GridNode | None:
     return next((n for n in trail if n.tier == Tier.TOWN), None)
 
 
-def suggested_unit(case: Case, units: list[Department]) -> Department | None:
+def suggested_unit(case: Case, units: list[Unit]) -> Unit | None:
     """The responsibility item's owner (seed 004): the owning department's outpost in this
     town if there is one, else the department; the town's platform for the town's own duties."""
     item = case.category.responsibility if case.category else None
     if item is None:
         return None
     if item.is_town_duty:
-        platforms = [u for u in units if u.kind == Department.Kind.PLATFORM]
-        wanted = DOMAIN_PLATFORM.get(item.domain, Department.Platform.GOVERNANCE)
+        platforms = [u for u in units if u.kind == Unit.Kind.PLATFORM]
+        wanted = DOMAIN_PLATFORM.get(item.domain, Unit.Platform.GOVERNANCE)
         return next((u for u in platforms if u.platform == wanted), None) or next(
             iter(platforms), None
         )
     outpost = next(
-        (
-            u
-            for u in units
-            if u.kind == Department.Kind.OUTPOST and u.parent_id == item.department_id
-        ),
+        (u for u in units if u.kind == Unit.Kind.OUTPOST and u.parent_id == item.department_id),
         None,
     )
     return outpost or next((u for u in units if u.pk == item.department_id), None)
@@ -176,7 +172,7 @@ def dispatch_targets(case: Case, trail: list[GridNode]) -> list[Target]:
     village, the town's platforms and outposts, and the county departments. Three queries."""
     town = town_in(trail)
     units = list(units_serving(case.node))
-    town_units = [u for u in units if u.kind != Department.Kind.COUNTY_DEPARTMENT]
+    town_units = [u for u in units if u.kind != Unit.Kind.COUNTY_DEPARTMENT]
     suggested = suggested_unit(case, units)
     targets: list[Target] = []
     if suggested is not None:
@@ -212,15 +208,15 @@ def dispatch_targets(case: Case, trail: list[GridNode]) -> list[Target]:
             )
         )
     groups = (
-        (Department.Kind.PLATFORM, _("The town's platforms")),
-        (Department.Kind.OUTPOST, _("Outposts in the town")),
+        (Unit.Kind.PLATFORM, _("The town's platforms")),
+        (Unit.Kind.OUTPOST, _("Outposts in the town")),
     )
     for kind, group in groups:
         for u in town_units:
             if u.kind == kind and u != suggested:
                 targets.append(Target(f"unit:{u.pk}", u.name, group))
     for u in units:
-        if u.kind == Department.Kind.COUNTY_DEPARTMENT and u != suggested:
+        if u.kind == Unit.Kind.COUNTY_DEPARTMENT and u != suggested:
             targets.append(Target(f"unit:{u.pk}", u.name, _("County departments")))
     return targets
 
@@ -228,5 +224,5 @@ def dispatch_targets(case: Case, trail: list[GridNode]) -> list[Target]:
 def dispatch_arguments(value: str) -> dict[str, int]:
     """'handler:7' → {'handler_id': 7}, as cases.actions.case_dispatch takes it."""
     kind, _sep, pk = value.partition(":")
-    key = {"handler": "handler_id", "unit": "department_id", "village": "village_id"}[kind]
+    key = {"handler": "handler_id", "unit": "unit_id", "village": "village_id"}[kind]
     return {key: parse_id(pk)}

@@ -17,7 +17,7 @@ from cases.models import (
     OPEN_STATUSES,
     Case,
     Color,
-    Report,
+    PeriodicReport,
 )
 from cases.queries.board import decorate
 from cases.queries.cases import cases_in, kpis
@@ -46,7 +46,7 @@ class MeetingSheet:
 
 def meeting_sheet(town: GridNode, now: dt.datetime) -> MeetingSheet:
     """周例会: open orange and red cases, overdue cases of any color, last week's figures."""
-    start, end = last_completed_period(Report.Kind.WEEKLY, timezone.localtime(now).date())
+    start, end = last_completed_period(PeriodicReport.Kind.WEEKLY, timezone.localtime(now).date())
     cases = cases_in(town, Case.objects.filter(status__in=OPEN_STATUSES)).select_related(
         "node", "owner_node", "category"
     )

@@ -6,19 +6,19 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cases.models import Report
+from cases.models import PeriodicReport
 
 
 def period_containing(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
     """[start, end) of the week (Monday first), month or quarter that contains `day`."""
-    if kind == Report.Kind.WEEKLY:
+    if kind == PeriodicReport.Kind.WEEKLY:
         start = day - dt.timedelta(days=day.weekday())
         return start, start + dt.timedelta(days=7)
-    if kind == Report.Kind.MONTHLY:
+    if kind == PeriodicReport.Kind.MONTHLY:
         start = day.replace(day=1)
     else:
         start = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    months = 1 if kind == Report.Kind.MONTHLY else 3
+    months = 1 if kind == PeriodicReport.Kind.MONTHLY else 3
     end_month = start.month - 1 + months
     return start, start.replace(year=start.year + end_month // 12, month=end_month % 12 + 1)
 

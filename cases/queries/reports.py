@@ -8,15 +8,15 @@ from dataclasses import asdict
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from cases.models import OPEN_STATUSES, CaseEvent, Color, Report, Status
+from cases.models import OPEN_STATUSES, CaseEvent, Color, PeriodicReport, Status
 from cases.queries.cases import cases_in, kpis
 from cases.queries.periods import midnight
 from grids.models import GridNode, Tier
 
 KIND_COLOR = {
-    Report.Kind.WEEKLY: Color.YELLOW,
-    Report.Kind.MONTHLY: Color.ORANGE,
-    Report.Kind.QUARTERLY: Color.RED,
+    PeriodicReport.Kind.WEEKLY: Color.YELLOW,
+    PeriodicReport.Kind.MONTHLY: Color.ORANGE,
+    PeriodicReport.Kind.QUARTERLY: Color.RED,
 }
 
 

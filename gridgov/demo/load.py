@@ -70,7 +70,7 @@ def load_case_data(stdout=None) -> dict:
     and logins of `load_demo`. Returns how many of each were added (a second run: all zero) and
     the case staff's logins."""
     say = _sayer(stdout)
-    departments = ensure_units(say)
+    units = ensure_units(say)
     items_added, items = ensure_items(say)
     categories = ensure_categories(items, say)
     users, assignments, logins = ensure_staff(say)
@@ -84,7 +84,7 @@ def load_case_data(stdout=None) -> dict:
 
     say(f"reports: {len(generate_due())} generated for the last completed periods")
     return {
-        "departments": departments,
+        "units": units,
         "responsibility_items": items_added,
         "categories": categories,
         "users": users,

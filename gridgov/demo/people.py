@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from cases.models import Department
+from cases.models import Unit
 from gridgov.demo.tree import (
     BOWANG,
     CHENGGU,
@@ -147,7 +147,7 @@ class Staff:
     full_name: str
     role: str
     place_code: str
-    unit: str = ""  # the Department they work for, in the town or county of place_code
+    unit: str = ""  # the unit they work for, in the town or county of place_code
 
 
 ROLE_LABELS = {
@@ -176,10 +176,10 @@ STAFF = [
 ]
 
 
-def _unit_for(staff: Staff, node: GridNode) -> Department | None:
+def _unit_for(staff: Staff, node: GridNode) -> Unit | None:
     if not staff.unit:
         return None
-    return Department.objects.filter(
+    return Unit.objects.filter(
         name=staff.unit, node__tree_id=node.tree_id, node__lft__lte=node.lft
     ).first()
 
@@ -227,7 +227,7 @@ def ensure_staff(say) -> tuple[int, int, list[dict]]:
             grants_added += 1
             if unit is not None:
                 # No action sets an assignment's unit yet (staff/actions.py); this is the one write.
-                Assignment.objects.filter(pk=grant.pk).update(department=unit)
+                Assignment.objects.filter(pk=grant.pk).update(unit=unit)
         logins.append(
             {
                 "username": staff.username,

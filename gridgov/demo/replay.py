@@ -13,11 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases import actions, workflow
-from cases.models import Case, CaseEvent, Category, CountyCall, Department, Mediation
-from cases.workflow import CaseError
+from cases.models import Case, CaseEvent, Category, CountyCall, Mediation, Unit
 from gridgov.demo.scripted import demo_cases
 from gridgov.demo.scripted.script import CZ, GRID, DemoCase
 from gridgov.demo.tree import LIANGJIAAN_GRID_1
+from gridgov.errors import DomainError
 from gridgov.models import OutboxMessage
 from grids.models import GridNode
 from staff.models import Assignment, Role
@@ -77,8 +77,8 @@ class _Replay:
             self._workers[node.pk] = self.user(grant.user.username)
         return self._workers[node.pk]
 
-    def unit(self, name: str, case: Case) -> Department:
-        unit = Department.objects.filter(name=name, node__tree_id=case.node.tree_id).first()
+    def unit(self, name: str, case: Case) -> Unit:
+        unit = Unit.objects.filter(name=name, node__tree_id=case.node.tree_id).first()
         if unit is None:
             raise _Missing(f"no unit {name}")
         return unit
@@ -129,8 +129,9 @@ class _Replay:
             kw["owner_node_id"] = self.node(kw.pop("owner")).pk
         if "handler" in kw:
             kw["handler_id"] = self.actor(kw.pop("handler"), script).pk
-        if "unit" in kw:
-            kw["department_id"] = self.unit(kw.pop("unit"), case).pk
+        if "unit" in kw:  # a county call names the county department it calls
+            unit = self.unit(kw.pop("unit"), case).pk
+            kw["department_id" if verb == "call_county" else "unit_id"] = unit
         if "into" in kw:
             kw["into_id"] = self.cases[kw.pop("into")].pk
         if "days" in kw:  # more time: so many days past the deadline standing then
@@ -163,7 +164,7 @@ def load_cases(say) -> dict:
     try:
         with transaction.atomic():
             replay.run()
-    except (_Missing, CaseError, PermissionDenied, Http404, ValidationError) as error:
+    except (_Missing, DomainError, PermissionDenied, Http404, ValidationError) as error:
         message = getattr(error, "message", None) or str(error) or type(error).__name__
         say(f"demo cases: not loaded, “{replay.current}”: {message}")
         return counts

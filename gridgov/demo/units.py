@@ -2,7 +2,7 @@
 (派驻机构), and each town's four platforms. A unit is matched by its place and name, so running it
 again adds nothing and never overwrites what an admin changed."""
 
-from cases.models import Department
+from cases.models import Unit
 from gridgov.demo.tree import CHENGGU, MOUDING, demo_counties
 from grids.models import GridNode, Tier
 
@@ -36,10 +36,10 @@ OUTPOSTS = [
 
 # A town's four platforms (四个子平台, seed 000).
 PLATFORMS = [
-    (Department.Platform.GOVERNANCE, "综治平台"),
-    (Department.Platform.MARKET, "市场监管平台"),
-    (Department.Platform.ENFORCEMENT, "综合执法平台"),
-    (Department.Platform.CONVENIENCE, "便民服务平台"),
+    (Unit.Platform.GOVERNANCE, "综治平台"),
+    (Unit.Platform.MARKET, "市场监管平台"),
+    (Unit.Platform.ENFORCEMENT, "综合执法平台"),
+    (Unit.Platform.CONVENIENCE, "便民服务平台"),
 ]
 
 
@@ -70,11 +70,11 @@ def ensure_units(say) -> int:
             continue
         parents = {}
         for n, (key, name) in enumerate(COUNTY_DEPARTMENTS, start=1):
-            unit, created = Department.objects.get_or_create(
+            unit, created = Unit.objects.get_or_create(
                 node=county,
                 name=name,
                 defaults={
-                    "kind": Department.Kind.COUNTY_DEPARTMENT,
+                    "kind": Unit.Kind.COUNTY_DEPARTMENT,
                     "phone": phone(county_code, n),
                 },
             )
@@ -85,22 +85,22 @@ def ensure_units(say) -> int:
         for t, town in enumerate(towns, start=1):
             short = _short(town.name)
             for n, (key, suffix) in enumerate(OUTPOSTS, start=1):
-                _unit, created = Department.objects.get_or_create(
+                _unit, created = Unit.objects.get_or_create(
                     node=town,
                     name=short + suffix,
                     defaults={
-                        "kind": Department.Kind.OUTPOST,
+                        "kind": Unit.Kind.OUTPOST,
                         "parent": parents[key],
                         "phone": phone(county_code, 100 * t + n),
                     },
                 )
                 added += created
             for n, (platform, suffix) in enumerate(PLATFORMS, start=1):
-                _unit, created = Department.objects.get_or_create(
+                _unit, created = Unit.objects.get_or_create(
                     node=town,
                     name=town.name + suffix,
                     defaults={
-                        "kind": Department.Kind.PLATFORM,
+                        "kind": Unit.Kind.PLATFORM,
                         "platform": platform,
                         "phone": phone(county_code, 100 * t + 10 + n),
                     },

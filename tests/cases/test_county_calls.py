@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from cases import actions
 from cases.models import CountyCall
-from cases.workflow import CaseError
+from gridgov.errors import DomainError
 from tests.factories import T0, make_case
 
 
@@ -47,7 +47,7 @@ def test_may_call_for_a_matter_beyond_the_towns_duty(cast, units, at_town):
     call = _call(cast, case, units.civil)
     assert call.state == CountyCall.State.OPEN
     assert call.respond_by > call.created_at
-    assert case.events.filter(action="call_county", department=units.civil).exists()
+    assert case.events.filter(action="call_county", unit=units.civil).exists()
 
 
 def test_may_call_for_the_towns_own_duty_in_an_emergency(cast, units, at_town):
@@ -58,7 +58,7 @@ def test_may_call_for_the_towns_own_duty_in_an_emergency(cast, units, at_town):
 
 def test_may_not_call_for_the_towns_own_duty(cast, units, at_town):
     case = at_town(units.neighbours)  # 邻里纠纷: the town's own duty
-    with pytest.raises(CaseError) as exc:
+    with pytest.raises(DomainError) as exc:
         _call(cast, case, units.civil)
     assert "邻里纠纷调解" in exc.value.message
     assert not CountyCall.objects.exists()
@@ -66,13 +66,13 @@ def test_may_not_call_for_the_towns_own_duty(cast, units, at_town):
 
 def test_may_not_call_before_the_outpost_in_town_has_tried(cast, units, at_town):
     case = at_town(units.land)  # 占用耕地: natural resources, whose outpost sits in town 1
-    with pytest.raises(CaseError) as exc:
+    with pytest.raises(DomainError) as exc:
         _call(cast, case, units.natural)
     assert units.land_outpost.name in exc.value.message
     # The outpost is given the case and cannot settle it; now the town may call.
     staff = cast.staff_town1
     actions.case_return(actor=staff, case_id=case.pk, reason="转派驻所", now=T0)
-    actions.case_dispatch(actor=staff, case_id=case.pk, department_id=units.land_outpost.pk, now=T0)
+    actions.case_dispatch(actor=staff, case_id=case.pk, unit_id=units.land_outpost.pk, now=T0)
     actions.case_sign(actor=units.outpost_staff, case_id=case.pk, now=T0)
     call = _call(cast, case, units.natural)
     assert call.department == units.natural
@@ -84,18 +84,18 @@ def test_only_a_town_calls_the_county(cast, tree, units):
     )
     with pytest.raises(PermissionDenied):  # a grid worker has no right to call
         _call(cast.__class__(staff_town1=cast.worker_a), case, units.civil)
-    with pytest.raises(CaseError):  # and town staff may not call for a case the grid holds
+    with pytest.raises(DomainError):  # and town staff may not call for a case the grid holds
         _call(cast, case, units.civil)
 
 
 def test_a_call_needs_grounds_and_a_county_department(cast, units, at_town):
     case = at_town(units.hardship)
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         _call(cast, case, units.civil, grounds="  ")
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         _call(cast, case, units.platform)
     _call(cast, case, units.civil)
-    with pytest.raises(CaseError):  # one open call per department
+    with pytest.raises(DomainError):  # one open call per department
         _call(cast, case, units.civil)
 
 
@@ -103,12 +103,12 @@ def test_department_answers_town_rates_department_rates_back(cast, units, at_tow
     call = _call(cast, at_town(units.hardship), units.civil)
     with pytest.raises(PermissionDenied):  # another department may not answer
         actions.county_call_respond(actor=units.natural_staff, call_id=call.pk, response="x")
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.county_call_rate(actor=cast.staff_town1, call_id=call.pk, rating=5)
     actions.county_call_respond(
         actor=units.civil_staff, call_id=call.pk, response="已纳入特困供养,下周发放"
     )
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.county_call_respond(actor=units.civil_staff, call_id=call.pk, response="again")
     actions.county_call_rate(actor=cast.staff_town1, call_id=call.pk, rating=5)
     actions.county_call_rate_necessity(actor=units.civil_staff, call_id=call.pk, rating=4)

@@ -15,10 +15,10 @@ from cases.models import (
     Category,
     Color,
     CountyCall,
-    Department,
     Mediation,
     ResponsibilityItem,
     Status,
+    Unit,
 )
 from cases.queries import kpis
 from gridgov import demo
@@ -55,7 +55,7 @@ def _counts() -> dict:
     return {
         model.__name__: model.objects.count()
         for model in (
-            Department,
+            Unit,
             ResponsibilityItem,
             Category,
             get_user_model(),
@@ -90,7 +90,7 @@ def test_every_department_owned_item_names_a_county_department_of_chenggu(loaded
     assert owned.exists()
     for item in owned:
         assert item.department is not None
-        assert item.department.kind == Department.Kind.COUNTY_DEPARTMENT
+        assert item.department.kind == Unit.Kind.COUNTY_DEPARTMENT
         assert item.department.node.code == CHENGGU
         assert item.phone.startswith("0916-")
     assert not ResponsibilityItem.objects.filter(owner="town", department__isnull=False).exists()
@@ -98,12 +98,12 @@ def test_every_department_owned_item_names_a_county_department_of_chenggu(loaded
 
 def test_each_town_has_four_platforms_and_outposts_of_county_departments(loaded):
     for town in GridNode.objects.filter(tier=Tier.TOWN):
-        platforms = Department.objects.filter(node=town, kind=Department.Kind.PLATFORM)
-        assert set(platforms.values_list("platform", flat=True)) == set(Department.Platform.values)
-        outposts = Department.objects.filter(node=town, kind=Department.Kind.OUTPOST)
+        platforms = Unit.objects.filter(node=town, kind=Unit.Kind.PLATFORM)
+        assert set(platforms.values_list("platform", flat=True)) == set(Unit.Platform.values)
+        outposts = Unit.objects.filter(node=town, kind=Unit.Kind.OUTPOST)
         assert outposts.count() >= 3
         for outpost in outposts:
-            assert outpost.parent.kind == Department.Kind.COUNTY_DEPARTMENT
+            assert outpost.parent.kind == Unit.Kind.COUNTY_DEPARTMENT
             assert outpost.parent.node.tree_id == town.tree_id
 
 
@@ -118,12 +118,12 @@ def test_categories_cover_must_attend_must_report_and_disputes_each_pointing_to_
 
 def test_case_staff_work_for_their_units(loaded):
     outpost = Assignment.objects.get(user__username="maziyuan")
-    assert (outpost.role, outpost.department.name) == ("outpost", "沙河营自然资源所")
+    assert (outpost.role, outpost.unit.name) == ("outpost", "沙河营自然资源所")
     department = Assignment.objects.get(user__username="guolaobao")
     assert (department.role, department.node.code) == ("department", CHENGGU)
-    assert department.department.kind == Department.Kind.COUNTY_DEPARTMENT
+    assert department.unit.kind == Unit.Kind.COUNTY_DEPARTMENT
     platform = Assignment.objects.get(user__username="zhengzhifa")
-    assert platform.department.kind == Department.Kind.PLATFORM
+    assert platform.unit.kind == Unit.Kind.PLATFORM
     county_center = Assignment.objects.get(user__username="yangkezhang")
     assert (county_center.role, county_center.node.code) == ("center_staff", CHENGGU)
 

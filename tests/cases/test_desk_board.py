@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases import actions
-from cases.models import CaseEvent, Department
+from cases.models import CaseEvent, Unit
 from staff import access
 from tests.conftest import page_text
 from tests.factories import T0, make_case, make_node
@@ -291,12 +291,12 @@ def calls(cast, tree, units):
     from staff import actions as staff_actions
     from tests.factories import UserFactory
 
-    housing = Department.objects.create(name="县住建局", kind="department", node=tree.county)
+    housing = Unit.objects.create(name="县住建局", kind="department", node=tree.county)
     housing_staff = UserFactory(username="housing_staff")
     staff_actions.assignment_grant(
         actor=None, user_id=housing_staff.pk, node_id=tree.county.pk, role="department"
     )
-    housing_staff.assignments.update(department=housing)
+    housing_staff.assignments.update(unit=housing)
 
     def call(staff, node, town, department, title):
         case = make_case(

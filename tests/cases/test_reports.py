@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cases import actions, sheets
-from cases.models import Case, CaseEvent, Report
+from cases.models import Case, CaseEvent, PeriodicReport
 from cases.queries import periods
 from tests.factories import T0, make_case
 
@@ -64,8 +64,8 @@ def test_generating_the_same_period_twice_leaves_one_report(week_of_cases, tree)
         node_id=tree.town1.pk, kind="weekly", period_start=WEEK, now=T0 + 8 * D
     )
     assert first.pk == again.pk
-    assert Report.objects.count() == 1
-    assert Report.objects.get().generated_at == T0 + 8 * D
+    assert PeriodicReport.objects.count() == 1
+    assert PeriodicReport.objects.get().generated_at == T0 + 8 * D
 
 
 def test_the_xlsx_reads_like_a_township_report(week_of_cases, tree):
@@ -116,7 +116,7 @@ def test_generate_due_makes_one_report_per_town_and_county(week_of_cases, tree):
     made = actions.generate_due_reports(kinds=["weekly"], now=T0 + 7 * D)
     assert {r.node_id for r in made} == {tree.county.pk, tree.town1.pk, tree.town2.pk}
     actions.generate_due_reports(kinds=["weekly"], now=T0 + 7 * D)
-    assert Report.objects.count() == 3
+    assert PeriodicReport.objects.count() == 3
 
 
 def test_download_is_scoped_to_the_town(client, cast, week_of_cases, tree):
@@ -162,4 +162,4 @@ def test_the_management_command_generates_last_weeks_reports(week_of_cases, tree
     from django.core.management import call_command
 
     call_command("generate_reports", "--kind", "weekly", "--today", "2026-11-23")
-    assert Report.objects.filter(kind="weekly", period_start=WEEK).count() == 3
+    assert PeriodicReport.objects.filter(kind="weekly", period_start=WEEK).count() == 3

@@ -6,7 +6,8 @@ import pytest
 
 from cases import actions, workflow
 from cases.models import Case, CaseEvent, Status
-from cases.workflow import TRANSITIONS, CaseError
+from cases.workflow import TRANSITIONS
+from gridgov.errors import DomainError
 from tests.factories import T0, advance, make_case
 
 LATER = T0 + dt.timedelta(hours=2)
@@ -31,7 +32,7 @@ def drive(cast, tree, units, report):
             status,
             now=T0,
             owner=tree.town1,
-            department=units.platform,
+            unit=units.platform,
             handler=handler,
             result="已协调疏通排水沟",
         )
@@ -55,7 +56,7 @@ def perform(cast, tree, units, report):
                 return actions.case_merge(actor=staff, case_id=pk, into_id=report().pk, now=LATER)
             case "dispatch":
                 return actions.case_dispatch(
-                    actor=staff, case_id=pk, department_id=units.platform.pk, now=LATER
+                    actor=staff, case_id=pk, unit_id=units.platform.pk, now=LATER
                 )
             case "sign":
                 return actions.case_sign(actor=handler, case_id=pk, now=LATER)
@@ -139,7 +140,7 @@ def test_every_status_and_action_pair_follows_the_table(drive, perform, status, 
         assert last.action == action
         assert CaseEvent.objects.filter(case=case).count() > events_before
     else:
-        with pytest.raises(CaseError) as exc:
+        with pytest.raises(DomainError) as exc:
             perform(action, case)
         assert exc.value.message
         case.refresh_from_db()
@@ -151,10 +152,10 @@ def test_a_wrong_action_says_so_in_chinese_and_english(drive):
     from django.utils import translation
 
     case = drive(Status.REPORTED)
-    with translation.override("en"), pytest.raises(CaseError) as en:
+    with translation.override("en"), pytest.raises(DomainError) as en:
         workflow.require_transition(case.status, "resolve")
     assert "Reported" in en.value.message and "Resolve" in en.value.message
-    with translation.override("zh-hans"), pytest.raises(CaseError) as zh:
+    with translation.override("zh-hans"), pytest.raises(DomainError) as zh:
         workflow.require_transition(case.status, "resolve")
     assert zh.value.message == "事件处于“已上报”状态，不能执行“办结”。"
 
@@ -176,7 +177,7 @@ def test_report_gives_a_readable_number_and_a_tracking_code_that_reveals_nothing
     [("title", ""), ("description", "   "), ("source", "pigeon"), ("suggested_color", "purple")],
 )
 def test_a_bad_report_is_refused_and_nothing_is_saved(report, field, value):
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         report(**{field: value})
     assert Case.objects.count() == 0
 
@@ -207,7 +208,7 @@ def test_verify_fail_counts_rework(drive, cast):
 
 def test_reopen_only_within_the_policys_days(drive, cast):
     case = drive(Status.CLOSED)
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.case_reopen(
             actor=cast.staff_town1, case_id=case.pk, reason="仍漏水", now=T0 + dt.timedelta(days=8)
         )
@@ -221,16 +222,16 @@ def test_reopen_only_within_the_policys_days(drive, cast):
 def test_a_rating_is_1_to_5_and_given_once(drive, cast):
     case = drive(Status.CLOSED)
     for bad in (0, 6, "x", None):
-        with pytest.raises(CaseError):
+        with pytest.raises(DomainError):
             actions.case_rate(actor=cast.staff_town1, case_id=case.pk, satisfaction=bad, now=LATER)
     actions.case_rate(actor=cast.staff_town1, case_id=case.pk, satisfaction=4, now=LATER)
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.case_rate(actor=cast.staff_town1, case_id=case.pk, satisfaction=5, now=LATER)
 
 
 def test_only_the_dispatched_handler_signs(drive, cast, units):
     case = drive(Status.DISPATCHED)
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.case_sign(actor=cast.staff_town1, case_id=case.pk, now=LATER)
     actions.case_sign(actor=units.platform_staff, case_id=case.pk, now=LATER)
 
@@ -245,7 +246,7 @@ def test_dispatch_to_a_grid_worker_takes_the_case_down_to_their_grid(report, cas
     )
     case.refresh_from_db()
     assert (case.owner_node_id, case.handler_id) == (tree.grid_a.pk, cast.worker_a.pk)
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.case_return(actor=cast.worker_a, case_id=case.pk, reason="  ", now=T0)
     actions.case_return(actor=cast.worker_a, case_id=case.pk, reason="系邻村事务", now=T0)
     case.refresh_from_db()
@@ -258,18 +259,18 @@ def test_dispatch_to_a_grid_worker_takes_the_case_down_to_their_grid(report, cas
 
 def test_dispatch_refuses_someone_from_elsewhere(cast, tree):
     case = make_case(cast, tree.grid_a, "accepted", now=T0)
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.case_dispatch(
             actor=cast.staff_town1, case_id=case.pk, handler_id=cast.worker_b.pk, now=T0
         )
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.case_dispatch(actor=cast.staff_town1, case_id=case.pk, now=T0)
 
 
 def test_an_approved_extension_moves_the_deadline(drive, cast, units):
     case = drive(Status.HANDLING)
     until = case.clear_by + dt.timedelta(days=3)
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.case_request_extension(
             actor=units.platform_staff, case_id=case.pk, until=case.clear_by, reason="x", now=LATER
         )

@@ -40,7 +40,7 @@ def _outside(who: str, cast, tree, world) -> dict[str, list]:
         return {
             "grids.gridnode": [far.grid, far.grid.parent],
             "auth.user": [far.member],
-            "cases.department": [far.unit, far.county_unit],
+            "cases.unit": [far.unit, far.county_unit],
             "cases.case": [far.case],
             "grids.household": [far.household],
             "grids.resident": [far.resident],
@@ -51,7 +51,7 @@ def _outside(who: str, cast, tree, world) -> dict[str, list]:
     return {
         "grids.gridnode": [tree.grid_c, tree.town2, tree.county, world.far_grid.grid],
         "auth.user": [cast.county_admin, cast.staff_town2, cast.staff_town1, other.member],
-        "cases.department": [other.unit, world.far_grid.county_unit],
+        "cases.unit": [other.unit, world.far_grid.county_unit],
         "cases.case": [other.case],
         "grids.household": [other.household],
         "grids.resident": [other.resident],

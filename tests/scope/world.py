@@ -30,7 +30,7 @@ CAST = [*SIDES, "anonymous"]
 ADMIN_OBJECTS = {
     "auth.user": "member",
     "cases.case": "case",
-    "cases.department": "unit",
+    "cases.unit": "unit",
     "gridgov.delivery": "delivery",
     "gridgov.outboxmessage": "message",
     "gridgov.webhookendpoint": "webhook",
@@ -72,7 +72,7 @@ def shared_objects() -> dict:
 
 def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     from cases import actions as case_actions
-    from cases.models import Attachment, CountyCall, Department
+    from cases.models import Attachment, CountyCall, Unit
     from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
     from grids.models import Household, Organization, Resident, RevealLog
 
@@ -94,10 +94,10 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     )
     household = Household.objects.create(node=grid, address=f"{name} 一组1号", head_name="李四")
     resident = Resident.objects.create(household=household, name="李四", phone="13900001234")
-    county_unit, _created = Department.objects.get_or_create(
+    county_unit, _created = Unit.objects.get_or_create(
         node=county, name="县民政局", defaults={"kind": "department"}
     )
-    platform, _created = Department.objects.get_or_create(
+    platform, _created = Unit.objects.get_or_create(
         node=town, name=f"{town.name}便民服务平台", defaults={"kind": "platform"}
     )
     message = OutboxMessage.objects.create(kind="case_reported", case=case)

@@ -3,14 +3,14 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import actions
-from cases.models import Report
+from cases.models import PeriodicReport
 
 
 class Command(BaseCommand):
     help = "Generate the last completed weekly/monthly/quarterly reports for every town and county."
 
     def add_arguments(self, parser):
-        parser.add_argument("--kind", action="append", choices=Report.Kind.values)
+        parser.add_argument("--kind", action="append", choices=PeriodicReport.Kind.values)
         parser.add_argument("--today", help="ISO date to count 'last completed period' from")
 
     def handle(self, *args, kind=None, today=None, **options):

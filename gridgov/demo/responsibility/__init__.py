@@ -2,7 +2,7 @@
 department answers for and those the town answers for itself. An item is matched by its domain
 and matter, so running it again adds nothing and never overwrites what an admin changed."""
 
-from cases.models import Department, ResponsibilityItem
+from cases.models import ResponsibilityItem, Unit
 from gridgov.demo.responsibility.county import COUNTY_ITEMS
 from gridgov.demo.responsibility.item import TOWN, Item
 from gridgov.demo.responsibility.town import TOWN_ITEMS
@@ -19,9 +19,7 @@ ITEMS = [*COUNTY_ITEMS, *TOWN_ITEMS]
 def ensure_items(say) -> tuple[int, dict[str, ResponsibilityItem]]:
     departments = {
         unit.name: unit
-        for unit in Department.objects.filter(
-            node__code=CHENGGU, kind=Department.Kind.COUNTY_DEPARTMENT
-        )
+        for unit in Unit.objects.filter(node__code=CHENGGU, kind=Unit.Kind.COUNTY_DEPARTMENT)
     }
     names = dict(COUNTY_DEPARTMENTS)
     items, added = {}, 0
