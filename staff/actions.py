@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.errors import DomainError
 from gridgov.language import in_site_language
 from grids.models import GridNode
 from staff import access
@@ -33,7 +34,7 @@ def assignment_grant(
     """Give a person a role on a node (and so on its subtree)."""
     node = GridNode.objects.filter(pk=node_id).first()
     if node is None:
-        raise ValidationError({"node": _("That place in the tree does not exist (any more).")})
+        raise DomainError(_("That place in the tree does not exist (any more)."), field="node")
     # Checked before the grant exists: a grant never makes someone manageable who was not.
     access.require_grant(actor, person_id=user_id, role=role, node=node)
     assignment = Assignment(
@@ -154,6 +155,17 @@ def patrol_start(
     return patrol
 
 
+@contextlib.contextmanager
+def _about(field: str):
+    """A case the round reports is refused on the field the person wrote it in."""
+    try:
+        yield
+    except DomainError as error:
+        if error.field is None and not hasattr(error, "error_dict"):
+            raise DomainError(error.message, field=field) from None
+        raise
+
+
 @transaction.atomic
 def patrol_finish(
     *,
@@ -176,24 +188,25 @@ def patrol_finish(
         raise access.Http404("No such patrol.")
     access.require(actor, "patrol.record", patrol)
     if patrol.finished_at is not None:
-        raise ValidationError(_("This patrol is already finished."))
+        raise DomainError(_("This patrol is already finished."))
     finding = (finding or "").strip()
     if is_case and not finding:
-        raise ValidationError({"finding": _("Please describe what you found.")})
+        raise DomainError(_("Please describe what you found."), field="finding")
     case = None
     if is_case:
         from cases.actions import case_report
 
-        case = case_report(
-            actor=actor,
-            node_id=patrol.node_id,
-            title=finding[:60],
-            description=finding,
-            source="patrol",
-            latitude=latitude,
-            longitude=longitude,
-            now=now,
-        )
+        with _about("finding"):
+            case = case_report(
+                actor=actor,
+                node_id=patrol.node_id,
+                title=finding[:60],
+                description=finding,
+                source="patrol",
+                latitude=latitude,
+                longitude=longitude,
+                now=now,
+            )
     patrol.finished_at = now
     patrol.notes = "\n".join(part for part in ((notes or "").strip(), finding) if part)
     patrol.finish_latitude, patrol.finish_longitude = latitude, longitude
@@ -242,7 +255,7 @@ def visit_record(
     if needs_action and not (needs or findings or "").strip():
         errors["needs"] = _("Please describe what needs action.")
     if errors:
-        raise ValidationError(errors)
+        raise DomainError(errors)
     try:
         with transaction.atomic():  # a retry racing the first: the unique submission_id wins
             visit = Visit.objects.create(
@@ -261,17 +274,18 @@ def visit_record(
         from cases.actions import case_report
 
         text = (needs or findings).strip()
-        visit.case = case_report(
-            actor=actor,
-            node_id=household.node_id,
-            title=in_site_language(
-                gettext_lazy("Visit: %(household)s"), household=household.head_name
-            )[:200],
-            description=f"{household.address}\n{text}",
-            source="patrol",
-            location=household.address,
-            now=now,
-        )
+        with _about("needs"):
+            visit.case = case_report(
+                actor=actor,
+                node_id=household.node_id,
+                title=in_site_language(
+                    gettext_lazy("Visit: %(household)s"), household=household.head_name
+                )[:200],
+                description=f"{household.address}\n{text}",
+                source="visit",
+                location=household.address,
+                now=now,
+            )
         visit.save(update_fields=["case"])
     household_visited(household_id=household.pk, on=date)
     return visit

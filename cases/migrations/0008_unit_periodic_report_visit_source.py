@@ -1,8 +1,23 @@
 """One name per idea: a unit that handles cases is a Unit (a county department is only one kind
-of it), and a periodic report (周报/月报/季报) is a PeriodicReport, not the reporting of a case."""
+of it), and a periodic report (周报/月报/季报) is a PeriodicReport, not the reporting of a case.
+Cases found on a household visit get their own source instead of "patrol"."""
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+
+def visit_cases_say_visit(apps, schema_editor):
+    # Until now a visit's case was recorded as a patrol finding; the visit names its case.
+    Case = apps.get_model("cases", "Case")
+    Visit = apps.get_model("staff", "Visit")
+    found_on_visits = Visit.objects.filter(case__isnull=False).values("case_id")
+    Case.objects.filter(pk__in=found_on_visits, source="patrol").update(source="visit")
+
+
+def visit_cases_say_patrol(apps, schema_editor):
+    # The older code knows no "visit" source: every such case goes back to "patrol".
+    Case = apps.get_model("cases", "Case")
+    Case.objects.filter(source="visit").update(source="patrol")
 
 
 class Migration(migrations.Migration):
@@ -30,4 +45,23 @@ class Migration(migrations.Migration):
         ),
         migrations.RenameField(model_name="caseevent", old_name="department", new_name="unit"),
         migrations.RenameModel(old_name="Report", new_name="PeriodicReport"),
+        migrations.AlterField(
+            model_name="case",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("patrol", "Patrol"),
+                    ("visit", "Household visit"),
+                    ("informant", "Informant"),
+                    ("street_chief", "Street chief"),
+                    ("resident", "Resident"),
+                    ("hotline", "12345 hotline"),
+                    ("walk_in", "Walk-in"),
+                    ("api", "Other system (API)"),
+                ],
+                max_length=16,
+                verbose_name="source",
+            ),
+        ),
+        migrations.RunPython(visit_cases_say_visit, visit_cases_say_patrol),
     ]

@@ -26,6 +26,7 @@ OPEN_STATUSES = (Status.ACCEPTED, Status.DISPATCHED, Status.HANDLING)
 
 class Source(models.TextChoices):
     PATROL = "patrol", _("Patrol")
+    VISIT = "visit", _("Household visit")
     INFORMANT = "informant", _("Informant")
     STREET_CHIEF = "street_chief", _("Street chief")
     RESIDENT = "resident", _("Resident")

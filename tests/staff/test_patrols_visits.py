@@ -177,6 +177,7 @@ def test_needs_action_makes_a_case_with_the_visit(client, cast, tree):
     case = Case.objects.get()
     assert response.url == f"/m/cases/{case.pk}/"
     assert Visit.objects.get().case == case and "屋顶漏雨" in case.description
+    assert case.source == "visit"  # found on a household visit, not on a patrol
 
 
 @pytest.mark.parametrize(
