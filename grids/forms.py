@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from grids.actions import HOUSEHOLD_FIELDS
 from grids.models import (
     GridNode,
     Household,
@@ -38,18 +39,8 @@ class HouseholdForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = [
-            "node",
-            "address",
-            "head_name",
-            "category",
-            "members",
-            "family_situation",
-            "contact",
-            "political_status",
-            "needs",
-            "composition",
-        ]
+        # The next visit's date follows from the visits; everything else a worker types.
+        fields = ["node", *(f for f in HOUSEHOLD_FIELDS if f != "next_visit_due")]
         widgets = {
             f: forms.Textarea(attrs={"rows": 2})
             for f in ("family_situation", "needs", "composition")

@@ -34,6 +34,7 @@ from cases.actions.intake import (
     case_merge,
     case_reject,
     case_report,
+    case_report_from_the_field,
     case_reveal_reporter_phone,
     case_settle_on_the_spot,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "case_reject",
     "case_reopen",
     "case_report",
+    "case_report_from_the_field",
     "case_request_extension",
     "case_resolve",
     "case_return",

@@ -15,8 +15,8 @@ from cases.models import (
     CaseEvent,
     CaseSequence,
 )
-from cases.workflow import CaseError
 from gridgov import outbox
+from gridgov.errors import DomainError
 from grids.models import GridNode
 from staff import access
 
@@ -59,7 +59,7 @@ def _notify(kind: str, case: Case, **payload) -> None:
 def _text(value: str, field_label: str, *, limit: int = 5000) -> str:
     value = (value or "").strip()
     if not value:
-        raise CaseError(_("Please give %(what)s.") % {"what": field_label})
+        raise DomainError(_("Please give %(what)s.") % {"what": field_label})
     return value[:limit]
 
 
@@ -69,7 +69,7 @@ def _rating(value) -> int:
     except (TypeError, ValueError):
         rating = 0
     if not 1 <= rating <= 5:
-        raise CaseError(_("A rating is a whole number from 1 to 5."))
+        raise DomainError(_("A rating is a whole number from 1 to 5."))
     return rating
 
 

@@ -31,10 +31,11 @@ from cases.models import (
     Source,
     Status,
 )
-from cases.workflow import CaseError
+from gridgov.errors import DomainError
 from gridgov.language import in_site_language
-from grids.models import GridNode
+from grids.models import GridNode, Tier
 from staff import access
+from staff.models import Role
 
 
 @transaction.atomic
@@ -69,16 +70,16 @@ def case_report(
         raise Http404("No such place.")
     _require(actor, "case.report", node)
     if source not in Source.values:
-        raise CaseError(_("Unknown source."))
+        raise DomainError(_("Unknown source."))
     if suggested_color and suggested_color not in Color.values:
-        raise CaseError(_("Unknown color."))
+        raise DomainError(_("Unknown color."))
     category = None
     if category_id is not None:
         category = Category.objects.filter(pk=category_id).first()
         if category is None:
-            raise CaseError(_("Unknown category."))
+            raise DomainError(_("Unknown category."))
     if actor is None and not (reporter_name or "").strip():
-        raise CaseError(_("Please give %(what)s.") % {"what": _("the reporter's name")})
+        raise DomainError(_("Please give %(what)s.") % {"what": _("the reporter's name")})
     case = Case(
         number=_next_number(node.town, now),
         title=_text(title, _("a title"), limit=200),
@@ -110,22 +111,100 @@ def case_report(
     return case
 
 
+# Whose reports count as what: a grid worker's report is the grid's own patrol finding.
+_SOURCE_OF_ROLE = {Role.INFORMANT: Source.INFORMANT, Role.STREET_CHIEF: Source.STREET_CHIEF}
+
+
+@transaction.atomic
+def case_report_from_the_field(
+    *,
+    actor,
+    node_id: int,
+    category_id: int,
+    description: str,
+    settled_result: str = "",
+    now: dt.datetime | None = None,
+    **fields,
+) -> Case:
+    """A report from the phone: its title is the category and the first line of what happened,
+    its source follows the reporter's post, and a matter the reporter settled where it happened
+    (`settled_result`) is recorded as settled on the spot in the same step."""
+    now = _now(now)
+    category = Category.objects.filter(pk=category_id).first()
+    if category is None:
+        raise DomainError(_("Unknown category."), field="category")
+    roles = access.roles(actor)
+    source = next((_SOURCE_OF_ROLE[r] for r in roles if r in _SOURCE_OF_ROLE), Source.PATROL)
+    if Role.GRID_WORKER in roles:
+        source = Source.PATROL
+    first_line = (description or "").strip().splitlines()[0] if (description or "").strip() else ""
+    case = case_report(
+        actor=actor,
+        node_id=node_id,
+        title=f"{category.name}：{first_line}"[:200],
+        description=description,
+        source=source,
+        category_id=category.pk,
+        now=now,
+        **fields,
+    )
+    if not settled_result:
+        return case
+    owner_id = access.handling_node_id(actor, case.node)
+    if owner_id is None:
+        raise DomainError(_("You do not handle cases here: report it for the town instead."))
+    return case_settle_on_the_spot(
+        actor=actor, case_id=case.pk, owner_node_id=owner_id, result=settled_result, now=now
+    )
+
+
+def _above_the_holder(case: Case, dispatch_to: dict) -> bool:
+    """Is the person or village a case goes to above the level now holding it? case_dispatch
+    only hands a case down, so the town must first take it onto its own list."""
+    holder = case.owner_node
+    if dispatch_to.get("village_id"):
+        village = GridNode.objects.filter(pk=dispatch_to["village_id"]).first()
+        return village is not None and village.level < holder.level
+    if dispatch_to.get("handler_id"):
+        grant = (
+            access.assignments_over("case.sign", case.node)
+            .filter(user_id=dispatch_to["handler_id"])
+            .select_related("node")
+            .order_by("-node__level")
+            .first()
+        )
+        return grant is not None and grant.node.level < holder.level
+    return False
+
+
 @transaction.atomic
 def case_accept(
-    *, actor, case_id: int, color: str, owner_node_id: int | None = None, note: str = "", now=None
+    *,
+    actor,
+    case_id: int,
+    color: str,
+    owner_node_id: int | None = None,
+    note: str = "",
+    dispatch_to: dict | None = None,
+    now=None,
 ) -> Case:
     """三研: triage. The color sets the clearance deadline and the report cadence; the case may be
-    put on a higher list (village or town) than the place it happened."""
+    put on a higher list (village or town) than the place it happened. With `dispatch_to` (the
+    keywords of case_dispatch) it is dispatched in the same step, and stands or falls with it;
+    a person or village above the place is reached by putting the case on the town's list."""
     now = _now(now)
     case = _lock(case_id)
     _require(actor, "case.accept", case)
     if color not in Color.values:
-        raise CaseError(_("Choose yellow, orange or red."))
+        raise DomainError(_("Choose yellow, orange or red."))
+    if dispatch_to and owner_node_id is None and _above_the_holder(case, dispatch_to):
+        town = case.node.town
+        owner_node_id = town.pk if town.tier == Tier.TOWN else None
     old_owner = case.owner_node
     if owner_node_id is not None and owner_node_id != case.owner_node_id:
         owner = GridNode.objects.filter(pk=owner_node_id).first()
         if owner is None or not owner.contains(case.node):
-            raise CaseError(
+            raise DomainError(
                 _("A case can only be put on the list of its own place or a level above it.")
             )
         _require(actor, "case.accept", owner)
@@ -150,6 +229,8 @@ def case_accept(
         event={"note": note, "from_owner": old_owner, "to_owner": case.owner_node},
     )
     _notify("case_accepted", case, color=color)
+    if dispatch_to:
+        return case_dispatch(actor=actor, case_id=case.pk, note=note, now=now, **dispatch_to)
     return case
 
 
@@ -171,7 +252,7 @@ def case_merge(*, actor, case_id: int, into_id: int, note: str = "", now=None) -
     """A duplicate report joins the case it repeats."""
     now = _now(now)
     if case_id == into_id:
-        raise CaseError(_("A case cannot be merged into itself."))
+        raise DomainError(_("A case cannot be merged into itself."))
     # Lock both in id order, so two merges the other way round cannot deadlock.
     first, second = sorted([case_id, into_id])
     locked = {first: _lock(first), second: _lock(second)}
@@ -179,11 +260,11 @@ def case_merge(*, actor, case_id: int, into_id: int, note: str = "", now=None) -
     _require(actor, "case.merge", case)
     _require(actor, "case.view", target)
     if target.status in (Status.MERGED, Status.REJECTED):
-        raise CaseError(
+        raise DomainError(
             _("Merge into a case that is still standing, not a rejected or merged one.")
         )
     if target.node.tree_id != case.node.tree_id:
-        raise CaseError(_("Only cases of the same county can be merged."))
+        raise DomainError(_("Only cases of the same county can be merged."))
     case.merged_into = target
     _apply(
         case, "merge", "merged_into", actor=actor, now=now, event={"note": note or target.number}
@@ -212,7 +293,7 @@ def case_settle_on_the_spot(
     case = _lock(case_id)
     _require(actor, "case.resolve", case)
     if actor is not None and case.reporter_id != actor.pk:
-        raise CaseError(_("Only the person who reported it settles a matter on the spot."))
+        raise DomainError(_("Only the person who reported it settles a matter on the spot."))
     who = actor.first_name or actor.username if actor is not None else ""
     note = in_site_language(gettext_lazy("Settled on the spot (就地化解) by %(name)s."), name=who)
     case_accept(
@@ -234,7 +315,6 @@ def case_settle_on_the_spot(
 def case_reveal_reporter_phone(*, actor, case_id: int, reason: str) -> str:
     """The reporter's full phone number, for those who work the case; every reveal is logged
     (who, when, which case, why) before the number leaves the server."""
-    from django.core.exceptions import ValidationError
 
     from grids.models import RevealLog
 
@@ -244,6 +324,6 @@ def case_reveal_reporter_phone(*, actor, case_id: int, reason: str) -> str:
     access.require(actor, "case.reveal_reporter", case)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Say why you need the full value.")})
+        raise DomainError(_("Say why you need the full value."), field="reason")
     RevealLog.objects.create(user=actor, case=case, field="reporter_phone", reason=reason[:200])
     return case.reporter_phone

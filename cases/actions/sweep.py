@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from cases import actions
 from cases.models import OPEN_STATUSES, Case, Color
 from cases.policy import policy_for
-from cases.workflow import CaseError
+from gridgov.errors import DomainError
 from gridgov.language import in_site_language
 from grids.models import Tier
 
@@ -164,7 +164,9 @@ def _escalate_breaches(now: dt.datetime, limit: int) -> int:
                             reason=reason,
                         )
                     escalated += 1
-                except CaseError as exc:  # e.g. a state the table does not allow: leave it, log it
+                except (
+                    DomainError
+                ) as exc:  # e.g. a state the table does not allow: leave it, log it
                     log.warning("sweep could not escalate case %s: %s", pk, exc.message)
         if escalated >= limit:
             break

@@ -4,6 +4,7 @@ cases.actions."""
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 from cases import sheets, workflow
 from cases.models import Case
 from cases.queries import board
-from cases.workflow import CaseError
 from gridgov.cleaning import id_or_404, parse_id
 from staff import access
 
@@ -53,8 +53,8 @@ def _supervise(request):
         workflow.perform(
             "supervise", actor=request.user, case=case, values={"text": request.POST.get("note")}
         )
-    except CaseError as error:
-        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request, _("Supervision recorded on %(number)s.") % {"number": case.number}

@@ -1,7 +1,6 @@
 """The desk dashboard (/desk/dashboard/): the figures of the place asked for, by default the top of
 the user's scope (their town, or the county); what each figure counts is in docs/kpis.md."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
@@ -32,10 +31,8 @@ def _now():
     return timezone.now()  # one seam, so tests can fix "today"
 
 
-@login_required
+@access.required("report.view")
 def dashboard(request):
-    if not access.can_anywhere(request.user, "report.view"):
-        raise PermissionDenied
     node = _node(request)
     now = _now()
     period = figures.parse_period(request.GET, timezone.localdate(now))

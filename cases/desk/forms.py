@@ -4,7 +4,6 @@ merge and dispatch. Each parses its input and calls cases.actions; none decides 
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,7 +29,7 @@ class IntakeForm(forms.Form):
         self.case, self.user, self.context = case, user, context
 
     def run(self) -> tuple[str, str]:
-        """Take the action; returns (message, where to go next). CaseError passes up."""
+        """Take the action; returns (message, where to go next). DomainError passes up."""
         raise NotImplementedError
 
 
@@ -50,26 +49,17 @@ class AcceptForm(IntakeForm):
             self.initial["color"] = self.case.suggested_color
 
     def run(self):
-        d, pk = self.cleaned_data, self.case.pk
-        target = next((t for t in self.context["targets"] if t.value == d["dispatch_to"]), None)
-        town = intake.town_in(self.context["trail"])
-        lift = target is not None and target.needs_town_list and town is not None
-        with transaction.atomic():  # accept and dispatch stand or fall together
-            case = actions.case_accept(
-                actor=self.user,
-                case_id=pk,
-                color=d["color"],
-                note=d["note"],
-                owner_node_id=town.pk if lift else None,
-            )
-            if d["dispatch_to"]:
-                actions.case_dispatch(
-                    actor=self.user,
-                    case_id=pk,
-                    note=d["note"],
-                    **intake.dispatch_arguments(d["dispatch_to"]),
-                )
-                return _("%(number)s accepted and dispatched.") % {"number": case.number}, ""
+        d = self.cleaned_data
+        dispatch_to = intake.dispatch_arguments(d["dispatch_to"]) if d["dispatch_to"] else None
+        case = actions.case_accept(
+            actor=self.user,
+            case_id=self.case.pk,
+            color=d["color"],
+            note=d["note"],
+            dispatch_to=dispatch_to,
+        )
+        if dispatch_to:
+            return _("%(number)s accepted and dispatched.") % {"number": case.number}, ""
         return _("%(number)s accepted: now dispatch it.") % {"number": case.number}, "self"
 
 

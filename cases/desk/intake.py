@@ -3,7 +3,7 @@ report to accept it with a color, reject it, merge it into a duplicate, or dispa
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,17 +15,15 @@ from cases import policy
 from cases.desk.forms import FORMS, FORMS_FOR_STATUS
 from cases.models import Case, Color
 from cases.queries import intake
-from cases.workflow import CaseError
+from gridgov.errors import add_to_form
 from grids.privacy import mask_phone
 from staff import access
 
 PER_PAGE = 50
 
 
-@login_required
+@access.required("case.accept")
 def intake_queue(request):
-    if not access.can_anywhere(request.user, "case.accept"):
-        raise PermissionDenied
     page = Paginator(intake.queue(request.user), PER_PAGE).get_page(request.GET.get("page"))
     cases = list(page)
     trails = intake.trails_from_town(cases)
@@ -78,8 +76,8 @@ def intake_case(request, case_id: int):
     if form is not None and form.is_valid():
         try:
             message, then = form.run()
-        except CaseError as exc:
-            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, message)
             return redirect("intake_case", case_id=case.pk) if then else redirect("intake_queue")

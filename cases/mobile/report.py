@@ -5,25 +5,21 @@ phone while there is no signal (the submission id makes a retry find the first c
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import actions, photos
-from cases.models import Case, Category, Color, Source, Status
-from cases.workflow import CaseError
+from cases.models import Case, Category, Color, Status
+from gridgov.errors import add_to_form
 from grids.models import GridNode, Resident, Tier
 from staff import access
-from staff.models import Role
 
 REPORT_TIERS = (Tier.GRID, Tier.MICRO_GRID)
-SOURCE_OF_ROLE = {Role.INFORMANT: Source.INFORMANT, Role.STREET_CHIEF: Source.STREET_CHIEF}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -150,24 +146,13 @@ class MobileReportForm(forms.Form):
         typed = (self.cleaned_data.get("parties") or "").strip()
         return "、".join([*names, typed] if typed else names)
 
-    @transaction.atomic
     def save(self) -> Case:
-        d, user, now = self.cleaned_data, self.user, timezone.now()
-        node = self.nodes[int(d["node"])]
-        category = self.categories[int(d["category"])]
-        source = next(
-            (SOURCE_OF_ROLE[r] for r in access.roles(user) if r in SOURCE_OF_ROLE), Source.PATROL
-        )
-        if any(r == Role.GRID_WORKER for r in access.roles(user)):
-            source = Source.PATROL
-        first_line = d["description"].strip().splitlines()[0]
-        case = actions.case_report(
-            actor=user,
-            node_id=node.pk,
-            title=f"{category.name}：{first_line}"[:200],
+        d = self.cleaned_data
+        return actions.case_report_from_the_field(
+            actor=self.user,
+            node_id=self.nodes[int(d["node"])].pk,
+            category_id=int(d["category"]),
             description=d["description"],
-            source=source,
-            category_id=category.pk,
             suggested_color=d.get("suggested_color") or "",
             parties=self.parties_text(),
             location=d.get("location") or "",
@@ -175,16 +160,8 @@ class MobileReportForm(forms.Form):
             longitude=d.get("longitude"),
             submission_id=d.get("submission_id") or None,
             photos=d.get("photos") or [],
-            now=now,
+            settled_result=d["result"] if d.get("settled") else "",
         )
-        if d.get("settled"):
-            owner_id = access.handling_node_id(self.user, node)
-            if owner_id is None:
-                raise CaseError(_("You do not handle cases here: report it for the town instead."))
-            case = actions.case_settle_on_the_spot(
-                actor=user, case_id=case.pk, owner_node_id=owner_id, result=d["result"], now=now
-            )
-        return case
 
 
 def _wants_json(request) -> bool:
@@ -205,12 +182,8 @@ def _done(request, case: Case, *, again: bool):
     return redirect(url)
 
 
-@login_required
+@access.door_required("mobile", "case.report")
 def report(request):
-    if not access.can_anywhere(request.user, "door.mobile") or not access.can_anywhere(
-        request.user, "case.report"
-    ):
-        raise PermissionDenied
     if request.method == "POST":
         sid = request.POST.get("submission_id") or ""
         if sid:
@@ -231,8 +204,8 @@ def report(request):
                     form.add_error(None, _("This form was already used: open a new one."))
                 else:
                     return _done(request, existing, again=True)
-            except CaseError as exc:
-                form.add_error(None, exc.message)
+            except ValidationError as exc:
+                add_to_form(form, exc)
             else:
                 return _done(request, case, again=False)
         if _wants_json(request):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from gridgov.errors import add_to_form
 from grids import actions
 from grids.forms import NodeFactsForm
 from grids.models import GridNode, Tier
@@ -70,7 +71,7 @@ def node_edit(request, node_id: int):
         try:
             actions.node_update(actor=request.user, node_id=node.pk, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("node_detail", node_id=node.pk)

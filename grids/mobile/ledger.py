@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from gridgov.errors import add_to_form
 from grids import actions, queries
 from grids.forms import (
     HouseholdForm,
@@ -32,11 +33,7 @@ def _save(form, write) -> bool:
     try:
         write()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        add_to_form(form, exc)
         return False
     return True
 

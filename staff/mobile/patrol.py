@@ -6,25 +6,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cases.workflow import CaseError
 from gridgov.cleaning import parse_decimal, parse_id
+from gridgov.errors import field_errors
 from staff import access, actions, queries
 
 
 def _coord(value):
     number = parse_decimal(value, limit=Decimal(180))
     return number.quantize(Decimal("0.000001")) if number is not None else None
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    return {"form": list(exc.messages)}
 
 
 @access.door_required("mobile")
@@ -55,12 +48,8 @@ def patrol_today(request):
                 now=now,
             )
             return redirect("case_mobile", case.pk) if case else redirect("patrol_today")
-        except ValueError:
-            raise Http404("No such grid or patrol.") from None
         except ValidationError as exc:
-            errors = _errors(exc)
-        except CaseError as exc:
-            errors = {"finding": [str(exc)]}
+            errors = field_errors(exc)
     patrols = {p.node_id: p for p in queries.todays_patrols(request.user, today)}
     rows = [(node, patrols.get(node.pk)) for node in queries.patrol_grids(request.user)]
     status = 400 if errors else 200

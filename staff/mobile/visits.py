@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.workflow import CaseError
+from gridgov.errors import field_errors
 from grids.models import Household
 from staff import access, actions, queries
-from staff.mobile.patrol import _errors
 from staff.models import VisitHow
 
 
@@ -62,9 +61,7 @@ def visit_new(request, household_id: int):
                     submission_id=data["submission_id"][:64] or None,
                 )
             except ValidationError as exc:
-                errors = _errors(exc)
-            except CaseError as exc:
-                errors = {"needs": [str(exc)]}
+                errors = field_errors(exc)
             else:
                 if visit.case_id:
                     return redirect("case_mobile", visit.case_id)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from cases import actions
 from cases.models import Case, CaseEvent
-from cases.workflow import CaseError
+from gridgov.errors import DomainError
 from tests.concurrency import run_at_once
 from tests.factories import T0, UserFactory, grant, make_case
 
@@ -23,7 +23,7 @@ def test_two_staff_accepting_one_case_at_once_one_wins_the_other_is_told(cast, t
         lambda: actions.case_accept(actor=colleague, case_id=case.pk, color="red", now=T0),
     )
     wins = [o for o in outcomes if isinstance(o, Case)]
-    losses = [o for o in outcomes if isinstance(o, CaseError)]
+    losses = [o for o in outcomes if isinstance(o, DomainError)]
     assert len(wins) == 1 and len(losses) == 1, outcomes
     case.refresh_from_db()
     assert case.color == wins[0].color
@@ -41,7 +41,7 @@ def test_resolve_and_escalate_at_once_apply_exactly_one(cast, tree):
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert len(errors) == 1, outcomes
     # Escalated first: the worker no longer holds it (403). Resolved first: it cannot go up.
-    assert isinstance(errors[0], CaseError | PermissionDenied)
+    assert isinstance(errors[0], DomainError | PermissionDenied)
     assert CaseEvent.objects.filter(case=case, action__in=["resolve", "escalate"]).count() == 1
 
 

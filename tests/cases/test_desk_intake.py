@@ -11,7 +11,7 @@ from cases import actions, policy
 from cases.desk import intake as intake_page
 from cases.models import Case
 from cases.queries import intake
-from cases.workflow import CaseError
+from gridgov.errors import DomainError
 from staff import access
 from tests.conftest import page_text
 from tests.factories import T0, make_case, make_node
@@ -191,9 +191,12 @@ def test_a_refused_dispatch_undoes_the_accept_and_shows_a_form_error(
     case = report()
 
     def refuse(**kwargs):
-        raise CaseError("派不出去")
+        raise DomainError("派不出去")
 
-    monkeypatch.setattr(actions, "case_dispatch", refuse)
+    from cases.actions import intake as intake_actions
+
+    # case_accept dispatches in its own transaction: a refusal there must undo the accept.
+    monkeypatch.setattr(intake_actions, "case_dispatch", refuse)
     response = desk.post(
         page(case.pk),
         {

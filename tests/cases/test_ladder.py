@@ -9,7 +9,7 @@ from django.http import Http404
 from cases import actions
 from cases.models import Case, CaseEvent, Mediation, Status
 from cases.queries import level_history
-from cases.workflow import CaseError
+from gridgov.errors import DomainError
 from tests.factories import T0, UserFactory, grant, make_case
 
 
@@ -72,7 +72,7 @@ def test_a_micro_grid_dispute_climbs_every_rung_to_the_county(cast, tree, county
     ]
     assert all(row["held_for"] == dt.timedelta(days=1, hours=10) for row in history[1:])
     assert Mediation.objects.filter(case=case).count() == 10
-    with pytest.raises(CaseError):
+    with pytest.raises(DomainError):
         actions.case_escalate(actor=county_staff, case_id=case.pk, reason="再上报", now=now)
 
 
@@ -97,7 +97,7 @@ def test_the_number_of_failures_is_policy(cast, tree):
 
 def test_a_successful_mediation_resolves_at_that_level(cast, tree):
     case = make_case(cast, tree.grid_a, "handling", now=T0)
-    with pytest.raises(CaseError):  # a settlement needs its agreement written down
+    with pytest.raises(DomainError):  # a settlement needs its agreement written down
         actions.case_mediate(
             actor=cast.worker_a, case_id=case.pk, outcome="success", agreement="", now=T0
         )

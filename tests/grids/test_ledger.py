@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from grids import actions
+from grids.actions import ledger as ledger_actions
 from grids.models import Household, Organization, Resident, RevealLog
 from grids.privacy import mask_id_number, mask_phone
 from tests.conftest import page_text
@@ -407,7 +408,7 @@ def test_an_id_number_taken_in_the_same_moment_is_a_field_error_not_a_crash(hous
     taken = id_number("61072219800101555")
     actions.resident_create(actor=None, household_id=household.pk, name="甲", id_number=taken)
     # The other save lands between this one's check and its insert.
-    monkeypatch.setattr(actions, "_refuse_taken_id_number", lambda *args, **kwargs: None)
+    monkeypatch.setattr(ledger_actions, "_refuse_taken_id_number", lambda *args, **kwargs: None)
     monkeypatch.setattr(Resident, "validate_constraints", lambda self, exclude=None: None)
     with pytest.raises(ValidationError) as exc:
         actions.resident_create(actor=None, household_id=household.pk, name="乙", id_number=taken)
