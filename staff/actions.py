@@ -8,7 +8,9 @@ import datetime as dt
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -101,7 +103,7 @@ def user_create(
     `password_hash` (already hashed, e.g. shared by a batch of demo users) wins over `password`.
     """
     if actor is not None and not access.can_anywhere(actor, "user.change"):
-        raise access.PermissionDenied
+        raise PermissionDenied
     user_model = get_user_model()
     user = user_model(username=username, first_name=full_name, email=email)
     if password_hash:
@@ -144,7 +146,7 @@ def patrol_start(
     now, today = _today(now)
     node = GridNode.objects.filter(pk=node_id, tier__in=(Tier.GRID, Tier.MICRO_GRID)).first()
     if node is None:
-        raise access.Http404("No such grid.")
+        raise Http404("No such grid.")
     access.require(actor, "patrol.record", node)
     patrol, _created = Patrol.objects.get_or_create(
         user=actor,
@@ -185,7 +187,7 @@ def patrol_finish(
     now, _day = _today(now)
     patrol = Patrol.objects.select_for_update().select_related("node").filter(pk=patrol_id).first()
     if patrol is None or patrol.user_id != actor.pk:
-        raise access.Http404("No such patrol.")
+        raise Http404("No such patrol.")
     access.require(actor, "patrol.record", patrol)
     if patrol.finished_at is not None:
         raise DomainError(_("This patrol is already finished."))
@@ -239,11 +241,11 @@ def visit_record(
         first = Visit.objects.filter(submission_id=submission_id).first()
         if first is not None:
             if first.user_id != actor.pk:
-                raise access.Http404("No such visit.")
+                raise Http404("No such visit.")
             return first
     household = Household.objects.select_related("node").filter(pk=household_id).first()
     if household is None:
-        raise access.Http404("No such household.")
+        raise Http404("No such household.")
     access.require(actor, "visit.record", household)
     errors = {}
     if how not in VisitHow.values:

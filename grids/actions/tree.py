@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
@@ -103,7 +103,7 @@ def node_create(
         raise TypeError(f"node_create got unexpected fields: {sorted(unknown)}")
     if parent_id is None:
         if actor is not None and not actor.is_superuser:
-            raise access.PermissionDenied
+            raise PermissionDenied
         _lock_forest()
         parent = None
     else:

@@ -1,0 +1,146 @@
+"""The permission table: which roles may take each action, and the role groups it is written in."""
+
+from __future__ import annotations
+
+from grids.models import Tier
+from staff.models import Role
+
+R = Role
+
+
+# Where each role may be assigned.
+ROLE_TIERS: dict[str, tuple[str, ...]] = {
+    R.GRID_WORKER: (Tier.GRID, Tier.MICRO_GRID),
+    R.INFORMANT: (Tier.GRID, Tier.MICRO_GRID),
+    R.STREET_CHIEF: (Tier.VILLAGE, Tier.GRID, Tier.MICRO_GRID),
+    R.PARTY_HOUSEHOLD: (Tier.GRID, Tier.MICRO_GRID),
+    R.VOLUNTEER: (Tier.TOWN, Tier.VILLAGE, Tier.GRID, Tier.MICRO_GRID),
+    R.GRID_CHIEF: (Tier.VILLAGE,),
+    R.INSTRUCTOR: (Tier.VILLAGE, Tier.GRID),
+    R.SUPERVISOR: (Tier.COUNTY, Tier.TOWN, Tier.VILLAGE),
+    R.COMMANDER: (Tier.VILLAGE, Tier.TOWN),
+    R.CENTER_STAFF: (Tier.COUNTY, Tier.TOWN),
+    R.LEADER: (Tier.COUNTY, Tier.TOWN),
+    R.OUTPOST: (Tier.TOWN,),
+    R.DEPARTMENT: (Tier.COUNTY,),
+    R.ADMIN: (Tier.COUNTY, Tier.TOWN),
+}
+
+
+ALL_ROLES = frozenset(Role.values)
+
+
+FIELD_ROLES = frozenset(
+    {
+        R.GRID_WORKER,
+        R.INFORMANT,
+        R.STREET_CHIEF,
+        R.PARTY_HOUSEHOLD,
+        R.VOLUNTEER,
+        R.GRID_CHIEF,
+        R.INSTRUCTOR,
+    }
+)
+
+
+DESK_ROLES = frozenset(
+    {R.CENTER_STAFF, R.LEADER, R.SUPERVISOR, R.COMMANDER, R.OUTPOST, R.DEPARTMENT}
+)
+
+
+# Who works cases: hands them out, and handles them.
+DISPATCHERS = frozenset({R.CENTER_STAFF, R.LEADER, R.COMMANDER})
+
+
+HANDLERS = frozenset(
+    {
+        R.GRID_WORKER,
+        R.INSTRUCTOR,
+        R.GRID_CHIEF,
+        R.COMMANDER,
+        R.CENTER_STAFF,
+        R.LEADER,
+        R.OUTPOST,
+        R.DEPARTMENT,
+    }
+)
+
+
+TOWN_CALLERS = frozenset({R.CENTER_STAFF, R.LEADER})
+
+
+# action -> roles that may take it. An action not listed here is refused to everyone.
+_PERMISSIONS: dict[str, frozenset[str]] = {
+    "node.view": ALL_ROLES,
+    "node.create": frozenset({R.ADMIN}),
+    "node.change": frozenset({R.ADMIN}),
+    "node.move": frozenset({R.ADMIN}),
+    "node.delete": frozenset({R.ADMIN}),
+    "assignment.view": frozenset({R.ADMIN, R.CENTER_STAFF, R.LEADER, R.GRID_CHIEF}),
+    "assignment.change": frozenset({R.ADMIN}),
+    "user.change": frozenset({R.ADMIN}),
+    # Cases: seeing one follows where it happened, acting on one the level that holds it.
+    "case.view": ALL_ROLES,
+    "case.report": (FIELD_ROLES | DESK_ROLES) - {R.VOLUNTEER},
+    "case.accept": DISPATCHERS,
+    "case.reject": DISPATCHERS,
+    "case.merge": DISPATCHERS,
+    "case.dispatch": DISPATCHERS,
+    "case.sign": HANDLERS,
+    "case.return": HANDLERS,
+    "case.request_extension": HANDLERS,
+    "case.approve_extension": DISPATCHERS,
+    "case.supervise": DISPATCHERS | {R.SUPERVISOR},
+    "case.mediate": HANDLERS,
+    "case.progress": HANDLERS | DISPATCHERS,
+    "case.escalate": HANDLERS,
+    "case.resolve": HANDLERS,
+    "case.verify": DISPATCHERS,
+    "case.reopen": DISPATCHERS,
+    "case.rate": DISPATCHERS,
+    "case.call_county": TOWN_CALLERS,
+    "countycall.respond": frozenset({R.DEPARTMENT}),  # the call names a county department
+    "countycall.rate_necessity": frozenset({R.DEPARTMENT}),
+    "countycall.rate": TOWN_CALLERS,
+    "report.view": DESK_ROLES | {R.ADMIN, R.GRID_CHIEF},
+    # The reporter's phone is masked everywhere; those who work the case and may call the
+    # reporter back reveal it, one logged reveal at a time (PIPL, like the ledger).
+    "case.reveal_reporter": DISPATCHERS | HANDLERS,
+    # --- Household ledger on the phone and the desk (the ledger, PIPL, the Excel import) ---
+    # Seeing a ledger follows the grid; the people who keep it (the grid's worker, the village
+    # grid chief, town centre staff, admins) may change it. Full ID numbers and phones are
+    # need-to-know (PIPL): only the grid worker and the grid chief, who visit and call the
+    # household, may reveal them, one logged reveal at a time. Informants, volunteers, street
+    # chiefs and desk staff see them masked. Special-group tags (low income, disabled, …) are
+    # for those who care for the household and keep the ledger.
+    "household.view": frozenset(
+        {R.GRID_WORKER, R.GRID_CHIEF, R.INSTRUCTOR, R.STREET_CHIEF, R.INFORMANT}
+    )
+    | TOWN_CALLERS
+    | {R.ADMIN},
+    "household.change": frozenset({R.GRID_WORKER, R.GRID_CHIEF, R.CENTER_STAFF, R.ADMIN}),
+    "resident.reveal": frozenset({R.GRID_WORKER, R.GRID_CHIEF}),
+    "resident.tags": frozenset({R.GRID_WORKER, R.GRID_CHIEF, R.CENTER_STAFF, R.ADMIN}),
+    # --- end of the household ledger block ---
+    # Patrols and household visits (巡查, 走访): the grid's worker
+    # walks it and visits its households; the village's grid chief may stand in. Seeing them
+    # (dashboard figures) follows "report.view".
+    "patrol.record": frozenset({R.GRID_WORKER, R.GRID_CHIEF}),
+    "visit.record": frozenset({R.GRID_WORKER, R.GRID_CHIEF}),
+    "door.mobile": FIELD_ROLES,
+    "door.desk": DESK_ROLES | {R.ADMIN},
+    "door.admin": frozenset({R.ADMIN}),
+    # Reference data every county shares, with no node of its own (categories, triage policies,
+    # holidays, the responsibility list): anyone may choose it in a form; the county's
+    # administrators, on a grant at a county itself, change it (see _COUNTY_WIDE).
+    "reference.choose": ALL_ROLES,
+    "reference.change": frozenset({R.ADMIN}),
+    # Django's own groups and permissions: gridgov decides by assignments, so no role may
+    # touch them, only superusers (who pass every check).
+    "auth.choose": frozenset(),
+}
+
+
+# Actions on what the whole county shares rather than on a place: only a grant on a county
+# itself (the root of its tree) carries them, never one on a town below it.
+_COUNTY_WIDE = frozenset({"reference.change"})
