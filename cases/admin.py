@@ -15,20 +15,9 @@ from cases.models import (
     TriagePolicy,
     Unit,
 )
-from gridgov.admin_site import ScopedAdminMixin, ScopedForms, ScopedModelAdmin, site
+from gridgov.admin_site import ReadOnly, ReadOnlyInline, ScopedAdminMixin, ScopedModelAdmin, site
 from grids.privacy import mask_phone
 from staff import access
-
-
-class ReadOnlyInline(ScopedForms, admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(ReadOnlyInline):
@@ -69,7 +58,7 @@ class CountyCallInline(ReadOnlyInline):
 
 
 @admin.register(Case, site=site)
-class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CaseAdmin(ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
     """A town admin sees only their town's cases; everyone reads, nobody edits state here."""
 
     view_action = "case.view"
@@ -144,15 +133,6 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("reporter's phone"))
     def masked_reporter_phone(self, obj):
         return mask_phone(obj.reporter_phone)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CountyReferenceAdmin(ScopedModelAdmin, admin.ModelAdmin):

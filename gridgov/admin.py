@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from gridgov import channels
-from gridgov.admin_site import ScopedAdminMixin, ScopedModelAdmin, site
+from gridgov.admin_site import ReadOnly, ScopedAdminMixin, ScopedModelAdmin, site
 from gridgov.models import Delivery, OutboxMessage, WebhookEndpoint
 from staff import access
 
@@ -34,25 +34,16 @@ class WebhookEndpointAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReadOnly(ScopedModelAdmin, admin.ModelAdmin):
+class _NoticeRecordAdmin(ReadOnly, ScopedModelAdmin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.is_superuser or access.can_anywhere(request.user, "door.admin")
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Delivery, site=site)
-class DeliveryAdmin(ReadOnly):
+class DeliveryAdmin(_NoticeRecordAdmin):
     """Where notices went, and which channels fail (a failed one is not retried)."""
 
     list_display = (
@@ -83,7 +74,7 @@ class DeliveryAdmin(ReadOnly):
 
 
 @admin.register(OutboxMessage, site=site)
-class OutboxAdmin(ReadOnly):
+class OutboxAdmin(_NoticeRecordAdmin):
     list_display = ("kind", "case", "created_at", "sent_at", "attempts")
     list_filter = ("kind",)
 

@@ -129,6 +129,26 @@ class ScopedModelAdmin(ScopedForms):
         return super().history_view(request, object_id, extra_context)
 
 
+class ReadOnly:
+    """Records that are shown, never added, changed or deleted here: what changes them is an
+    action on another page, or nothing at all. Put it first among the bases."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnly, ScopedForms, admin.TabularInline):
+    """Rows shown under their record, as they are."""
+
+    extra = 0
+
+
 class ScopedAdminMixin(ScopedModelAdmin):
     """ModelAdmin permissions answered by staff.access: a town admin sees only their town.
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
-from gridgov.admin_site import ScopedAdminMixin, ScopedForms, ScopedModelAdmin, site
+from gridgov.admin_site import ReadOnly, ReadOnlyInline, ScopedAdminMixin, ScopedModelAdmin, site
 from grids import actions
 from grids.models import GridNode, RetiredCode
 from staff import access
@@ -119,7 +119,7 @@ class GridNodeAdmin(ScopedAdminMixin, MPTTModelAdmin):
 
 
 @admin.register(RetiredCode, site=site)
-class RetiredCodeAdmin(ScopedModelAdmin, admin.ModelAdmin):
+class RetiredCodeAdmin(ReadOnly, ScopedModelAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "tier", "retired_at", "reason")
     search_fields = ("code", "name")
 
@@ -128,15 +128,6 @@ class RetiredCodeAdmin(ScopedModelAdmin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # ---------------------------------------------------------------- household ledger (台账)
@@ -155,18 +146,8 @@ class LedgerAdminMixin(ScopedAdminMixin):
     delete_action = "household.change"
 
 
-class ResidentInline(ScopedForms, admin.TabularInline):
-    model = Resident
-    fields = ("name", "relation", "masked_id_number", "masked_phone")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class MaskedResident:
+    """A resident's ID number and phone as the admin shows them: masked."""
 
     @admin.display(description=_("ID number"))
     def masked_id_number(self, obj):
@@ -175,6 +156,12 @@ class ResidentInline(ScopedForms, admin.TabularInline):
     @admin.display(description=_("phone"))
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
+
+
+class ResidentInline(MaskedResident, ReadOnlyInline):
+    model = Resident
+    fields = ("name", "relation", "masked_id_number", "masked_phone")
+    readonly_fields = fields
 
 
 @admin.register(Household, site=site)
@@ -203,33 +190,14 @@ class HouseholdAdmin(LedgerAdminMixin, admin.ModelAdmin):
         obj._state.adding = False
 
 
-class _ReadOnlyLedger(LedgerAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Resident, site=site)
-class ResidentAdmin(_ReadOnlyLedger):
+class ResidentAdmin(MaskedResident, ReadOnly, LedgerAdminMixin, admin.ModelAdmin):
     scope_via = "household__node"
     list_display = ("name", "household", "relation", "masked_id_number", "masked_phone")
     search_fields = ("name", "household__head_name", "household__address")
     list_select_related = ("household__node",)
     fields = ("household", "name", "relation", "masked_id_number", "masked_phone")
     readonly_fields = fields
-
-    @admin.display(description=_("ID number"))
-    def masked_id_number(self, obj):
-        return mask_id_number(obj.id_number)
-
-    @admin.display(description=_("phone"))
-    def masked_phone(self, obj):
-        return mask_phone(obj.phone)
 
 
 @admin.register(Organization, site=site)
@@ -257,7 +225,7 @@ class OrganizationAdmin(LedgerAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RevealLog, site=site)
-class RevealLogAdmin(_ReadOnlyLedger):
+class RevealLogAdmin(ReadOnly, LedgerAdminMixin, admin.ModelAdmin):
     scope_via = "resident__household__node"
     list_display = ("created_at", "user", "resident", "case", "field", "reason")
     list_select_related = ("user", "resident", "case")
