@@ -38,6 +38,13 @@ def _require(actor, permission: str, obj) -> None:
         access.require(actor, permission, obj)
 
 
+def _locked(actor, permission: str, case_id: int) -> Case:
+    """The case, locked, once the actor may take `permission` on it."""
+    case = _lock(case_id)
+    _require(actor, permission, case)
+    return case
+
+
 def _event(case: Case, *, actor, action: str, from_status: str, now, **fields) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,

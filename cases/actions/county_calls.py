@@ -9,15 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cases import policy, workflow
-from cases.actions._common import (
-    _apply,
-    _lock,
-    _notify,
-    _now,
-    _rating,
-    _require,
-    _text,
-)
+from cases.actions._common import _apply, _locked, _notify, _now, _rating, _require, _text
 from cases.models import (
     CaseEvent,
     CountyCall,
@@ -36,8 +28,7 @@ def case_call_county(
     duties, or in an emergency; not for its own duties, and not before the department's outpost
     in the town (if there is one) has been given the case."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.call_county", case)
+    case = _locked(actor, "case.call_county", case_id)
     workflow.require_transition(case.status, "call_county")
     if case.owner_node.tier != Tier.TOWN:
         raise DomainError(
@@ -102,6 +93,16 @@ def _lock_call(call_id: int) -> CountyCall:
     return call
 
 
+def _locked_for_department(actor, permission: str, call_id: int) -> CountyCall:
+    """The call, locked, once the actor may take `permission` on it as one of the called
+    department's own people."""
+    call = _lock_call(call_id)
+    _require(actor, permission, call)
+    if actor is not None and not access.is_member(actor, call.department):
+        raise PermissionDenied
+    return call
+
+
 def _call_event(call: CountyCall, *, actor, action: str, note: str, now) -> None:
     CaseEvent.objects.create(
         case=call.case,
@@ -119,10 +120,7 @@ def _call_event(call: CountyCall, *, actor, action: str, note: str, now) -> None
 def county_call_respond(*, actor, call_id: int, response: str, now=None) -> CountyCall:
     """The called department answers the town."""
     now = _now(now)
-    call = _lock_call(call_id)
-    _require(actor, "countycall.respond", call)
-    if actor is not None and not access.is_member(actor, call.department):
-        raise PermissionDenied
+    call = _locked_for_department(actor, "countycall.respond", call_id)
     if call.state != CountyCall.State.OPEN:
         raise DomainError(_("This call has already been answered."))
     call.response = _text(response, _("the answer"))
@@ -159,10 +157,7 @@ def county_call_rate_necessity(
 ) -> CountyCall:
     """The department says whether the town needed to call (both sides rate each other)."""
     now = _now(now)
-    call = _lock_call(call_id)
-    _require(actor, "countycall.rate_necessity", call)
-    if actor is not None and not access.is_member(actor, call.department):
-        raise PermissionDenied
+    call = _locked_for_department(actor, "countycall.rate_necessity", call_id)
     if call.state == CountyCall.State.OPEN:
         raise DomainError(_("Answer the call before rating it."))
     if call.department_rating is not None:

@@ -10,15 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import policy, workflow
-from cases.actions._common import (
-    _apply,
-    _lock,
-    _notify,
-    _now,
-    _rating,
-    _require,
-    _text,
-)
+from cases.actions._common import _apply, _locked, _notify, _now, _rating, _text
 from cases.models import (
     Case,
     Unit,
@@ -42,8 +34,7 @@ def case_dispatch(
     """四办: hand the case to a grid worker, a village, a town platform, an outpost or a county
     department. A person or a village takes the case down to their level."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.dispatch", case)
+    case = _locked(actor, "case.dispatch", case_id)
     if sum(x is not None for x in (handler_id, unit_id, village_id)) != 1:
         raise DomainError(_("Dispatch to exactly one: a person, a unit or a village."))
     old_owner = case.owner_node
@@ -119,8 +110,7 @@ def _require_handler(actor, case: Case) -> None:
 def case_sign(*, actor, case_id: int, note: str = "", now=None) -> Case:
     """The handler signs for the case: from now on it is theirs."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.sign", case)
+    case = _locked(actor, "case.sign", case_id)
     _require_handler(actor, case)
     return _apply(case, "sign", actor=actor, now=now, event={"note": note})
 
@@ -129,8 +119,7 @@ def case_sign(*, actor, case_id: int, note: str = "", now=None) -> Case:
 def case_return(*, actor, case_id: int, reason: str, now=None) -> Case:
     """退办: not ours. Back to the level that dispatched it, to be dispatched again."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.return", case)
+    case = _locked(actor, "case.return", case_id)
     _require_handler(actor, case)
     reason = _text(reason, _("the reason"))
     last = case.events.filter(action="dispatch").order_by("-created_at", "-pk").first()
@@ -158,8 +147,7 @@ def case_request_extension(
 ) -> Case:
     """Ask the level above for more time, with the reason."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.request_extension", case)
+    case = _locked(actor, "case.request_extension", case_id)
     reason = _text(reason, _("the reason"), limit=300)
     if case.extension_until:
         raise DomainError(_("More time has already been asked for; wait for the answer."))
@@ -181,9 +169,8 @@ def case_request_extension(
 
 def _decide_extension(*, actor, case_id: int, approve: bool, note: str, now) -> Case:
     now = _now(now)
-    case = _lock(case_id)
+    case = _locked(actor, "case.approve_extension", case_id)
     action = "approve_extension" if approve else "refuse_extension"
-    _require(actor, "case.approve_extension", case)
     workflow.require_transition(case.status, action)
     if not case.extension_until:
         raise DomainError(_("Nobody has asked for more time on this case."))
@@ -216,8 +203,7 @@ def case_refuse_extension(*, actor, case_id: int, reason: str, now=None) -> Case
 def case_supervise(*, actor, case_id: int, note: str, automatic: bool = False, now=None) -> Case:
     """督办: a formal nudge on a case, to its holder and the level above."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.supervise", case)
+    case = _locked(actor, "case.supervise", case_id)
     note = _text(note, _("what is asked"))
     _apply(case, "supervise", actor=actor, now=now, event={"note": note, "automatic": automatic})
     _notify("case_supervised", case, note=note)
@@ -228,8 +214,7 @@ def case_supervise(*, actor, case_id: int, note: str, automatic: bool = False, n
 def case_progress(*, actor, case_id: int, note: str, now=None) -> Case:
     """A progress note on an open case (周报 / 月报 / 季报): the next one is due a cadence later."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.progress", case)
+    case = _locked(actor, "case.progress", case_id)
     workflow.require_transition(case.status, "progress")
     note = _text(note, _("the progress"))
     case.report_by = policy.report_by(case.color, now)
@@ -269,8 +254,7 @@ def _resolve(
 def case_resolve(*, actor, case_id: int, result: str, now=None) -> Case:
     """办结: the work is done; the result waits for verification."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.resolve", case)
+    case = _locked(actor, "case.resolve", case_id)
     workflow.require_transition(case.status, "resolve")
     _require_handler(actor, case)
     return _resolve(case, actor=actor, result=_text(result, _("the result")), now=now)
@@ -280,8 +264,7 @@ def case_resolve(*, actor, case_id: int, result: str, now=None) -> Case:
 def case_verify(*, actor, case_id: int, ok: bool, note: str = "", now=None) -> Case:
     """五问: check the result. Good: closed. Not good: back to handling, counted as rework (返工)."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.verify", case)
+    case = _locked(actor, "case.verify", case_id)
     if ok:
         case.closed_at = now
         _apply(case, "verify_ok", "closed_at", actor=actor, now=now, event={"note": note})
@@ -309,8 +292,7 @@ def case_verify(*, actor, case_id: int, ok: bool, note: str = "", now=None) -> C
 def case_reopen(*, actor, case_id: int, reason: str, now=None) -> Case:
     """The resident is not satisfied, within the policy's days after closing: handled again."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.reopen", case)
+    case = _locked(actor, "case.reopen", case_id)
     workflow.require_transition(case.status, "reopen")
     reason = _text(reason, _("the reason"))
     window = policy.policy_for(case.color).reopen_within_days
@@ -348,8 +330,7 @@ def case_reopen(*, actor, case_id: int, reason: str, now=None) -> Case:
 def case_rate(*, actor, case_id: int, satisfaction, note: str = "", now=None) -> Case:
     """The resident's satisfaction with the result, 1 to 5, once."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.rate", case)
+    case = _locked(actor, "case.rate", case_id)
     workflow.require_transition(case.status, "rate")
     if case.satisfaction is not None:
         raise DomainError(_("This case has already been rated."))

@@ -15,6 +15,7 @@ from cases.actions._common import (
     _apply,
     _event,
     _lock,
+    _locked,
     _next_number,
     _notify,
     _now,
@@ -193,8 +194,7 @@ def case_accept(
     keywords of case_dispatch) it is dispatched in the same step, and stands or falls with it;
     a person or village above the place is reached by putting the case on the town's list."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.accept", case)
+    case = _locked(actor, "case.accept", case_id)
     if color not in Color.values:
         raise DomainError(_("Choose yellow, orange or red."))
     if dispatch_to and owner_node_id is None and _above_the_holder(case, dispatch_to):
@@ -238,8 +238,7 @@ def case_accept(
 def case_reject(*, actor, case_id: int, reason: str, now=None) -> Case:
     """Not a matter for grid governance (or not real): refused, with the reason."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.reject", case)
+    case = _locked(actor, "case.reject", case_id)
     reason = _text(reason, _("the reason"))
     case.result = reason
     _apply(case, "reject", "result", actor=actor, now=now, event={"note": reason})
@@ -290,8 +289,7 @@ def case_settle_on_the_spot(
     with a note naming the worker; the worker signs and resolves in their own name. The case
     then waits for the town's verification like any other and counts in every figure."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.resolve", case)
+    case = _locked(actor, "case.resolve", case_id)
     if actor is not None and case.reporter_id != actor.pk:
         raise DomainError(_("Only the person who reported it settles a matter on the spot."))
     who = actor.first_name or actor.username if actor is not None else ""

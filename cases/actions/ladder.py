@@ -8,14 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import policy, workflow
-from cases.actions._common import (
-    _apply,
-    _lock,
-    _notify,
-    _now,
-    _require,
-    _text,
-)
+from cases.actions._common import _apply, _locked, _notify, _now, _text
 from cases.actions.handling import _resolve
 from cases.models import (
     Case,
@@ -70,8 +63,7 @@ def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
 def case_escalate(*, actor, case_id: int, reason: str, automatic: bool = False, now=None) -> Case:
     """逐级调解: send the case one level up the ladder (micro-grid → grid → village → town → county)."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.escalate", case)
+    case = _locked(actor, "case.escalate", case_id)
     workflow.require_transition(case.status, "escalate")
     return _escalate(
         case, actor=actor, reason=_text(reason, _("the reason")), automatic=automatic, now=now
@@ -85,8 +77,7 @@ def case_mediate(
     """Record one mediation at the level holding the case. A success resolves the case; the
     policy's number of failures at one level (two, seed 002) sends it up by itself."""
     now = _now(now)
-    case = _lock(case_id)
-    _require(actor, "case.mediate", case)
+    case = _locked(actor, "case.mediate", case_id)
     workflow.require_transition(case.status, "mediate")
     if outcome not in Mediation.Outcome.values:
         raise DomainError(_("Say whether the mediation settled the matter."))
