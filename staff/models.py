@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grids.models import Tier
+
 
 class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", _("Grid worker")
@@ -22,6 +24,25 @@ class Role(models.TextChoices):
     OUTPOST = "outpost", _("Outpost staff")
     DEPARTMENT = "department", _("County department staff")
     ADMIN = "admin", _("Administrator")
+
+
+# Where each role may be assigned (an Assignment checks it in clean).
+ROLE_TIERS: dict[str, tuple[str, ...]] = {
+    Role.GRID_WORKER: (Tier.GRID, Tier.MICRO_GRID),
+    Role.INFORMANT: (Tier.GRID, Tier.MICRO_GRID),
+    Role.STREET_CHIEF: (Tier.VILLAGE, Tier.GRID, Tier.MICRO_GRID),
+    Role.PARTY_HOUSEHOLD: (Tier.GRID, Tier.MICRO_GRID),
+    Role.VOLUNTEER: (Tier.TOWN, Tier.VILLAGE, Tier.GRID, Tier.MICRO_GRID),
+    Role.GRID_CHIEF: (Tier.VILLAGE,),
+    Role.INSTRUCTOR: (Tier.VILLAGE, Tier.GRID),
+    Role.SUPERVISOR: (Tier.COUNTY, Tier.TOWN, Tier.VILLAGE),
+    Role.COMMANDER: (Tier.VILLAGE, Tier.TOWN),
+    Role.CENTER_STAFF: (Tier.COUNTY, Tier.TOWN),
+    Role.LEADER: (Tier.COUNTY, Tier.TOWN),
+    Role.OUTPOST: (Tier.TOWN,),
+    Role.DEPARTMENT: (Tier.COUNTY,),
+    Role.ADMIN: (Tier.COUNTY, Tier.TOWN),
+}
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -83,8 +104,6 @@ class Assignment(models.Model):
     def clean(self) -> None:
         if self.ends and self.starts and self.ends < self.starts:
             raise ValidationError({"ends": _("An assignment cannot end before it starts.")})
-        from staff.access import ROLE_TIERS
-
         if self.node_id and self.role:
             allowed = ROLE_TIERS.get(self.role)
             if allowed and self.node.tier not in allowed:

@@ -59,7 +59,6 @@ from staff.access.table import (
     DISPATCHERS,
     FIELD_ROLES,
     HANDLERS,
-    ROLE_TIERS,
     TOWN_CALLERS,
 )
 
@@ -69,7 +68,6 @@ __all__ = [
     "DISPATCHERS",
     "FIELD_ROLES",
     "HANDLERS",
-    "ROLE_TIERS",
     "TOWN_CALLERS",
     "Grant",
     "assignments_over",

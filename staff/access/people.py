@@ -10,8 +10,7 @@ from django.http import Http404
 
 from grids.models import GridNode, span_contains
 from staff.access.policy import _managing_grants, can, in_scope
-from staff.access.table import ROLE_TIERS
-from staff.models import Assignment
+from staff.models import ROLE_TIERS, Assignment
 
 
 def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:

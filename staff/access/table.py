@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-from grids.models import Tier
 from staff.models import Role
 
 R = Role
-
-
-# Where each role may be assigned.
-ROLE_TIERS: dict[str, tuple[str, ...]] = {
-    R.GRID_WORKER: (Tier.GRID, Tier.MICRO_GRID),
-    R.INFORMANT: (Tier.GRID, Tier.MICRO_GRID),
-    R.STREET_CHIEF: (Tier.VILLAGE, Tier.GRID, Tier.MICRO_GRID),
-    R.PARTY_HOUSEHOLD: (Tier.GRID, Tier.MICRO_GRID),
-    R.VOLUNTEER: (Tier.TOWN, Tier.VILLAGE, Tier.GRID, Tier.MICRO_GRID),
-    R.GRID_CHIEF: (Tier.VILLAGE,),
-    R.INSTRUCTOR: (Tier.VILLAGE, Tier.GRID),
-    R.SUPERVISOR: (Tier.COUNTY, Tier.TOWN, Tier.VILLAGE),
-    R.COMMANDER: (Tier.VILLAGE, Tier.TOWN),
-    R.CENTER_STAFF: (Tier.COUNTY, Tier.TOWN),
-    R.LEADER: (Tier.COUNTY, Tier.TOWN),
-    R.OUTPOST: (Tier.TOWN,),
-    R.DEPARTMENT: (Tier.COUNTY,),
-    R.ADMIN: (Tier.COUNTY, Tier.TOWN),
-}
 
 
 ALL_ROLES = frozenset(Role.values)
