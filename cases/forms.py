@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from cases import workflow
+from cases import actions, workflow
 from cases.models import Case, Color, CountyCall, Mediation, Unit
 from cases.queries import units_serving
 from grids.models import GridNode, Tier
@@ -82,7 +82,7 @@ class CaseActionForm(forms.Form):
     def run(self):
         """Take the chosen action; DomainError, PermissionDenied and Http404 pass to the caller."""
         values = {k: getattr(v, "pk", v) for k, v in self.cleaned_data.items()}
-        return workflow.perform(values["action"], actor=self.user, case=self.case, values=values)
+        return actions.perform(values["action"], actor=self.user, case=self.case, values=values)
 
 
 class RevealReasonForm(forms.Form):

@@ -3,8 +3,8 @@
 Each row says everything gridgov knows about one action: the statuses it may start from and
 the status it leads to (None: the status stays), the permission it needs, its label, the fields
 of the action form it asks for, whether only the case's handler may take it, which county calls
-it fits (for the actions on a call), the function in cases.actions that does it, and the pages
-that offer it. The case pages (desk and phone), the admin's "Work this case", the board, the
+it fits (for the actions on a call), the function in cases.actions that does it (`actions.perform` takes an action by name), and the
+pages that offer it. The case pages (desk and phone), the admin's "Work this case", the board, the
 county-calls page and the demo replay all read this table; adding an action is one row here plus
 its function. Nothing else in gridgov decides whether an action fits a case's state.
 """
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Case, CountyCall, Status
 from gridgov.errors import DomainError
+from staff import access
 
 S = Status
 # The statuses in which a case is worked; supervision, progress and escalation fit all of them.
@@ -334,12 +335,17 @@ def offered_on(page: str) -> list[str]:
     return [a.name for a in ACTIONS.values() if page in a.pages]
 
 
+def may_handle(actor, case: Case) -> bool:
+    """Is the actor whom the case was dispatched to (the person, or a member of the unit)?"""
+    if case.handler_id:
+        return case.handler_id == actor.pk
+    if case.handler_unit_id:
+        return access.is_member(actor, case.handler_unit)
+    return True
+
+
 def available_actions(user, case: Case, page: str = CASE_PAGE) -> list[str]:
     """What this person may do to this case now on this page: the table, then the policy."""
-    # cases.actions reads this module's table, so the policy's handler check is imported late.
-    from cases.actions import may_handle
-    from staff import access
-
     names = []
     calls = None
     for a in ACTIONS.values():
@@ -358,28 +364,3 @@ def available_actions(user, case: Case, page: str = CASE_PAGE) -> list[str]:
         if any(a.fits_call(c) and access.can(user, a.permission, c) for c in calls):
             names.append(a.name)
     return names
-
-
-def function_of(name: str) -> Callable:
-    """The function in cases.actions that does this action, with the keywords that make it so."""
-    from functools import partial
-
-    from cases import actions
-
-    action = ACTIONS[name]
-    return partial(getattr(actions, action.function), **action.fixed)
-
-
-def perform(name: str, *, actor, case: Case | None = None, values: dict):
-    """Take an action with a page's parsed values (a model choice given as its id). An action on
-    a county call needs `values["call"]` (the page has checked it is one of this case's calls, or
-    the action checks the person's scope over it), and no case."""
-    action = ACTIONS[name]
-    kwargs = action.arguments(values, case)
-    if action.fits_call is None:
-        kwargs["case_id"] = case.pk
-    else:
-        if not values.get("call"):
-            raise DomainError(_("Choose the county call."))
-        kwargs["call_id"] = values["call"]
-    return function_of(name)(actor=actor, **kwargs)

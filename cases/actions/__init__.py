@@ -8,6 +8,14 @@ The actions live by sub-domain in this package and are all reachable from here:
 `from cases import actions; actions.case_accept(...)`.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from django.utils.translation import gettext as _
+
+from cases import workflow
 from cases.actions.county_calls import (
     case_call_county,
     county_call_rate,
@@ -27,7 +35,6 @@ from cases.actions.handling import (
     case_sign,
     case_supervise,
     case_verify,
-    may_handle,
 )
 from cases.actions.intake import (
     case_accept,
@@ -42,6 +49,30 @@ from cases.actions.ladder import case_escalate, case_mediate
 from cases.actions.reports import generate as generate_report
 from cases.actions.reports import generate_due as generate_due_reports
 from cases.actions.sweep import SweepResult, deadline_sweep
+from cases.models import Case
+from gridgov.errors import DomainError
+
+
+def function_of(name: str) -> Callable:
+    """The function in cases.actions that does this action, with the keywords that make it so."""
+    action = workflow.ACTIONS[name]
+    return partial(globals()[action.function], **action.fixed)
+
+
+def perform(name: str, *, actor, case: Case | None = None, values: dict):
+    """Take an action with a page's parsed values (a model choice given as its id). An action on
+    a county call needs `values["call"]` (the page has checked it is one of this case's calls, or
+    the action checks the person's scope over it), and no case."""
+    action = workflow.ACTIONS[name]
+    kwargs = action.arguments(values, case)
+    if action.fits_call is None:
+        kwargs["case_id"] = case.pk
+    else:
+        if not values.get("call"):
+            raise DomainError(_("Choose the county call."), field="call")
+        kwargs["call_id"] = values["call"]
+    return function_of(name)(actor=actor, **kwargs)
+
 
 __all__ = [
     "SweepResult",
@@ -71,7 +102,8 @@ __all__ = [
     "county_call_rate_necessity",
     "county_call_respond",
     "deadline_sweep",
+    "function_of",
     "generate_due_reports",
     "generate_report",
-    "may_handle",
+    "perform",
 ]

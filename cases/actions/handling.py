@@ -82,18 +82,9 @@ def case_dispatch(
     return case
 
 
-def may_handle(actor, case: Case) -> bool:
-    """Is the actor whom the case was dispatched to (the person, or a member of the unit)?"""
-    if case.handler_id:
-        return case.handler_id == actor.pk
-    if case.handler_unit_id:
-        return access.is_member(actor, case.handler_unit)
-    return True
-
-
 def _require_handler(actor, case: Case) -> None:
     """Only whom the case was dispatched to may take it on (others in scope get a clear no)."""
-    if actor is None or may_handle(actor, case):
+    if actor is None or workflow.may_handle(actor, case):
         return
     if case.handler_id and case.handler_id != actor.pk:
         raise DomainError(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import sheets, workflow
+from cases import actions, sheets
 from cases.models import Case
 from cases.queries import board
 from gridgov.cleaning import id_or_404, parse_id
@@ -50,7 +50,7 @@ def _supervise(request):
     case_id = id_or_404(request.POST.get("case"))
     case = get_object_or_404(Case.objects.only("pk", "number"), pk=case_id)
     try:  # outside scope: Http404; in scope without the right: PermissionDenied (403)
-        workflow.perform(
+        actions.perform(
             "supervise", actor=request.user, case=case, values={"text": request.POST.get("note")}
         )
     except ValidationError as error:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import workflow
+from cases import actions, workflow
 from cases.queries import calls
 from gridgov.cleaning import id_or_404
 from staff import access
@@ -27,7 +27,7 @@ def calls_page(request):
             "rating": request.POST.get("rating"),
         }
         try:  # outside the scope: Http404; in scope without the right: PermissionDenied (403)
-            workflow.perform(op, actor=request.user, values=values)
+            actions.perform(op, actor=request.user, values=values)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -141,7 +141,7 @@ class _Replay:
             kw["case_id"] = case.pk
         else:
             kw["call_id"] = self.calls[script.title].pk
-        done = workflow.function_of(verb)(actor=actor, now=now, **kw)
+        done = actions.function_of(verb)(actor=actor, now=now, **kw)
         if verb == "call_county":
             self.calls[script.title] = done
 
