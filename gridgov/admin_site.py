@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from gridgov.cleaning import StrictJSONField, parse_id
 from staff import access
@@ -36,6 +38,17 @@ class GridgovAdminSite(admin.AdminSite):
             return inner(request, *args, **kwargs)
 
         return update_wrapper(gate, inner)
+
+    def get_urls(self):
+        # Units were called departments until they got one name for all three kinds; the old
+        # addresses (bookmarks, links in handover notes) lead to the same pages.
+        moved = re_path(
+            r"^cases/department/(?P<rest>.*)$",
+            RedirectView.as_view(
+                url="/admin/cases/unit/%(rest)s", permanent=True, query_string=True
+            ),
+        )
+        return [moved, *super().get_urls()]
 
 
 class _SafeAutocompleteSelect(AutocompleteSelect):

@@ -87,3 +87,10 @@ def test_working_a_case_outside_the_scope_is_404(client, cast, tree, report):
     theirs = report(node=tree.grid_c, actor="staff_town2")
     client.force_login(cast.town1_admin)
     assert client.get(f"/admin/cases/case/{theirs.pk}/work/").status_code == 404
+
+
+def test_the_units_old_admin_addresses_lead_to_their_new_ones(client):
+    response = client.get("/admin/cases/department/7/change/?_changelist_filters=kind%3Doutpost")
+    assert response.status_code == 301
+    assert response.url == "/admin/cases/unit/7/change/?_changelist_filters=kind%3Doutpost"
+    assert client.get("/admin/cases/department/").url == "/admin/cases/unit/"
