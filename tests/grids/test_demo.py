@@ -111,7 +111,7 @@ def test_each_demo_user_lands_at_the_right_door(db):
     assert users["wanggang"].check_password(DEMO_PASSWORD)
 
 
-def test_demo_users_hold_their_grant_where_the_issue_puts_them(db):
+def test_demo_users_hold_their_grant_where_the_readme_says(db):
     load_demo()
     places = {
         (a.user.username, a.role): a.node
