@@ -84,6 +84,29 @@ FULL_ID = id_number("61072219800101123")
 PHONE = "13812345678"
 
 
+def key_household(node, **fields):
+    """张三's household (a key household) on `node`, with 张三 on it: his full ID number and
+    phone, on the low-income list. `fields` go to actions.household_create (members, …)."""
+    household = grid_actions.household_create(
+        actor=None,
+        node_id=node.pk,
+        address="梁家庵村一组12号",
+        head_name="张三",
+        category="key",
+        **fields,
+    )
+    grid_actions.resident_create(
+        actor=None,
+        household_id=household.pk,
+        name="张三",
+        id_number=FULL_ID,
+        phone=PHONE,
+        relation="本人",
+        tags=["low_income"],
+    )
+    return household
+
+
 def ledger_row(grid, address, head, name, idn="", phone="13800001234", category="一般户", tags=""):
     """One row of the township's ledger sheet, in grids.ledger_xlsx.COLUMNS order."""
     return [
@@ -144,6 +167,8 @@ CASE_FIELDS = {
 }
 # The statuses make_case reaches, in the order the actions reach them.
 STATUSES = ("reported", "accepted", "dispatched", "handling", "resolved", "closed")
+# What make_case hands on to advance, for the steps after reporting.
+_STEP_OPTIONS = ("color", "staff", "owner", "handler", "unit", "result")
 _OF_THE_PLACE = object()  # "whoever of the cast works where the case happened"
 
 
@@ -154,12 +179,6 @@ def make_case(
     *,
     now=None,
     reporter=_OF_THE_PLACE,
-    color: str = "yellow",
-    staff=None,
-    owner=None,
-    handler=None,
-    unit=None,
-    result: str = "已处理",
     **fields,
 ):
     """A case reported on `node` and taken to `status` through cases.actions, one step at a time:
@@ -173,9 +192,11 @@ def make_case(
 
     `now` is one time for every step, or the time of each status reached
     ({"reported": t0, "accepted": t1, ...}): a status left out takes the time of the step before
-    it, and None is the real clock. `fields` go to actions.case_report (title, source, …)."""
+    it, and None is the real clock. `color`, `staff`, `owner`, `handler`, `unit` and `result`
+    are advance's; the other `fields` go to actions.case_report (title, source, …)."""
     from cases import actions
 
+    steps = {name: fields.pop(name) for name in _STEP_OPTIONS if name in fields}
     if reporter is _OF_THE_PLACE:
         reporter = _of_the_place(cast, node, ("worker_a", "worker_b", "staff_town1", "staff_town2"))
     case = actions.case_report(
@@ -184,18 +205,7 @@ def make_case(
         now=_step_times(now)["reported"],
         **{**CASE_FIELDS, **fields},
     )
-    return advance(
-        cast,
-        case,
-        status,
-        now=now,
-        color=color,
-        staff=staff,
-        owner=owner,
-        handler=handler,
-        unit=unit,
-        result=result,
-    )
+    return advance(cast, case, status, now=now, **steps)
 
 
 def advance(
@@ -253,6 +263,31 @@ def advance(
         elif step == "closed":
             actions.case_verify(actor=staff, case_id=case.pk, ok=True, now=at[step])
     return Case.objects.get(pk=case.pk)
+
+
+def called_case(cast, node, department, category, *, staff="staff_town1", now=None):
+    """A case on `node` that the town's `staff` handle themselves on the town's list (orange,
+    `category`), and their call to the county `department` on it, all at `now`: (case, call)."""
+    from cases import actions
+
+    case = make_case(
+        cast,
+        node,
+        "handling",
+        color="orange",
+        owner=node.town,
+        handler=staff,
+        category_id=category.pk,
+        now=now,
+    )
+    call = actions.case_call_county(
+        actor=_person(cast, staff),
+        case_id=case.pk,
+        department_id=department.pk,
+        grounds="超出职责",
+        now=now,
+    )
+    return case, call
 
 
 def _step_times(now) -> dict:

@@ -13,7 +13,7 @@ from cases import actions, workflow
 from cases.forms import CaseActionForm
 from cases.models import CaseEvent, Status
 from cases.workflow import ACTIONS, ADMIN, BOARD, CALLS, CASE_PAGE
-from tests.factories import T0, make_case
+from tests.factories import T0, called_case, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -58,22 +58,9 @@ def world(cast, tree, units):
         status: make_case(cast, tree.grid_a, status, now=T0)
         for status in ("reported", "accepted", "dispatched", "handling", "resolved", "closed")
     }
-    staff = cast.staff_town1
     called = {}
     for state in ("open", "answered"):
-        case = make_case(
-            cast,
-            tree.grid_a,
-            "handling",
-            color="orange",
-            owner=tree.town1,
-            handler=staff,
-            category_id=units.hardship.pk,
-            now=T0,
-        )
-        call = actions.case_call_county(
-            actor=staff, case_id=case.pk, department_id=units.civil.pk, grounds="超出职责", now=T0
-        )
+        case, call = called_case(cast, tree.grid_a, units.civil, units.hardship, now=T0)
         if state == "answered":
             actions.county_call_respond(
                 actor=units.civil_staff, call_id=call.pk, response="已办理", now=T0

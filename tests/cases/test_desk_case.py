@@ -12,7 +12,7 @@ from cases.models import Case, CaseEvent, Mediation, Status
 from cases.workflow import available_actions
 from grids.privacy import mask_phone
 from tests.conftest import page_text
-from tests.factories import T0, advance, make_case
+from tests.factories import T0, advance, called_case, make_case
 
 PHONE = "13812345678"
 
@@ -408,19 +408,7 @@ def test_a_rated_county_call_is_not_offered_for_rating_again(cast, tree, units):
     from cases.workflow import available_actions
 
     staff = cast.staff_town1
-    case = make_case(
-        cast,
-        tree.grid_a,
-        "handling",
-        color="orange",
-        owner=tree.town1,
-        handler=staff,
-        category_id=units.hardship.pk,
-        now=T0,
-    )
-    call = actions.case_call_county(
-        actor=staff, case_id=case.pk, department_id=units.civil.pk, grounds="超出职责", now=T0
-    )
+    case, call = called_case(cast, tree.grid_a, units.civil, units.hardship, now=T0)
     assert "county_rate" not in available_actions(staff, case)
     actions.county_call_respond(actor=units.civil_staff, call_id=call.pk, response="已办理", now=T0)
     assert "county_rate" in available_actions(staff, case)

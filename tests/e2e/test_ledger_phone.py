@@ -1,6 +1,5 @@
 """The household ledger on a real phone: list, household page, add a resident, reveal with a reason."""
 
-from grids import actions
 from grids.models import RevealLog
 from tests.e2e.conftest import login, overflowing, url
 from tests.factories import (
@@ -9,6 +8,7 @@ from tests.factories import (
     PHONE,
     good_ledger_rows,
     id_number,
+    key_household,
     ledger_xlsx,
 )
 
@@ -16,21 +16,7 @@ from tests.factories import (
 def test_a_worker_keeps_the_ledger_from_the_phone(
     phone, live_server, cast, tree, offsite_requests, screenshot
 ):
-    h = actions.household_create(
-        actor=None,
-        node_id=tree.grid_a.pk,
-        address="梁家庵村一组12号",
-        head_name="张三",
-        category="key",
-    )
-    actions.resident_create(
-        actor=None,
-        household_id=h.pk,
-        name="张三",
-        id_number=FULL_ID,
-        phone=PHONE,
-        tags=["low_income"],
-    )
+    h = key_household(tree.grid_a)
     login(phone, live_server, "worker_a", PASSWORD)
     phone.goto(url(live_server, "/m/ledger/"))
     screenshot(phone, "list")

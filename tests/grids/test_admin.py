@@ -7,6 +7,25 @@ from tests.conftest import page_text
 CHANGELIST = "/admin/grids/gridnode/"
 
 
+def node_form(**fields) -> dict:
+    """What the node's admin form posts: a rural node with no place on the map and no grants
+    in the inline, but for these `fields`."""
+    return {
+        "kind": "rural",
+        "households": "0",
+        "population": "0",
+        "difficulty": "",
+        "centre_lat": "",
+        "centre_lng": "",
+        "boundary": "",
+        "assignments-TOTAL_FORMS": "0",
+        "assignments-INITIAL_FORMS": "0",
+        "assignments-MIN_NUM_FORMS": "0",
+        "assignments-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+
+
 def test_county_admin_browses_and_searches_the_whole_tree(client, cast, tree):
     client.force_login(cast.county_admin)
     page = client.get(CHANGELIST).content.decode()
@@ -31,21 +50,9 @@ def test_town_admin_sees_only_their_town_in_the_admin(client, cast, tree):
 def test_admin_edit_goes_through_the_action(client, cast, tree):
     client.force_login(cast.county_admin)
     url = f"{CHANGELIST}{tree.grid_a.pk}/change/"
-    data = {
-        "parent": tree.village1.pk,
-        "name": "一格",
-        "kind": "rural",
-        "households": "171",
-        "population": "600",
-        "difficulty": "C",
-        "centre_lat": "",
-        "centre_lng": "",
-        "boundary": "",
-        "assignments-TOTAL_FORMS": "0",
-        "assignments-INITIAL_FORMS": "0",
-        "assignments-MIN_NUM_FORMS": "0",
-        "assignments-MAX_NUM_FORMS": "1000",
-    }
+    data = node_form(
+        parent=tree.village1.pk, name="一格", households="171", population="600", difficulty="C"
+    )
     response = client.post(url, data)
     assert response.status_code == 302, page_text(response)[:2000]
     tree.grid_a.refresh_from_db()
@@ -53,24 +60,7 @@ def test_admin_edit_goes_through_the_action(client, cast, tree):
 
 
 def _add(client, **over):
-    data = {
-        "parent": "",
-        "tier": "grid",
-        "code": "",
-        "name": "新网格",
-        "kind": "rural",
-        "households": "0",
-        "population": "0",
-        "difficulty": "",
-        "centre_lat": "",
-        "centre_lng": "",
-        "boundary": "",
-        "assignments-TOTAL_FORMS": "0",
-        "assignments-INITIAL_FORMS": "0",
-        "assignments-MIN_NUM_FORMS": "0",
-        "assignments-MAX_NUM_FORMS": "1000",
-    }
-    data.update(over)
+    data = node_form(**{"parent": "", "tier": "grid", "code": "", "name": "新网格", **over})
     return client.post(f"{CHANGELIST}add/", data)
 
 
@@ -110,19 +100,11 @@ def test_grant_is_given_in_the_node_inline(client, cast, tree):
     client.force_login(cast.town1_admin)
     url = f"{CHANGELIST}{tree.grid_b.pk}/change/"
     data = {
-        "parent": tree.village1.pk,
-        "name": tree.grid_b.name,
-        "kind": "rural",
-        "households": "160",
-        "population": "0",
-        "difficulty": "B",
-        "centre_lat": "",
-        "centre_lng": "",
-        "boundary": "",
+        **node_form(
+            parent=tree.village1.pk, name=tree.grid_b.name, households="160", difficulty="B"
+        ),
         "assignments-TOTAL_FORMS": "2",
         "assignments-INITIAL_FORMS": "1",
-        "assignments-MIN_NUM_FORMS": "0",
-        "assignments-MAX_NUM_FORMS": "1000",
         "assignments-0-id": Assignment.objects.get(user=cast.worker_b).pk,
         "assignments-0-node": tree.grid_b.pk,
         "assignments-0-user": cast.worker_b.pk,

@@ -10,30 +10,12 @@ from grids.actions import ledger as ledger_actions
 from grids.models import Household, Organization, Resident, RevealLog
 from grids.privacy import mask_id_number, mask_phone
 from tests.conftest import page_text
-from tests.factories import FULL_ID, PHONE, id_number
+from tests.factories import FULL_ID, PHONE, id_number, key_household
 
 
 @pytest.fixture
 def household(tree):
-    h = actions.household_create(
-        actor=None,
-        node_id=tree.grid_a.pk,
-        address="梁家庵村一组12号",
-        head_name="张三",
-        category="key",
-        members=3,
-        contact=PHONE,
-    )
-    actions.resident_create(
-        actor=None,
-        household_id=h.pk,
-        name="张三",
-        id_number=FULL_ID,
-        phone=PHONE,
-        relation="本人",
-        tags=["low_income"],
-    )
-    return h
+    return key_household(tree.grid_a, members=3, contact=PHONE)
 
 
 def make_households(node, n):
