@@ -11,30 +11,12 @@ cache traffic (read the 12-week trend, miss, compute it, store it) through:
 
 import argparse
 import contextlib
-import socketserver
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-class _Silent(socketserver.BaseRequestHandler):
-    def handle(self):
-        self.server.accepted += 1
-        self.server.release.wait(60)
-
-
-class HungRedis(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self):
-        self.accepted = 0
-        self.release = threading.Event()
-        super().__init__(("127.0.0.1", 0), _Silent)
 
 
 def dashboard_request(cache, node_id: int) -> list:
@@ -77,11 +59,10 @@ def main() -> None:
     from django.core.cache.backends.redis import RedisCache
 
     from gridgov.cache import FailFastRedisCache
+    from tests.hung_redis import hung_redis
 
-    server = HungRedis()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"redis://127.0.0.1:{server.server_address[1]}/0"
-    try:
+    with hung_redis() as server:
+        url = server.url
         fast = FailFastRedisCache(
             url,
             {
@@ -101,10 +82,6 @@ def main() -> None:
         finally:
             print(f"  connections the hung server accepted: {server.accepted - before}")
         show("working LocMemCache", timed(LocMemCache("bench", {}), args.requests))
-    finally:
-        server.release.set()
-        server.shutdown()
-        server.server_close()
 
 
 def _raising_as_miss(cache):

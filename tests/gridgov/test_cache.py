@@ -2,46 +2,18 @@
 after its short timeout, and then the breaker keeps calls off the network for a while."""
 
 import logging
-import socketserver
-import threading
 import time
 
 import pytest
 
 from gridgov.cache import FailFastRedisCache
-
-
-class HungRedis(socketserver.ThreadingTCPServer):
-    """Accepts connections on 127.0.0.1 and never answers: a hung Redis."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self):
-        self.accepted = 0
-        self.release = threading.Event()
-        super().__init__(("127.0.0.1", 0), _Silent)
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.server_address[1]}/0"
-
-
-class _Silent(socketserver.BaseRequestHandler):
-    def handle(self):
-        self.server.accepted += 1
-        self.server.release.wait(30)  # hold the connection open, say nothing
+from tests.hung_redis import hung_redis
 
 
 @pytest.fixture
 def hung():
-    server = HungRedis()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.release.set()
-    server.shutdown()
-    server.server_close()
+    with hung_redis() as server:
+        yield server
 
 
 class Clock:
