@@ -70,8 +70,11 @@ def browser():
     if _chromium_missing():
         # Reached only under CI (elsewhere the tests were skipped at collection).
         pytest.fail(f"e2e: no chromium at {CHROMIUM}, and CI is set: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # The machine is shared with the rest of the suite: a page that takes a few seconds longer
+    # to change is slow, not wrong (the actions' own timeouts stay as they are set below).
+    expect.set_options(timeout=15_000)
     previous = os.environ.get(ASYNC_UNSAFE)
     os.environ[ASYNC_UNSAFE] = "true"
     try:
