@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from grids.models import GridNode, span_contains
-from staff.access.policy import _managing_grants, can, in_scope
+from staff.access.policy import _filtered, _managing_grants, can, in_scope
 from staff.models import ROLE_TIERS, Assignment
 
 
@@ -22,20 +22,17 @@ def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
     town, or someone who also works in another town. People with no grant at all (just created,
     still to be placed) may be managed. Superusers are managed only by superusers.
     """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    selected = _managing_grants(user, action)
-    if not selected:
-        return queryset.none()
-    top_level = min(g.level for g in selected)
-    # Every grant counts, past and future too: a grant that starts next week in another town,
-    # or one held there before, leaves the person to whoever manages both places.
-    below = GridNode.strictly_below_q(*selected, via="node")
-    outside = Assignment.objects.exclude(below).values("user_id")
-    too_high = Assignment.objects.filter(node__level__lte=top_level).values("user_id")
-    return queryset.filter(is_superuser=False).exclude(pk__in=outside).exclude(pk__in=too_high)
+
+    def wholly_below(people: QuerySet, selected) -> QuerySet:
+        top_level = min(g.level for g in selected)
+        # Every grant counts, past and future too: a grant that starts next week in another
+        # town, or one held there before, leaves the person to whoever manages both places.
+        below = GridNode.strictly_below_q(*selected, via="node")
+        outside = Assignment.objects.exclude(below).values("user_id")
+        too_high = Assignment.objects.filter(node__level__lte=top_level).values("user_id")
+        return people.filter(is_superuser=False).exclude(pk__in=outside).exclude(pk__in=too_high)
+
+    return _filtered(user, action, queryset, narrow=wholly_below)
 
 
 def may_manage(user, person) -> bool:

@@ -121,8 +121,9 @@ def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
     return _filtered(user, action, queryset, lambda grants: GridNode.subtree_q(*grants, via=via))
 
 
-def _filtered(user, action: str, queryset: QuerySet, condition) -> QuerySet:
-    """`queryset` narrowed by `condition(grants allowing action)`; all for a superuser."""
+def _filtered(user, action: str, queryset: QuerySet, condition=None, *, narrow=None) -> QuerySet:
+    """`queryset` narrowed by `condition(grants allowing action)` (a Q), or by
+    `narrow(queryset, grants)`; nothing for no grant, all for a superuser."""
     _roles_for(action)  # an unknown action is a programming error, even for a superuser
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
@@ -131,6 +132,8 @@ def _filtered(user, action: str, queryset: QuerySet, condition) -> QuerySet:
     selected = _managing_grants(user, action)
     if not selected:
         return queryset.none()
+    if narrow is not None:
+        return narrow(queryset, selected)
     return queryset.filter(condition(selected))
 
 
