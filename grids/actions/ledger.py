@@ -94,18 +94,29 @@ def _clean_tags(tags) -> list[str]:
     return tags
 
 
+def _register_on_grid(model, *, actor, node_id: int, fields: dict, refusal: str):
+    """A new row of a grid's ledger, by those who keep the ledger there."""
+    node = _ledger_node(node_id)
+    _require(actor, "household.change", node)
+    if not node.is_grid_level:
+        raise DomainError(refusal, field="node")
+    row = model(node=node, **fields)
+    row.full_clean()
+    row.save()
+    return row
+
+
 @transaction.atomic
 def household_create(*, actor, node_id: int, **fields) -> Household:
     """Add a household to a grid or micro-grid."""
     _only(fields, HOUSEHOLD_FIELDS, "household_create")
-    node = _ledger_node(node_id)
-    _require(actor, "household.change", node)
-    if not node.is_grid_level:
-        raise DomainError(_("Households belong to a grid or a micro-grid."), field="node")
-    household = Household(node=node, **fields)
-    household.full_clean()
-    household.save()
-    return household
+    return _register_on_grid(
+        Household,
+        actor=actor,
+        node_id=node_id,
+        fields=fields,
+        refusal=_("Households belong to a grid or a micro-grid."),
+    )
 
 
 @transaction.atomic
@@ -213,14 +224,13 @@ def resident_update(*, actor, resident_id: int, **changes) -> Resident:
 def organization_create(*, actor, node_id: int, **fields) -> Organization:
     """Register a social or non-public economic organization of a grid."""
     _only(fields, ORGANIZATION_FIELDS, "organization_create")
-    node = _ledger_node(node_id)
-    _require(actor, "household.change", node)
-    if not node.is_grid_level:
-        raise DomainError(_("Organizations are registered on a grid."), field="node")
-    organization = Organization(node=node, **fields)
-    organization.full_clean()
-    organization.save()
-    return organization
+    return _register_on_grid(
+        Organization,
+        actor=actor,
+        node_id=node_id,
+        fields=fields,
+        refusal=_("Organizations are registered on a grid."),
+    )
 
 
 @transaction.atomic
