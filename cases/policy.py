@@ -2,13 +2,15 @@
 
 Working days follow China's public holidays and make-up workdays (the `chinesecalendar`
 package), and the admin's Holiday table wins over it: for years the package does not know yet,
-or a local change. Where neither knows a year, Saturday and Sunday are days off.
+or a local change. Where neither knows a year, Saturday and Sunday are days off, and so are
+the statutory days that never move (`fixed_days_off`).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 
 import chinese_calendar
 from django.utils import timezone
@@ -28,6 +30,48 @@ def policy_for(color: str) -> TriagePolicy:
     if policy is None:  # never stored: the seeds' defaults
         policy = TriagePolicy(color=color, **DEFAULTS[color])
     return policy
+
+
+# The first day of the lunar year (春节, 正月初一), as published in the Hong Kong Observatory's
+# Gregorian–Lunar calendar conversion tables. No installed package converts lunar dates, and
+# the State Council's notice for a year always comes before these tables run out.
+LUNAR_NEW_YEAR = {
+    2027: dt.date(2027, 2, 6),
+    2028: dt.date(2028, 1, 26),
+    2029: dt.date(2029, 2, 13),
+    2030: dt.date(2030, 2, 3),
+    2031: dt.date(2031, 1, 23),
+    2032: dt.date(2032, 2, 11),
+    2033: dt.date(2033, 1, 31),
+    2034: dt.date(2034, 2, 19),
+    2035: dt.date(2035, 2, 8),
+}
+
+
+@functools.lru_cache(maxsize=64)
+def fixed_days_off(year: int) -> dict[dt.date, str]:
+    """The statutory days off that never move, per 《全国年节及纪念日放假办法》 (2025 revision):
+    元旦 1 Jan, 春节 除夕 through 初三, 劳动节 1–2 May, 国庆 1–3 Oct. The State Council's yearly
+    notice only adds bridge days and make-up workdays around them."""
+    days = {dt.date(year, 1, 1): "元旦"}
+    new_year = LUNAR_NEW_YEAR.get(year)
+    if new_year is not None:  # 除夕 is the day before 初一, whether the 12th month has 29 or 30
+        for offset in range(-1, 3):
+            days[new_year + dt.timedelta(days=offset)] = "春节"
+    for day in (1, 2):
+        days[dt.date(year, 5, day)] = "劳动节"
+    for day in (1, 2, 3):
+        days[dt.date(year, 10, day)] = "国庆节"
+    return days
+
+
+def package_knows(year: int) -> bool:
+    """Does the holiday package carry the State Council's arrangement for this year?"""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
 
 
 class WorkCalendar:
@@ -50,7 +94,7 @@ class WorkCalendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:  # a year the package does not know yet
-            return day.weekday() < 5
+            return day.weekday() < 5 and day not in fixed_days_off(day.year)
 
     def next_workday(self, day: dt.date) -> dt.date:
         """The first working day strictly after `day`."""

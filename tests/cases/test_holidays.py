@@ -1,0 +1,75 @@
+"""Next year's holidays: the statutory days that never move are days off even before anyone
+knows the year's arrangement, the admin is told in time to enter it, and deadlines computed
+before it was entered are recomputed once it is."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from cases import policy
+from cases.models import Holiday, TriagePolicy
+from cases.policy import WorkCalendar, add_working_days, fixed_days_off
+from tests.factories import called_case
+
+
+def at(*args) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(*args))
+
+
+@pytest.fixture
+def yellow_in_working_days(db):
+    TriagePolicy.objects.filter(color="yellow").update(day_kind="working")
+
+
+def test_the_package_does_not_know_2027_yet():
+    assert policy.package_knows(2026)
+    assert not policy.package_knows(2027)
+
+
+def test_the_days_that_never_move_follow_the_holiday_law():
+    days = fixed_days_off(2027)
+    assert days[dt.date(2027, 1, 1)] == "元旦"
+    # 2027's 初一 is Saturday 6 February: 除夕 Friday the 5th through 初三 Monday the 8th.
+    spring = sorted(d for d, name in days.items() if name == "春节")
+    assert spring == [dt.date(2027, 2, 5) + dt.timedelta(days=i) for i in range(4)]
+    assert {d for d, name in days.items() if name == "劳动节"} == {
+        dt.date(2027, 5, 1),
+        dt.date(2027, 5, 2),
+    }
+    assert {d for d, name in days.items() if name == "国庆节"} == {
+        dt.date(2027, 10, i) for i in (1, 2, 3)
+    }
+
+
+def test_every_tabled_spring_festival_falls_between_21_january_and_20_february():
+    for year, new_year in policy.LUNAR_NEW_YEAR.items():
+        assert new_year.year == year
+        assert dt.date(year, 1, 21) <= new_year <= dt.date(year, 2, 20)
+
+
+def test_a_weekday_that_never_moves_is_a_day_off_in_an_unknown_year():
+    cal = WorkCalendar(overrides={})
+    assert not cal.is_workday(dt.date(2027, 1, 1))  # a Friday
+    assert not cal.is_workday(dt.date(2027, 2, 8))  # 初三, a Monday
+    assert not cal.is_workday(dt.date(2027, 10, 1))  # a Friday
+    assert cal.is_workday(dt.date(2027, 1, 4))  # an ordinary Monday
+
+
+def test_the_admins_holiday_rows_still_win_over_the_days_that_never_move(db):
+    Holiday.objects.create(date=dt.date(2027, 1, 1), kind=Holiday.Kind.WORKDAY, name="调休")
+    assert WorkCalendar().is_workday(dt.date(2027, 1, 1))
+
+
+def test_a_yellow_case_on_new_years_eve_is_not_due_on_new_years_day(yellow_in_working_days):
+    due = timezone.localtime(policy.clear_by("yellow", at(2026, 12, 31, 10, 0)))
+    assert due == at(2027, 1, 4, 10, 0)  # 元旦 Friday, then the weekend
+
+
+def test_a_county_call_on_wednesday_3_february_2027_is_answered_after_chusan(cast, tree, units):
+    _case, call = called_case(
+        cast, tree.grid_a, units.civil, units.hardship, now=at(2027, 2, 3, 9, 0)
+    )
+    # Thursday the 4th, then 除夕–初三 (5–8 February) off, then Tuesday 9 and Wednesday 10.
+    assert timezone.localtime(call.respond_by) == at(2027, 2, 10, 9, 0)
+    assert add_working_days(at(2027, 2, 3, 9, 0), 3) > at(2027, 2, 8, 23, 59)
