@@ -5,9 +5,11 @@ before it was entered are recomputed once it is."""
 import datetime as dt
 
 import pytest
+from django.core.checks import run_checks
+from django.urls import reverse
 from django.utils import timezone
 
-from cases import policy
+from cases import checks, policy
 from cases.models import Holiday, TriagePolicy
 from cases.policy import WorkCalendar, add_working_days, fixed_days_off
 from tests.factories import called_case
@@ -73,3 +75,66 @@ def test_a_county_call_on_wednesday_3_february_2027_is_answered_after_chusan(cas
     # Thursday the 4th, then 除夕–初三 (5–8 February) off, then Tuesday 9 and Wednesday 10.
     assert timezone.localtime(call.respond_by) == at(2027, 2, 10, 9, 0)
     assert add_working_days(at(2027, 2, 3, 9, 0), 3) > at(2027, 2, 8, 23, 59)
+
+
+# ---------------------------------------------------------------- telling the admin in time
+
+OCTOBER_FIRST = dt.date(2026, 10, 1)
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    """on_day(date): the warning's "today" is that date."""
+
+    def set_day(day: dt.date):
+        monkeypatch.setattr(checks, "today", lambda: day)
+
+    return set_day
+
+
+def test_the_system_check_warns_from_1_october_while_next_year_is_unknown(db):
+    [warning] = checks.next_year_holidays(on=OCTOBER_FIRST)
+    assert warning.id == "cases.W001"
+    assert "2027" in warning.msg
+
+
+def test_the_system_check_is_quiet_before_october(db):
+    assert checks.next_year_holidays(on=dt.date(2026, 9, 30)) == []
+
+
+def test_the_system_check_is_quiet_once_a_holiday_row_of_next_year_is_entered(db):
+    Holiday.objects.create(date=dt.date(2027, 2, 5), kind=Holiday.Kind.HOLIDAY, name="春节")
+    assert checks.next_year_holidays(on=OCTOBER_FIRST) == []
+
+
+def test_the_system_check_is_quiet_for_a_year_the_package_knows(db):
+    assert checks.next_year_holidays(on=dt.date(2025, 10, 1)) == []
+
+
+def test_the_system_check_is_registered(db, on_day):
+    on_day(OCTOBER_FIRST)
+    assert "cases.W001" in {message.id for message in run_checks()}
+
+
+def test_the_admin_index_asks_for_next_years_holidays_with_a_link(client, cast, on_day):
+    on_day(OCTOBER_FIRST)
+    client.force_login(cast.county_admin)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "holiday-warning" in page
+    assert reverse("admin:cases_holiday_changelist") in page
+
+
+def test_the_desk_home_asks_for_next_years_holidays(client, cast, on_day):
+    on_day(OCTOBER_FIRST)
+    client.force_login(cast.staff_town1)
+    page = client.get("/desk/").content.decode()
+    assert "holiday-warning" in page and "2027" in page
+
+
+def test_the_banner_is_gone_once_next_year_is_entered(client, cast, on_day):
+    on_day(OCTOBER_FIRST)
+    Holiday.objects.create(date=dt.date(2027, 1, 1), kind=Holiday.Kind.HOLIDAY, name="元旦")
+    client.force_login(cast.county_admin)
+    assert "holiday-warning" not in client.get(reverse("admin:index")).content.decode()
+    client.force_login(cast.staff_town1)
+    assert "holiday-warning" not in client.get("/desk/").content.decode()
