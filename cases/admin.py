@@ -3,6 +3,7 @@ through the actions (the desk and the phones); here cases are read, reference da
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases.models import (
     Case,
@@ -181,6 +182,38 @@ class HolidayAdmin(CountyReferenceAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"
+
+    # Deadlines already computed over a year change when its days are entered or corrected.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        years = {obj.date.year}
+        if change and form.initial.get("date"):
+            years.add(form.initial["date"].year)
+        self._recompute(request, years)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._recompute(request, {obj.date.year})
+
+    def delete_queryset(self, request, queryset):
+        years = set(queryset.values_list("date__year", flat=True))
+        super().delete_queryset(request, queryset)
+        self._recompute(request, years)
+
+    def _recompute(self, request, years):
+        from cases import actions
+
+        moved = sum(len(actions.recompute_deadlines(request.user, year)) for year in years)
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "The deadline of %(count)d open case was recomputed.",
+                    "The deadlines of %(count)d open cases were recomputed.",
+                    moved,
+                )
+                % {"count": moved},
+            )
 
 
 @admin.register(ResponsibilityItem, site=site)

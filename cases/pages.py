@@ -27,6 +27,7 @@ EVENT_LABELS = {
     "merged_in": gettext_lazy("A duplicate merged in"),
     "deadline_warning": gettext_lazy("Deadline warning"),
     "progress_overdue": gettext_lazy("Progress report overdue"),
+    "deadline_recomputed": gettext_lazy("Deadline recomputed for the holidays entered"),
 }
 
 

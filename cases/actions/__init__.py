@@ -36,6 +36,7 @@ from cases.actions.handling import (
     case_supervise,
     case_verify,
 )
+from cases.actions.holidays import recompute_deadlines
 from cases.actions.intake import (
     case_accept,
     case_merge,
@@ -106,4 +107,5 @@ __all__ = [
     "generate_due_reports",
     "generate_report",
     "perform",
+    "recompute_deadlines",
 ]

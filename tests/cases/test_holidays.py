@@ -6,13 +6,15 @@ import datetime as dt
 
 import pytest
 from django.core.checks import run_checks
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import checks, policy
+from cases import actions, checks, policy
 from cases.models import Holiday, TriagePolicy
+from cases.pages import EVENT_LABELS
 from cases.policy import WorkCalendar, add_working_days, fixed_days_off
-from tests.factories import called_case
+from tests.factories import called_case, make_case
 
 
 def at(*args) -> dt.datetime:
@@ -138,3 +140,77 @@ def test_the_banner_is_gone_once_next_year_is_entered(client, cast, on_day):
     assert "holiday-warning" not in client.get(reverse("admin:index")).content.decode()
     client.force_login(cast.staff_town1)
     assert "holiday-warning" not in client.get("/desk/").content.decode()
+
+
+# ---------------------------------------------------------------- deadlines computed too early
+
+NEW_YEARS_EVE = at(2026, 12, 31, 10, 0)
+# From 31 December, 30 working days skipping weekends, 元旦 and 除夕–初三 (5 and 8 February)
+# reach Tuesday 16 February; once 9–12 February are entered as days off, Monday 22 February.
+DUE_BEFORE, DUE_AFTER = at(2027, 2, 16, 10, 0), at(2027, 2, 22, 10, 0)
+
+
+@pytest.fixture
+def red_in_working_days(db):
+    TriagePolicy.objects.filter(color="red").update(day_kind="working")
+
+
+@pytest.fixture
+def red_case(cast, tree, red_in_working_days):
+    case = make_case(cast, tree.grid_a, "accepted", color="red", now=NEW_YEARS_EVE)
+    assert timezone.localtime(case.clear_by) == DUE_BEFORE
+    return case
+
+
+def spring_festival_rows():
+    for day in range(9, 13):
+        Holiday.objects.create(date=dt.date(2027, 2, day), kind=Holiday.Kind.HOLIDAY, name="春节")
+
+
+def test_entering_next_years_days_off_moves_an_open_cases_deadline_with_a_note(red_case, cast):
+    spring_festival_rows()
+    moved = actions.recompute_deadlines(cast.county_admin, 2027, now=at(2026, 12, 31, 12, 0))
+    assert moved == [red_case.pk]
+    red_case.refresh_from_db()
+    assert timezone.localtime(red_case.clear_by) == DUE_AFTER
+    note = red_case.events.get(action="deadline_recomputed")
+    assert note.actor == cast.county_admin
+    assert note.note == "2027-02-16 10:00 → 2027-02-22 10:00"
+
+
+def test_a_deadline_that_does_not_change_gets_no_note(red_case):
+    assert actions.recompute_deadlines(None, 2027) == []
+    assert not red_case.events.filter(action="deadline_recomputed").exists()
+
+
+def test_a_closed_case_and_a_calendar_day_case_keep_their_deadlines(cast, tree, red_case):
+    yellow = make_case(cast, tree.grid_a, "accepted", now=NEW_YEARS_EVE)
+    closed = make_case(cast, tree.grid_a, "closed", color="red", now=NEW_YEARS_EVE)
+    spring_festival_rows()
+    assert actions.recompute_deadlines(None, 2027) == [red_case.pk]
+    for case in (yellow, closed):
+        before = case.clear_by
+        case.refresh_from_db()
+        assert case.clear_by == before
+
+
+def test_a_town_worker_may_not_recompute_deadlines(cast, red_case):
+    with pytest.raises(PermissionDenied):
+        actions.recompute_deadlines(cast.staff_town1, 2027)
+
+
+def test_saving_a_holiday_in_the_admin_recomputes_the_deadlines(client, cast, red_case):
+    client.force_login(cast.county_admin)
+    for day in range(9, 13):
+        response = client.post(
+            reverse("admin:cases_holiday_add"),
+            {"date": f"2027-02-{day:02d}", "kind": "holiday", "name": "春节"},
+        )
+        assert response.status_code == 302
+    red_case.refresh_from_db()
+    assert timezone.localtime(red_case.clear_by) == DUE_AFTER
+    assert red_case.events.filter(action="deadline_recomputed").count() == 4
+
+
+def test_the_history_names_the_recomputed_deadline():
+    assert EVENT_LABELS["deadline_recomputed"] != "deadline_recomputed"
