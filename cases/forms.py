@@ -9,10 +9,21 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cases import actions, workflow
-from cases.models import Case, Color, CountyCall, Mediation, Unit
+from cases.models import Case, Category, Color, CountyCall, Mediation, Unit
 from cases.queries import units_serving
 from grids.models import GridNode, Tier
 from staff import access
+
+
+def category_choices(blank: str = "—") -> tuple[list, dict]:
+    """Every category, grouped as the phone's report form groups them, for one <select>; and
+    the categories by id."""
+    labels = dict(Category.Group.choices)
+    categories = {c.pk: c for c in Category.objects.order_by("group", "name")}
+    groups: dict[str, list] = {}
+    for c in categories.values():
+        groups.setdefault(str(labels.get(c.group, c.group)), []).append((c.pk, c.name))
+    return [("", blank), *groups.items()], categories
 
 
 class CaseActionForm(forms.Form):
@@ -47,6 +58,9 @@ class CaseActionForm(forms.Form):
     )
     until = forms.DateTimeField(label=_("new deadline"), required=False)
     emergency = forms.BooleanField(label=_("emergency"), required=False)
+    category = forms.TypedChoiceField(
+        label=_("category"), coerce=int, required=False, empty_value=None
+    )
     call = forms.ModelChoiceField(
         label=_("county call"), queryset=CountyCall.objects.none(), required=False
     )
@@ -54,9 +68,8 @@ class CaseActionForm(forms.Form):
     def __init__(self, *args, user, case: Case, page: str = workflow.CASE_PAGE, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.case = user, case
-        self.fields["action"].choices = [
-            (a, workflow.ACTIONS[a].label) for a in workflow.available_actions(user, case, page)
-        ]
+        available = workflow.available_actions(user, case, page)
+        self.fields["action"].choices = [(a, workflow.ACTIONS[a].label) for a in available]
         node = case.node
         ancestors = GridNode.objects.ancestors(node)
         self.fields["owner_node"].queryset = ancestors
@@ -66,6 +79,9 @@ class CaseActionForm(forms.Form):
             get_user_model().objects.filter(pk__in=handlers).order_by("username")
         )
         self.fields["unit"].queryset = units_serving(node)
+        if "recategorize" in available:
+            self.fields["category"].choices, _categories = category_choices()
+            self.initial.setdefault("category", case.category_id)
         self.fields["call"].queryset = case.county_calls.select_related("department")
 
     def clean_into(self):

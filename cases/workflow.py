@@ -77,6 +77,15 @@ ACTIONS: dict[str, CaseAction] = {
             S.ACCEPTED,
             fields=("color", "owner_node", "text"),
         ),
+        CaseAction(  # 研判 again: the matter belongs under another category
+            "recategorize",
+            gettext_lazy("Change the category"),
+            "case.recategorize",
+            "case_recategorize",
+            lambda v, case: {"category_id": v.get("category") or 0, "note": v.get("text") or ""},
+            WORKED,
+            fields=("category", "text"),
+        ),
         CaseAction(
             "reject",
             gettext_lazy("Reject"),

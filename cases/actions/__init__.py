@@ -36,10 +36,10 @@ from cases.actions.handling import (
     case_supervise,
     case_verify,
 )
-from cases.actions.holidays import recompute_deadlines
 from cases.actions.intake import (
     case_accept,
     case_merge,
+    case_recategorize,
     case_reject,
     case_report,
     case_report_from_the_field,
@@ -84,6 +84,7 @@ __all__ = [
     "case_escalate",
     "case_mediate",
     "case_merge",
+    "case_recategorize",
     "case_progress",
     "case_rate",
     "case_refuse_extension",
@@ -107,5 +108,4 @@ __all__ = [
     "generate_due_reports",
     "generate_report",
     "perform",
-    "recompute_deadlines",
 ]

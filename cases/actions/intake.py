@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import policy
+from cases import policy, workflow
 from cases.actions._common import (
     _apply,
     _event,
@@ -187,16 +187,20 @@ def case_accept(
     owner_node_id: int | None = None,
     note: str = "",
     dispatch_to: dict | None = None,
+    category_id: int | None = None,
     now=None,
 ) -> Case:
     """三研: triage. The color sets the clearance deadline and the report cadence; the case may be
     put on a higher list (village or town) than the place it happened. With `dispatch_to` (the
     keywords of case_dispatch) it is dispatched in the same step, and stands or falls with it;
-    a person or village above the place is reached by putting the case on the town's list."""
+    a person or village above the place is reached by putting the case on the town's list.
+    `category_id` files it under a category (研判), with a history note when that changes."""
     now = _now(now)
     case = _locked(actor, "case.accept", case_id)
     if color not in Color.values:
-        raise DomainError(_("Choose yellow, orange or red."))
+        raise DomainError(_("Choose yellow, orange or red."), field="color")
+    if category_id is not None:
+        _file_under(case, category_id, actor=actor, note="", now=now)
     if dispatch_to and owner_node_id is None and _above_the_holder(case, dispatch_to):
         town = case.node.town
         owner_node_id = town.pk if town.tier == Tier.TOWN else None
@@ -231,6 +235,38 @@ def case_accept(
     _notify("case_accepted", case, color=color)
     if dispatch_to:
         return case_dispatch(actor=actor, case_id=case.pk, note=note, now=now, **dispatch_to)
+    return case
+
+
+def _file_under(case: Case, category_id: int, *, actor, note: str, now) -> None:
+    """Put the case under another category, recording from which to which."""
+    category = Category.objects.filter(pk=category_id).first()
+    if category is None:
+        raise DomainError(_("Unknown category."), field="category")
+    if category.pk == case.category_id:
+        return
+    before = case.category.name if case.category_id else "—"
+    case.category = category
+    case.save(update_fields=["category", "updated_at"])
+    text = f"{before} → {category.name}"
+    _event(
+        case,
+        actor=actor,
+        action="recategorize",
+        from_status=case.status,
+        now=now,
+        note=f"{text}\n{note}" if note else text,
+    )
+
+
+@transaction.atomic
+def case_recategorize(*, actor, case_id: int, category_id: int, note: str = "", now=None) -> Case:
+    """研判 again: the case belongs under another category (its responsibility item and the
+    category figures follow it)."""
+    now = _now(now)
+    case = _locked(actor, "case.recategorize", case_id)
+    workflow.require_transition(case.status, "recategorize")
+    _file_under(case, category_id, actor=actor, note=(note or "").strip()[:500], now=now)
     return case
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import actions
+from cases.forms import category_choices
 from cases.models import Case, Color
 from cases.queries import intake
 from staff import access
@@ -37,11 +38,18 @@ class AcceptForm(IntakeForm):
     color = forms.ChoiceField(
         label=gettext_lazy("Color"), choices=Color.choices, widget=forms.RadioSelect
     )
+    category = forms.TypedChoiceField(
+        label=gettext_lazy("Category"), coerce=int, required=False, empty_value=None
+    )
     dispatch_to = forms.ChoiceField(label=gettext_lazy("Dispatch now to"), required=False)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # 研判: the reporter's choice, if any, stands until the town files it otherwise.
+        self.fields["category"].choices, _categories = category_choices()
+        if not self.is_bound:
+            self.initial["category"] = self.case.category_id
         self.fields["dispatch_to"].choices = _grouped(
             self.context["targets"], _("— accept only, dispatch later —")
         )
@@ -57,6 +65,7 @@ class AcceptForm(IntakeForm):
             color=d["color"],
             note=d["note"],
             dispatch_to=dispatch_to,
+            category_id=d.get("category"),
         )
         if dispatch_to:
             return _("%(number)s accepted and dispatched.") % {"number": case.number}, ""

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import actions, photos
-from cases.models import Case, Category, Color, Status
+from cases.forms import category_choices
+from cases.models import Case, Color, Status
 from gridgov.errors import add_to_form
 from grids.models import GridNode, Resident, Tier
 from staff import access
@@ -112,12 +113,7 @@ class MobileReportForm(forms.Form):
         self.fields["node"].choices = [(n.pk, n.name) for n in self.nodes.values()]
         if len(self.nodes) == 1:
             self.initial.setdefault("node", next(iter(self.nodes)))
-        groups: dict[str, list] = {}
-        labels = dict(Category.Group.choices)
-        self.categories = {c.pk: c for c in Category.objects.order_by("group", "name")}
-        for c in self.categories.values():
-            groups.setdefault(str(labels.get(c.group, c.group)), []).append((c.pk, c.name))
-        self.fields["category"].choices = [("", "—"), *groups.items()]
+        self.fields["category"].choices, self.categories = category_choices()
         residents = access.scope(
             user, "case.report", Resident.objects.all(), via="household__node"
         ).order_by("name")[:300]

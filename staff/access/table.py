@@ -63,6 +63,7 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "case.view": ALL_ROLES,
     "case.report": (FIELD_ROLES | DESK_ROLES) - {R.VOLUNTEER},
     "case.accept": DISPATCHERS,
+    "case.recategorize": DISPATCHERS,  # 研判 is the dispatchers' work, then as now
     "case.reject": DISPATCHERS,
     "case.merge": DISPATCHERS,
     "case.dispatch": DISPATCHERS,

@@ -438,4 +438,4 @@ def test_intake_page_query_count_does_not_grow_with_the_neighbourhood(
         desk.get(page(case.pk))
 
 
-NUM_CASE_PAGE = 12
+NUM_CASE_PAGE = 13  # with the category list the accept form offers

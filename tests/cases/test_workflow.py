@@ -52,6 +52,10 @@ def perform(cast, tree, units, report):
                 return actions.case_accept(actor=staff, case_id=pk, color="orange", now=LATER)
             case "reject":
                 return actions.case_reject(actor=staff, case_id=pk, reason="重复", now=LATER)
+            case "recategorize":
+                return actions.case_recategorize(
+                    actor=staff, case_id=pk, category_id=units.fire.pk, now=LATER
+                )
             case "merge":
                 return actions.case_merge(actor=staff, case_id=pk, into_id=report().pk, now=LATER)
             case "dispatch":
