@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from cases.desk import board, calls, case_page, dashboard, intake, meeting, reports
+from cases.desk import board, calls, case_page, dashboard, intake, meeting, reports, verify
 
 urlpatterns = [
     path("intake/", intake.intake_queue, name="intake_queue"),
     path("intake/<int:case_id>/", intake.intake_case, name="intake_case"),
+    path("verify/", verify.verify_queue, name="verify_queue"),
     path("cases/", case_page.case_list, name="case_list"),
     path("cases/<int:case_id>/", case_page.case_detail, name="case_detail"),
     path("cases/<int:case_id>/act/", case_page.case_act, name="case_act"),

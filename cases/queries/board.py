@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as SqlCase
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -67,6 +68,7 @@ class BoardFilters:
     status: str = ""
     source: str = ""
     level: str = ""
+    overdue: bool = False  # only the cases past their deadline now (the desk home's count)
     # The dashboard's link parameters (node, due_from, due_to), applied as the case list does.
     figure: dict[str, str] = field(default_factory=dict)
     figure_words: str = ""
@@ -94,6 +96,8 @@ class BoardFilters:
             parts.append(f"{_('Source')}: {Source(self.source).label}")
         if self.level:
             parts.append(f"{_('Held at')}: {level_labels()[self.level]}")
+        if self.overdue:
+            parts.append(str(_("Overdue")))
         if self.figure_words:
             parts.append(self.figure_words)
         return "; ".join(parts) or _("All open cases")
@@ -136,6 +140,8 @@ def parse_filters(user, data) -> BoardFilters:
         if value in allowed:
             setattr(f, name, value)
             f.params[name] = value
+    if data.get("overdue") == "1":
+        f.overdue, f.params["overdue"] = True, "1"
     for name in FIGURE_PARAMS:
         value = (data.get(name) or "").strip()
         if value and len(value) <= 40:
@@ -167,6 +173,8 @@ def _filtered(user, f: BoardFilters, *, skip_groups: bool = False) -> QuerySet:
         qs = qs.filter(status=f.status)
     if f.source:
         qs = qs.filter(source=f.source)
+    if f.overdue:
+        qs = qs.filter(clear_by__lt=timezone.now())
     if not skip_groups:
         if f.color:
             qs = qs.filter(color=f.color)
