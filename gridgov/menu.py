@@ -1,0 +1,48 @@
+"""The desk's side menu: each link with the actions its page checks, so a person is shown only
+the pages that open for them (tests/gridgov/test_menu.py requests every link as every person)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from staff import access
+
+
+@dataclass(frozen=True)
+class Link:
+    url_name: str
+    label: str
+    # What the page asks of the person, as its decorator or first check does; () when being
+    # logged in is enough.
+    actions: tuple[str, ...]
+
+    def opens_for(self, user) -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        return all(access.can_anywhere(user, action) for action in self.actions)
+
+
+DESK_MENU: tuple[Link, ...] = (
+    Link("desk_home", _("Desk"), ("door.desk",)),
+    Link("intake_queue", _("Intake queue"), ("case.accept",)),
+    Link("case_list", _("Cases"), ("door.desk",)),
+    Link("desk_board", _("Supervision board"), ("door.desk",)),
+    Link("desk_calls", _("County calls"), ("door.desk",)),
+    Link("desk_dashboard", _("Dashboard"), ("report.view",)),
+    Link("desk_meeting", _("Meeting sheet"), ("door.desk",)),
+    Link("report_list", _("Reports"), ()),
+    Link("node_list", _("Grid tree"), ("door.desk",)),
+    Link("ledger_import", _("Ledger import"), ("door.desk", "household.change")),
+)
+
+
+def desk_links(user) -> list[dict]:
+    """The menu's links this person may open, in order: {"url", "label", "name"}."""
+    return [
+        {"url": reverse(link.url_name), "label": link.label, "name": link.url_name}
+        for link in DESK_MENU
+        if link.opens_for(user)
+    ]

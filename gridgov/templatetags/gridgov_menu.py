@@ -1,0 +1,15 @@
+from django import template
+
+from gridgov.menu import desk_links
+
+register = template.Library()
+
+
+def _user(context):
+    return getattr(context.get("request"), "user", None)
+
+
+@register.simple_tag(takes_context=True)
+def desk_menu(context):
+    """The desk menu's links for the person viewing the page (gridgov.menu.DESK_MENU)."""
+    return desk_links(_user(context))

@@ -1,0 +1,73 @@
+"""The desk's side menu shows each person the pages that open for them, and only those."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from gridgov.menu import DESK_MENU, desk_links
+from tests.factories import UserFactory, grant
+
+PEOPLE = [
+    "worker_a",
+    "informant_a",
+    "village_chief",
+    "staff_town1",
+    "town1_admin",
+    "county_admin",
+    "town1_leader",
+    "superuser",
+]
+
+
+@pytest.fixture
+def person(cast, tree):
+    def get(who):
+        if who == "town1_leader":  # a desk role that neither accepts cases nor keeps the ledger
+            user = UserFactory(username="town1_leader", first_name="沙河营镇长")
+            grant(user, tree.town1, "leader")
+            return user
+        if who == "superuser":
+            return UserFactory(username="root", is_superuser=True, is_staff=True)
+        return getattr(cast, who)
+
+    return get
+
+
+def _menu(html: str) -> list[str]:
+    (side,) = re.findall(r'<aside class="side">(.*?)</aside>', html, re.S)
+    return re.findall(r'href="([^"]+)"', side)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_every_link_shown_opens_and_every_link_hidden_is_refused(client, person, who):
+    user = person(who)
+    client.force_login(user)
+    shown = {link["url"] for link in desk_links(user)}
+    # The reports page opens for anyone signed in, so every person sees the menu there.
+    page = client.get(reverse("report_list"))
+    assert page.status_code == 200
+    assert _menu(page.content.decode()) == [
+        reverse(link.url_name) for link in DESK_MENU if reverse(link.url_name) in shown
+    ]
+    for link in DESK_MENU:
+        url = reverse(link.url_name)
+        status = client.get(url).status_code
+        if url in shown:
+            assert status == 200, f"{who} is shown {url} but it answers {status}"
+        else:
+            assert status == 403, f"{who} is not shown {url} but it answers {status}"
+
+
+def test_a_town_admin_is_not_shown_the_intake_queue_nor_a_leader_the_ledger_import(person):
+    admin_links = {link["name"] for link in desk_links(person("town1_admin"))}
+    leader_links = {link["name"] for link in desk_links(person("town1_leader"))}
+    assert "intake_queue" not in admin_links and "ledger_import" in admin_links
+    assert "ledger_import" not in leader_links and "intake_queue" in leader_links
+
+
+def test_the_menu_labels_are_translated(client, cast):
+    client.force_login(cast.staff_town1)
+    menu = client.get(reverse("desk_home")).content.decode()
+    menu = menu[menu.index('<aside class="side">') : menu.index("</aside>")]
+    assert "待受理事件" in menu and "Intake queue" not in menu
