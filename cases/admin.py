@@ -183,6 +183,77 @@ class HolidayAdmin(CountyReferenceAdmin):
     list_filter = ("kind",)
     date_hierarchy = "date"
 
+    change_list_template = "admin/cases/holiday/change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        extra = [
+            path(
+                "enter/",
+                self.admin_site.admin_view(self.enter_view),
+                name="cases_holiday_enter",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def enter_view(self, request):
+        """A year's arrangement typed or pasted from the State Council's notice, in lines."""
+        from django import forms
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from cases import actions, policy
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+
+        class ArrangementForm(forms.Form):
+            arrangement = forms.CharField(
+                label=_("Days off and make-up workdays"),
+                widget=forms.Textarea(attrs={"rows": 16, "cols": 60}),
+                help_text=_(
+                    "One line each: a date or a range, 休 (day off) or 班 (make-up workday), "
+                    "and a name, e.g. “2027-02-05..2027-02-12 休 春节” or "
+                    "“2027-02-14 班 春节”. Dates already in the table are replaced."
+                ),
+            )
+
+            def clean_arrangement(self):
+                try:
+                    entries = policy.parse_arrangement(self.cleaned_data["arrangement"])
+                except ValueError as exc:
+                    raise forms.ValidationError(str(exc)) from exc
+                if not entries:
+                    raise forms.ValidationError(_("There is no date in the text."))
+                return entries
+
+        form = ArrangementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            written, moved = actions.holidays_enter(request.user, form.cleaned_data["arrangement"])
+            messages.success(
+                request,
+                ngettext("%(count)d date entered.", "%(count)d dates entered.", written)
+                % {"count": written}
+                + " "
+                + ngettext(
+                    "The deadline of %(count)d open case was recomputed.",
+                    "The deadlines of %(count)d open cases were recomputed.",
+                    len(moved),
+                )
+                % {"count": len(moved)},
+            )
+            return redirect("admin:cases_holiday_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Enter a year's holidays"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cases/holiday/enter.html", context)
+
     # Deadlines already computed over a year change when its days are entered or corrected.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -139,3 +139,55 @@ def report_by(color: str, start: dt.datetime) -> dt.datetime:
     if cadence == Cadence.WEEKLY:
         return start + dt.timedelta(days=7)
     return add_months(start, 1 if cadence == Cadence.MONTHLY else 3)
+
+
+# "休" marks days off and "班" make-up workdays, as the State Council's notice says them.
+ARRANGEMENT_KINDS = {"休": "holiday", "off": "holiday", "班": "workday", "work": "workday"}
+LONGEST_RANGE = 31  # no holiday runs longer: a longer range is a typing error
+
+
+def parse_arrangement(text: str) -> list[tuple[dt.date, str, str]]:
+    """A year's arrangement typed as lines, "2027-02-05..2027-02-12 休 春节" or
+    "2027-02-14 班 春节": a date or a range of dates, 休 (day off) or 班 (make-up workday), and
+    an optional name. Blank lines and lines starting with # are skipped. Returns
+    (date, Holiday kind, name) for every date; ValueError names the first line that is wrong."""
+    from django.utils.translation import gettext as _
+
+    entries: dict[dt.date, tuple[str, str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(maxsplit=2)
+        problem = None
+        kind = ARRANGEMENT_KINDS.get(parts[1].lower()) if len(parts) > 1 else None
+        first = last = None
+        if kind is None:
+            problem = _("say 休 (day off) or 班 (make-up workday) after the date")
+        else:
+            start, _dots, end = parts[0].replace("～", "..").replace("~", "..").partition("..")
+            try:
+                first = dt.date.fromisoformat(start)
+                last = dt.date.fromisoformat(end) if end else first
+            except ValueError:
+                problem = _("write dates as 2027-02-05, a range as 2027-02-05..2027-02-12")
+            else:
+                if last < first:
+                    problem = _("the range ends before it starts")
+                elif (last - first).days >= LONGEST_RANGE:
+                    problem = _("a range is at most %(days)d days") % {"days": LONGEST_RANGE}
+        if problem is None:
+            name = parts[2].strip() if len(parts) > 2 else ""
+            day = first
+            while day <= last:
+                if entries.get(day, (kind,))[0] != kind:
+                    problem = _("%(date)s is both a day off and a workday") % {"date": day}
+                    break
+                entries[day] = (kind, name)
+                day += dt.timedelta(days=1)
+        if problem is not None:
+            raise ValueError(
+                _("Line %(number)d (%(line)s): %(problem)s.")
+                % {"number": number, "line": line, "problem": problem}
+            )
+    return [(day, kind, name) for day, (kind, name) in sorted(entries.items())]

@@ -36,6 +36,7 @@ from cases.actions.handling import (
     case_supervise,
     case_verify,
 )
+from cases.actions.holidays import holidays_enter, recompute_deadlines
 from cases.actions.intake import (
     case_accept,
     case_merge,
@@ -107,5 +108,7 @@ __all__ = [
     "function_of",
     "generate_due_reports",
     "generate_report",
+    "holidays_enter",
     "perform",
+    "recompute_deadlines",
 ]

@@ -81,3 +81,22 @@ def recompute_deadlines(actor, year: int, now: dt.datetime | None = None) -> lis
             )
             moved.append(case.pk)
     return moved
+
+
+def holidays_enter(
+    actor, entries: list[tuple[dt.date, str, str]], now: dt.datetime | None = None
+) -> tuple[int, list[int]]:
+    """Write a year's arrangement (policy.parse_arrangement's entries) into the Holiday table,
+    each date's row replaced, then recompute the deadlines over the years it touches. Returns
+    (dates written, ids of the cases whose deadline moved)."""
+    from cases.models import Holiday
+
+    if actor is not None:
+        access.require_anywhere(actor, "reference.change")
+    with transaction.atomic():
+        for day, kind, name in entries:
+            Holiday.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
+    moved = []
+    for year in sorted({day.year for day, _kind, _name in entries}):
+        moved += recompute_deadlines(actor, year, now=now)
+    return len(entries), moved

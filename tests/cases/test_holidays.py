@@ -214,3 +214,67 @@ def test_saving_a_holiday_in_the_admin_recomputes_the_deadlines(client, cast, re
 
 def test_the_history_names_the_recomputed_deadline():
     assert EVENT_LABELS["deadline_recomputed"] != "deadline_recomputed"
+
+
+# ---------------------------------------------------------------- entering a year quickly
+
+NOTICE_2027 = """
+# 春节
+2027-02-05..2027-02-12 休 春节
+2027-02-14 班 春节
+
+2027-01-01 休 元旦
+"""
+
+
+def test_a_years_arrangement_is_read_from_lines_of_ranges_and_make_up_days():
+    entries = policy.parse_arrangement(NOTICE_2027)
+    days_off = [day for day, kind, _name in entries if kind == Holiday.Kind.HOLIDAY]
+    assert days_off[0] == dt.date(2027, 1, 1)
+    assert days_off[1:] == [dt.date(2027, 2, 5) + dt.timedelta(days=i) for i in range(8)]
+    assert (dt.date(2027, 2, 14), Holiday.Kind.WORKDAY, "春节") in entries
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2027-02-05 放",  # neither 休 nor 班
+        "2027-02-30 休",  # no such date
+        "2027-02-12..2027-02-05 休",  # backwards
+        "2027-01-01..2027-03-01 休",  # longer than any holiday
+        "2027-02-05..2027-02-12 休\n2027-02-07 班",  # both
+    ],
+)
+def test_a_wrong_line_is_refused_by_its_number(line):
+    with pytest.raises(ValueError, match="Line"):
+        policy.parse_arrangement(line)
+
+
+def test_the_admin_enters_a_year_from_the_notice_and_deadlines_move(client, cast, red_case):
+    client.force_login(cast.county_admin)
+    changelist = client.get(reverse("admin:cases_holiday_changelist")).content.decode()
+    assert reverse("admin:cases_holiday_enter") in changelist
+    response = client.post(reverse("admin:cases_holiday_enter"), {"arrangement": NOTICE_2027})
+    assert response.status_code == 302
+    assert Holiday.objects.filter(date__year=2027).count() == 10
+    assert Holiday.objects.get(date=dt.date(2027, 2, 14)).kind == Holiday.Kind.WORKDAY
+    red_case.refresh_from_db()
+    # 24 working days to 4 February, 5–13 February off, Sunday the 14th worked (25), then the
+    # 15th to the 19th (30): Friday 19 February, not Tuesday the 16th.
+    assert timezone.localtime(red_case.clear_by) == at(2027, 2, 19, 10, 0)
+    assert red_case.events.filter(action="deadline_recomputed").count() == 1
+
+
+def test_a_wrong_arrangement_is_shown_back_with_its_line(client, cast):
+    client.force_login(cast.county_admin)
+    page = client.post(reverse("admin:cases_holiday_enter"), {"arrangement": "2027-02-05 放"})
+    assert page.status_code == 200
+    assert "Line 1" in page.content.decode()
+    assert not Holiday.objects.exists()
+
+
+def test_town_staff_may_not_enter_a_years_holidays(client, cast):
+    client.force_login(cast.staff_town1)
+    response = client.post(reverse("admin:cases_holiday_enter"), {"arrangement": NOTICE_2027})
+    assert response.status_code == 403
+    assert not Holiday.objects.exists()
