@@ -46,3 +46,9 @@ def desk_links(user) -> list[dict]:
         for link in DESK_MENU
         if link.opens_for(user)
     ]
+
+
+def opens(user, url_name: str) -> bool:
+    """Would the menu's page `url_name` open for this person (a link to it elsewhere)?"""
+    (link,) = (link for link in DESK_MENU if link.url_name == url_name)
+    return link.opens_for(user)

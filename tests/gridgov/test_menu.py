@@ -1,4 +1,5 @@
-"""The desk's side menu shows each person the pages that open for them, and only those."""
+"""The desk's side menu shows each person the pages that open for them, and only those; the
+admin links to the desk for those who also have the desk door."""
 
 import re
 
@@ -71,3 +72,23 @@ def test_the_menu_labels_are_translated(client, cast):
     menu = client.get(reverse("desk_home")).content.decode()
     menu = menu[menu.index('<aside class="side">') : menu.index("</aside>")]
     assert "待受理事件" in menu and "Intake queue" not in menu
+
+
+@pytest.mark.parametrize("who", ["county_admin", "town1_admin", "superuser"])
+def test_the_admin_links_to_the_desk(client, person, who):
+    client.force_login(person(who))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert f'href="{reverse("desk_home")}"' in html
+
+
+def test_the_admin_desk_link_follows_the_desk_door(person):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    template = Template(
+        '{% load gridgov_menu %}{% menu_link_opens "desk_home" as ok %}{{ ok|yesno:"y,n" }}'
+    )
+    request = RequestFactory().get("/admin/")
+    for who, expected in (("worker_a", "n"), ("village_chief", "n"), ("county_admin", "y")):
+        request.user = person(who)
+        assert template.render(Context({"request": request})) == expected, who
