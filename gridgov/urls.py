@@ -1,6 +1,8 @@
 """The doors, as in the README: each app brings the pages it has for a door."""
 
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from gridgov import views
@@ -34,8 +36,16 @@ account = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links: send them to the static icon (its
+    hashed, long-cached name in production), for anyone, signed in or not."""
+    return HttpResponseRedirect(static("gridgov/favicon.ico"))
+
+
 urlpatterns = [
     path("", views.home, name="home"),  # sends each person to their door
+    path("favicon.ico", favicon, name="favicon"),
     *account,
     path("desk/", include(desk)),
     path("m/", include(mobile)),

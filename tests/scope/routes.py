@@ -19,7 +19,7 @@ PARAMETERS = {
     "report_id": "report",
 }
 # Pages anyone may open without logging in.
-PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout"}
+PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout", "favicon"}
 # Admin pages that are no object's own page.
 ADMIN_OTHER = {"admin:view_on_site", "admin:app_list"}
 
