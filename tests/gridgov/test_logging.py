@@ -44,3 +44,23 @@ def test_a_server_error_keeps_its_traceback():
     record.status_code = 500
     assert ClientErrorsInOneLine().filter(record)
     assert record.exc_info is not None
+
+
+def test_a_403_line_names_the_path_and_the_user_at_warning(client, cast, caplog):
+    client.force_login(cast.town1_admin)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/desk/intake/").status_code == 403
+    (record,) = _request_records(caplog)
+    assert record.levelno == logging.WARNING
+    assert (
+        record.getMessage()
+        == f"Forbidden (Permission denied): /desk/intake/ (user {cast.town1_admin.pk})"
+    )
+    assert caplog.text.count("\n") == 1 and "Traceback" not in caplog.text
+
+
+def test_an_anonymous_refusal_says_so_and_a_percent_in_the_path_is_kept(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/desk/reports/999999%25/xlsx/").status_code == 404
+    (record,) = _request_records(caplog)
+    assert record.getMessage().endswith("/desk/reports/999999%/xlsx/ (user anonymous)")
