@@ -213,6 +213,7 @@ class HolidayAdmin(CountyReferenceAdmin):
         class ArrangementForm(forms.Form):
             arrangement = forms.CharField(
                 label=_("Days off and make-up workdays"),
+                required=False,
                 widget=forms.Textarea(attrs={"rows": 16, "cols": 60}),
                 help_text=_(
                     "One line each: a date or a range, 休 (day off) or 班 (make-up workday), "
@@ -220,19 +221,33 @@ class HolidayAdmin(CountyReferenceAdmin):
                     "“2027-02-14 班 春节”. Dates already in the table are replaced."
                 ),
             )
+            upload = forms.FileField(
+                label=_("Or a file"),
+                required=False,
+                help_text=_(
+                    "A text file of such lines, or an .xlsx sheet with the date or range, "
+                    "休 or 班, and the name in columns A to C."
+                ),
+            )
 
-            def clean_arrangement(self):
+            def clean(self):
+                cleaned = super().clean()
+                text, upload = cleaned.get("arrangement") or "", cleaned.get("upload")
                 try:
-                    entries = policy.parse_arrangement(self.cleaned_data["arrangement"])
+                    if upload is not None:
+                        sheet = policy.arrangement_text(upload.name, upload.read())
+                        text = "\n".join(part for part in (text, sheet) if part)
+                    entries = policy.parse_arrangement(text)
                 except ValueError as exc:
                     raise forms.ValidationError(str(exc)) from exc
                 if not entries:
                     raise forms.ValidationError(_("There is no date in the text."))
-                return entries
+                cleaned["entries"] = entries
+                return cleaned
 
-        form = ArrangementForm(request.POST or None)
+        form = ArrangementForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            written, moved = actions.holidays_enter(request.user, form.cleaned_data["arrangement"])
+            written, moved = actions.holidays_enter(request.user, form.cleaned_data["entries"])
             messages.success(
                 request,
                 ngettext("%(count)d date entered.", "%(count)d dates entered.", written)

@@ -191,3 +191,36 @@ def parse_arrangement(text: str) -> list[tuple[dt.date, str, str]]:
                 % {"number": number, "line": line, "problem": problem}
             )
     return [(day, kind, name) for day, (kind, name) in sorted(entries.items())]
+
+
+def arrangement_text(name: str, content: bytes) -> str:
+    """An uploaded arrangement as parse_arrangement's lines: a text file as it is, or a .xlsx
+    sheet whose rows are the lines' parts in columns A–C (date or range, 休 or 班, name)."""
+    import io
+    import zipfile
+
+    from django.utils.translation import gettext as _
+    from openpyxl import load_workbook
+
+    if not name.lower().endswith(".xlsx"):
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError(_("Save the text file as UTF-8, or upload an .xlsx sheet.")) from None
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+    except (zipfile.BadZipFile, OSError, KeyError):
+        raise ValueError(_("This file is not an .xlsx sheet.")) from None
+    lines = []
+    for row in sheet.iter_rows(max_col=3, values_only=True):
+        cells = [
+            value.date().isoformat()
+            if isinstance(value, dt.datetime)
+            else value.isoformat()
+            if isinstance(value, dt.date)
+            else str(value).strip()
+            for value in row
+            if value is not None and str(value).strip()
+        ]
+        lines.append(" ".join(cells))
+    return "\n".join(lines)

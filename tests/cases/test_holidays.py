@@ -3,10 +3,12 @@ knows the year's arrangement, the admin is told in time to enter it, and deadlin
 before it was entered are recomputed once it is."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.checks import run_checks
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,4 +279,46 @@ def test_town_staff_may_not_enter_a_years_holidays(client, cast):
     client.force_login(cast.staff_town1)
     response = client.post(reverse("admin:cases_holiday_enter"), {"arrangement": NOTICE_2027})
     assert response.status_code == 403
+    assert not Holiday.objects.exists()
+
+
+def xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_admin_imports_a_year_from_an_xlsx_sheet(client, cast):
+    sheet = xlsx(
+        [
+            [dt.date(2027, 1, 1), "休", "元旦"],
+            ["2027-02-05..2027-02-12", "休", "春节"],
+            [dt.datetime(2027, 2, 14), "班", "春节"],
+        ]
+    )
+    client.force_login(cast.county_admin)
+    upload = SimpleUploadedFile("2027年放假安排.xlsx", sheet)
+    response = client.post(reverse("admin:cases_holiday_enter"), {"upload": upload})
+    assert response.status_code == 302
+    assert Holiday.objects.filter(kind=Holiday.Kind.HOLIDAY).count() == 9
+    assert Holiday.objects.get(date=dt.date(2027, 2, 14)).kind == Holiday.Kind.WORKDAY
+
+
+def test_the_admin_imports_a_year_from_a_text_file(client, cast):
+    client.force_login(cast.county_admin)
+    upload = SimpleUploadedFile("2027.txt", NOTICE_2027.encode("utf-8-sig"))
+    assert client.post(reverse("admin:cases_holiday_enter"), {"upload": upload}).status_code == 302
+    assert Holiday.objects.filter(date__year=2027).count() == 10
+
+
+def test_a_file_that_is_no_sheet_is_refused(client, cast):
+    client.force_login(cast.county_admin)
+    upload = SimpleUploadedFile("2027.xlsx", b"not a sheet")
+    page = client.post(reverse("admin:cases_holiday_enter"), {"upload": upload})
+    assert page.status_code == 200
     assert not Holiday.objects.exists()
