@@ -28,6 +28,7 @@ class Link:
 DESK_MENU: tuple[Link, ...] = (
     Link("desk_home", _("Desk"), ("door.desk",)),
     Link("intake_queue", _("Intake queue"), ("case.accept",)),
+    Link("verify_queue", _("Waiting for verification"), ("door.desk", "case.verify")),
     Link("case_list", _("Cases"), ("door.desk",)),
     Link("desk_board", _("Supervision board"), ("door.desk",)),
     Link("desk_calls", _("County calls"), ("door.desk",)),
