@@ -69,6 +69,7 @@ class BoardFilters:
     source: str = ""
     level: str = ""
     overdue: bool = False  # only the cases past their deadline now (the desk home's count)
+    asking_time: bool = False  # only the cases whose handler asked for more time
     # The dashboard's link parameters (node, due_from, due_to), applied as the case list does.
     figure: dict[str, str] = field(default_factory=dict)
     figure_words: str = ""
@@ -98,6 +99,8 @@ class BoardFilters:
             parts.append(f"{_('Held at')}: {level_labels()[self.level]}")
         if self.overdue:
             parts.append(str(_("Overdue")))
+        if self.asking_time:
+            parts.append(str(_("More time asked for")))
         if self.figure_words:
             parts.append(self.figure_words)
         return "; ".join(parts) or _("All open cases")
@@ -142,6 +145,8 @@ def parse_filters(user, data) -> BoardFilters:
             f.params[name] = value
     if data.get("overdue") == "1":
         f.overdue, f.params["overdue"] = True, "1"
+    if data.get("asking_time") == "1":
+        f.asking_time, f.params["asking_time"] = True, "1"
     for name in FIGURE_PARAMS:
         value = (data.get(name) or "").strip()
         if value and len(value) <= 40:
@@ -175,6 +180,8 @@ def _filtered(user, f: BoardFilters, *, skip_groups: bool = False) -> QuerySet:
         qs = qs.filter(source=f.source)
     if f.overdue:
         qs = qs.filter(clear_by__lt=timezone.now())
+    if f.asking_time:
+        qs = qs.filter(status=Status.HANDLING, extension_until__isnull=False)
     if not skip_groups:
         if f.color:
             qs = qs.filter(color=f.color)

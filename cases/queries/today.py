@@ -74,7 +74,7 @@ def desk_todo(user, now: dt.datetime | None = None) -> list[Todo]:
             Case.objects.filter(status=Status.HANDLING, extension_until__isnull=False),
             via="owner_node",
         )
-        items.append(Todo(_("More time asked for"), asked.count(), _board(status=Status.HANDLING)))
+        items.append(Todo(_("More time asked for"), asked.count(), _board(asking_time="1")))
     units = member_units(user)
     if units or user.is_superuser:
         waiting = incoming_calls(user, units).filter(state=CountyCall.State.OPEN)

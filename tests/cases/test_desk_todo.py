@@ -50,6 +50,23 @@ def test_the_desk_home_counts_what_waits_and_each_count_opens_its_list(cast, tre
     assert late.number in board and resolved.number not in board
 
 
+def test_the_requests_for_more_time_open_exactly_those_cases(cast, tree):
+    from cases import actions
+
+    asking = make_case(cast, tree.grid_a, "handling")
+    other = make_case(cast, tree.grid_a, "handling")
+    actions.case_request_extension(
+        actor=cast.worker_a,
+        case_id=asking.pk,
+        until=asking.clear_by + dt.timedelta(days=3),
+        reason="需等待配件",
+    )
+    staff = client_for(cast.staff_town1)
+    count, link = counts(staff.get("/desk/"))["待审批延期"]
+    board = staff.get(link).content.decode()
+    assert count == 1 and asking.number in board and other.number not in board
+
+
 def test_another_towns_staff_count_nothing_of_this_town(cast, tree):
     make_case(cast, tree.grid_a, "resolved")
     todo = counts(client_for(cast.staff_town2).get("/desk/"))
