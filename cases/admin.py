@@ -100,25 +100,37 @@ class CaseAdmin(ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
 
         from cases import workflow
         from cases.forms import CaseActionForm
+        from cases.pages import action_forms
         from gridgov.errors import add_to_form
 
         case = get_object_or_404(self.get_queryset(request), pk=pk)  # outside the scope: 404
-        form = CaseActionForm(
-            request.POST or None, user=request.user, case=case, page=workflow.ADMIN
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                form.run()
-            except ValidationError as exc:
-                add_to_form(form, exc)
+        bound = None
+        if request.method == "POST":
+            action = request.POST.get("action", "")
+            form = CaseActionForm(
+                request.POST,
+                user=request.user,
+                case=case,
+                page=workflow.ADMIN,
+                auto_id=f"id_{action}_%s",
+            )
+            if form.is_valid():
+                try:
+                    form.run()
+                except ValidationError as exc:
+                    add_to_form(form, exc)
+                else:
+                    messages.success(request, _("Done."))
+                    return redirect("admin:cases_case_change", case.pk)
+            if action in workflow.available_actions(request.user, case, workflow.ADMIN):
+                bound = {action: form}
             else:
-                messages.success(request, _("Done."))
-                return redirect("admin:cases_case_change", case.pk)
+                messages.error(request, _("Not done: see the form below."))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Work case %(number)s") % {"number": case.number},
             "case": case,
-            "form": form,
+            "actions": action_forms(request.user, case, bound, page=workflow.ADMIN),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/cases/case/work.html", context)

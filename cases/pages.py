@@ -66,13 +66,17 @@ def _deadline(case: Case) -> dict | None:
     return {"at": case.clear_by, "overdue": bool(end and end > case.clear_by), "done": end}
 
 
-def _action_forms(user, case: Case, bound: dict | None = None) -> list[dict]:
-    """One small form per action the user may take now, showing only the fields it needs."""
+def action_forms(
+    user, case: Case, bound: dict | None = None, page: str = workflow.CASE_PAGE
+) -> list[dict]:
+    """One small form per action the user may take now on this page, showing only the fields
+    it needs (the case page at either door, and the admin's Work this case)."""
     out = []
-    for name in workflow.available_actions(user, case):
+    for name in workflow.available_actions(user, case, page):
         form = (bound or {}).get(name) or case_forms.CaseActionForm(
             user=user,
             case=case,
+            page=page,
             auto_id=f"id_{name}_%s",
             initial={"color": case.suggested_color} if name == "accept" else None,
         )
@@ -115,7 +119,7 @@ def case_context(request, case: Case, bound: dict | None = None) -> dict:
         "mediations": list(Mediation.objects.filter(case=case).select_related("level", "mediator")),
         "calls": list(case.county_calls.all()),
         "attachments": list(Attachment.objects.filter(case=case).order_by("created_at", "pk")),
-        "actions": _action_forms(request.user, case, bound),
+        "actions": action_forms(request.user, case, bound),
     }
 
 

@@ -94,3 +94,25 @@ def test_the_units_old_admin_addresses_lead_to_their_new_ones(client):
     assert response.status_code == 301
     assert response.url == "/admin/cases/unit/7/change/?_changelist_filters=kind%3Doutpost"
     assert client.get("/admin/cases/department/").url == "/admin/cases/unit/"
+
+
+def test_work_this_case_shows_one_short_form_per_action_with_names_and_local_units(
+    client, cast, tree, units
+):
+    import re
+
+    from cases.models import Unit
+    from tests.factories import UserFactory, grant, make_case
+
+    officer = UserFactory(username="county_officer")
+    grant(officer, tree.county, "admin")
+    grant(officer, tree.county, "center_staff")
+    elsewhere = Unit.objects.create(name="博望综合执法平台", kind="platform", node=tree.town2)
+    case = make_case(cast, tree.grid_a, "accepted")
+    client.force_login(officer)
+    html = client.get(f"/admin/cases/case/{case.pk}/work/").content.decode()
+    dispatch = re.search(r'<details class="act act-dispatch".*?</details>', html, re.S).group(0)
+    supervise = re.search(r'<details class="act act-supervise".*?</details>', html, re.S).group(0)
+    assert "王刚 (worker_a)" in dispatch  # people by their names
+    assert units.platform.name in dispatch and elsewhere.name not in dispatch
+    assert 'name="handler"' not in supervise  # each form only asks what its action needs
