@@ -271,7 +271,10 @@ def test_a_wrong_arrangement_is_shown_back_with_its_line(client, cast):
     client.force_login(cast.county_admin)
     page = client.post(reverse("admin:cases_holiday_enter"), {"arrangement": "2027-02-05 放"})
     assert page.status_code == 200
-    assert "第1行（2027-02-05 放）：请在日期后写“休”（放假）或“班”（调休上班）。" in page.content.decode()
+    assert (
+        "第1行（2027-02-05 放）：请在日期后写“休”（放假）或“班”（调休上班）。"
+        in page.content.decode()
+    )
     assert not Holiday.objects.exists()
 
 
