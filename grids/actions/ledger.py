@@ -4,6 +4,7 @@ next due date, and the logged reveal of a masked field."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.errors import DomainError
@@ -11,6 +12,7 @@ from grids.actions.tree import _require
 from grids.models import (  # noqa: E402
     GridNode,
     Household,
+    HouseholdCategory,
     Organization,
     Resident,
     ResidentTag,
@@ -52,6 +54,9 @@ def household_visited(*, household_id: int, on):
     household.save(update_fields=["next_visit_due", "updated_at"])
     return household
 
+
+# The categories visited on a schedule (key weekly, monitored monthly; see household_visited).
+_VISITED = (HouseholdCategory.KEY, HouseholdCategory.MONITORED)
 
 HOUSEHOLD_FIELDS = (
     "address",
@@ -110,6 +115,9 @@ def _register_on_grid(model, *, actor, node_id: int, fields: dict, refusal: str)
 def household_create(*, actor, node_id: int, **fields) -> Household:
     """Add a household to a grid or micro-grid."""
     _only(fields, HOUSEHOLD_FIELDS, "household_create")
+    if fields.get("next_visit_due") is None and fields.get("category") in _VISITED:
+        # A household that is visited on a schedule is due its first visit at once.
+        fields["next_visit_due"] = timezone.localdate()
     return _register_on_grid(
         Household,
         actor=actor,

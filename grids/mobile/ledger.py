@@ -72,6 +72,7 @@ def household_detail(request, household_id: int):
             "contact": mask_phone(household.contact),
             "residents": queries.masked_residents(request.user, household),
             "may_change": access.can(request.user, "household.change", household),
+            "may_visit": access.can(request.user, "visit.record", household),
         },
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -63,9 +64,13 @@ def visit_new(request, household_id: int):
             except ValidationError as exc:
                 errors = field_errors(exc)
             else:
+                messages.success(
+                    request,
+                    _("Visit to %(household)s recorded.") % {"household": household.head_name},
+                )
                 if visit.case_id:
                     return redirect("case_mobile", visit.case_id)
-                return redirect("visit_list")
+                return redirect("mobile_home")  # back to today's list
     return render(
         request,
         "staff/mobile/visit_new.html",
