@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import re
 
 import chinese_calendar
 from django.utils import timezone
@@ -193,34 +194,35 @@ def parse_arrangement(text: str) -> list[tuple[dt.date, str, str]]:
     return [(day, kind, name) for day, (kind, name) in sorted(entries.items())]
 
 
+# A year of holidays is a few dozen lines; the sheet may hold a few hundred.
+ARRANGEMENT_ROWS = 1_000
+ARRANGEMENT_CHARS = 20_000
+
+
 def arrangement_text(name: str, content: bytes) -> str:
     """An uploaded arrangement as parse_arrangement's lines: a text file as it is, or a .xlsx
     sheet whose rows are the lines' parts in columns A–C (date or range, 休 or 班, name)."""
-    import io
-    import zipfile
-
     from django.utils.translation import gettext as _
-    from openpyxl import load_workbook
+
+    from gridgov.cleaning import clean_text
+    from grids.ledger_xlsx import LedgerFileError, read_cells
 
     if not name.lower().endswith(".xlsx"):
         try:
-            return content.decode("utf-8-sig")
+            text = clean_text(content.decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise ValueError(_("Save the text file as UTF-8, or upload an .xlsx sheet.")) from None
+        if len(text) > ARRANGEMENT_CHARS:
+            raise ValueError(_("This is more than a year's holidays; upload one year at a time."))
+        return text
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-    except (zipfile.BadZipFile, OSError, KeyError):
-        raise ValueError(_("This file is not an .xlsx sheet.")) from None
+        rows = read_cells(content, columns=3, max_rows=ARRANGEMENT_ROWS)
+    except LedgerFileError as exc:
+        raise ValueError(str(exc)) from None
     lines = []
-    for row in sheet.iter_rows(max_col=3, values_only=True):
-        cells = [
-            value.date().isoformat()
-            if isinstance(value, dt.datetime)
-            else value.isoformat()
-            if isinstance(value, dt.date)
-            else str(value).strip()
-            for value in row
-            if value is not None and str(value).strip()
-        ]
-        lines.append(" ".join(cells))
+    for when, *rest in rows:
+        # A date cell is stored as its day number since 1899-12-30 (Excel's day 0).
+        if re.fullmatch(r"[0-9]{5}(\.0+)?", when):
+            when = (dt.date(1899, 12, 30) + dt.timedelta(days=int(float(when)))).isoformat()
+        lines.append(" ".join(part for part in (when, *rest) if part))
     return "\n".join(lines)

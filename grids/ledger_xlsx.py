@@ -415,9 +415,9 @@ def _ledger_rows(lines) -> list[LedgerRow]:
     return rows
 
 
-def read_rows(data: bytes) -> list[LedgerRow]:
-    """The ledger rows of an uploaded .xlsx; LedgerFileError when it is no such file, or more
-    than a ledger."""
+def _read_first_sheet(data: bytes, take):
+    """`take(rows)` of the first sheet's (row number, {column: text}) rows, read within the
+    limits above whatever the file; LedgerFileError when it is no such file, or too big."""
     if len(data) > MAX_BYTES:
         raise LedgerFileError(
             _("The file is larger than %(mb)d MB; split it.") % {"mb": MAX_BYTES // 1024 // 1024}
@@ -429,10 +429,32 @@ def read_rows(data: bytes) -> list[LedgerRow]:
             strings = _shared_strings(book, strings_part) if strings_part else []
             lines = _sheet_rows(book, sheet, strings)
             try:
-                return _ledger_rows(lines)
+                return take(lines)
             finally:
                 lines.close()
     except LedgerFileError:
         raise
     except Exception:  # a damaged zip or XML, a bad index: the same thing to the person uploading
         raise LedgerFileError(_("This is not an Excel (.xlsx) file.")) from None
+
+
+def read_rows(data: bytes) -> list[LedgerRow]:
+    """The ledger rows of an uploaded .xlsx; LedgerFileError when it is no such file, or more
+    than a ledger."""
+    return _read_first_sheet(data, _ledger_rows)
+
+
+def read_cells(data: bytes, *, columns: int, max_rows: int) -> list[list[str]]:
+    """Any other small sheet (a year's holidays): the first `columns` cells of each non-blank
+    row, as cleaned text, read within the same limits as the ledger."""
+
+    def take(lines) -> list[list[str]]:
+        rows = []
+        for seen, (number, cells) in enumerate(lines, start=1):
+            if number > max_rows or seen > max_rows:
+                raise _too_many_rows(max(number, seen))
+            if cells:
+                rows.append([cells.get(c, "") for c in range(1, columns + 1)])
+        return rows
+
+    return _read_first_sheet(data, take)

@@ -325,3 +325,16 @@ def test_a_file_that_is_no_sheet_is_refused(client, cast):
     page = client.post(reverse("admin:cases_holiday_enter"), {"upload": upload})
     assert page.status_code == 200
     assert not Holiday.objects.exists()
+
+
+def test_an_uploaded_arrangement_is_read_within_the_ledgers_limits_and_cleaned():
+    # A sheet is read by the same bounded reader as the ledger import, never by openpyxl.
+    with pytest.raises(ValueError, match="行"):
+        policy.arrangement_text("a.xlsx", xlsx([["2027-01-01", "休", "元旦"]] * 1_001))
+    with pytest.raises(ValueError):
+        policy.arrangement_text("a.xlsx", b"PK\x03\x04 not really a sheet")
+    assert policy.arrangement_text("a.txt", "2027-01-01 休 元\x00旦\r\n".encode()) == (
+        "2027-01-01 休 元旦\n"
+    )
+    with pytest.raises(ValueError):
+        policy.arrangement_text("a.txt", ("2027-01-01 休 元旦\n" * 2_000).encode())
