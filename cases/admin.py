@@ -17,6 +17,7 @@ from cases.models import (
     Unit,
 )
 from gridgov.admin_site import ReadOnly, ReadOnlyInline, ScopedAdminMixin, ScopedModelAdmin, site
+from gridgov.durations import format_duration
 from grids.privacy import mask_phone
 from staff import access
 
@@ -32,10 +33,14 @@ class EventInline(ReadOnlyInline):
         "to_status",
         "from_owner",
         "to_owner",
-        "held_for",
+        "held_for_text",
         "note",
     )
     readonly_fields = fields
+
+    @admin.display(description=CaseEvent._meta.get_field("held_for").verbose_name)
+    def held_for_text(self, event):
+        return format_duration(event.held_for) if event.held_for else ""
 
 
 class MediationInline(ReadOnlyInline):

@@ -27,6 +27,12 @@ class GridgovAdminSite(admin.AdminSite):
         user = request.user
         return user.is_active and (user.is_superuser or access.can_anywhere(user, "door.admin"))
 
+    def index(self, request, extra_context=None):
+        # A town's admin administers the town, not the county: the title names their node.
+        node = None if request.user.is_superuser else access.top_node(request.user, "door.admin")
+        title = _("%(node)s administration") % {"node": node.name} if node else self.index_title
+        return super().index(request, {"title": title, **(extra_context or {})})
+
     def admin_view(self, view, cacheable=False):
         # Someone logged in without the admin door is told so (403), like on every other
         # page, instead of being sent to a second login form.

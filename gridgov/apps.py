@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GridgovConfig(AppConfig):
     name = "gridgov"
-    verbose_name = "gridgov"
+    verbose_name = _("Notifications")  # the app's models: outbox, notices, robots, deliveries
 
 
 class GridgovAdminConfig(AdminConfig):

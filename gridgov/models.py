@@ -13,15 +13,22 @@ from django.utils.translation import gettext_lazy as _
 class OutboxMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbox",
+        verbose_name=_("case"),
     )
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     # Same key, same notice: a retried or doubled action cannot queue it twice.
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    dedupe_key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, verbose_name=_("dedupe key")
+    )
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
 
     class Meta:
         verbose_name = _("outbox message")
@@ -42,11 +49,24 @@ class Notice(models.Model):
     """An in-app notice for one person (the bell on the desk and the phone pages)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("person"),
     )
-    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="notices")
+    message = models.ForeignKey(
+        OutboxMessage,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("outbox message"),
+    )
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("case"),
     )
     text = models.CharField(_("text"), max_length=300)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
@@ -153,11 +173,21 @@ class Delivery(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed for good")
 
-    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="deliveries")
+    message = models.ForeignKey(
+        OutboxMessage,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("outbox message"),
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     target = models.CharField(_("to"), max_length=300)
     endpoint = models.ForeignKey(
-        WebhookEndpoint, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEndpoint,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("group robot"),
     )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING

@@ -14,6 +14,7 @@ from time import monotonic
 
 from django.conf import settings
 from django.db import transaction
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,7 +40,9 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** (attempts - 1), 60))
 
 
-# What each kind of notice says; {number} and {title} name the case.
+# What each kind of notice says. {number} and {title} name the case; {node}, {from_level} and
+# {to_level} name nodes of the payload; {date} is a day of the payload. Only the kind and the
+# payload are stored: the words are chosen when the notice is read, in the reader's language.
 TEXTS = {
     "case_reported": lambda: _("New report {number}: {title}"),
     "case_accepted": lambda: _("Case {number} accepted: {title}"),
@@ -53,7 +56,7 @@ TEXTS = {
     "case_supervised": lambda: _("Supervision notice (督办): case {number} is overdue: {title}"),
     "deadline_near": lambda: _("Case {number} is due soon: {title}"),
     "progress_overdue": lambda: _("Case {number} needs a progress report: {title}"),
-    "case_escalated": lambda: _("Case {number} came up to your level: {title}"),
+    "case_escalated": lambda: _("Case {number} went up from {from_level} to {to_level}: {title}"),
     "case_resolved": lambda: _("Case {number} is resolved and waits for verification: {title}"),
     "case_closed": lambda: _("Case {number} is closed: {title}"),
     "case_rework": lambda: _("Case {number} failed verification and needs rework: {title}"),
@@ -63,21 +66,57 @@ TEXTS = {
     "mediation_failed_at_top": lambda: _(
         "Mediation failed again at the county on case {number}: {title}"
     ),
+    "report_ready": lambda: _("The {report} of {node} is ready."),
     "channel_failed": lambda: _("A notification channel keeps failing: {target}"),
-    "missed_patrol": lambda: _("No patrol was recorded yesterday in your grid."),
-    "visit_overdue": lambda: _("A household visit is overdue."),
+    "missed_patrol": lambda: _("No patrol was recorded on {date} in {node}."),
+    "visit_overdue": lambda: _("A household visit in {node} was due on {date}."),
 }
+# Payload keys that hold a node's id, and the placeholder naming that node.
+NODE_KEYS = {"node": "node", "from_owner": "from_level", "owner_node": "to_level"}
 
 
-def text_for(message: OutboxMessage) -> str:
-    template = TEXTS.get(message.kind, lambda: message.kind + " {number}")()
-    case = message.case
-    values = {
-        "number": case.number if case else "",
-        "title": case.title if case else "",
-        "target": message.payload.get("target", ""),
+class _Blank(dict):
+    """Formatting values where a missing one is empty, so an old row never breaks the page."""
+
+    def __missing__(self, key):
+        return ""
+
+
+def node_names(messages) -> dict[int, str]:
+    """The names of every node the messages' payloads point at: one query for all of them."""
+    from grids.models import GridNode
+
+    ids = {
+        m.payload.get(key)
+        for m in messages
+        for key in NODE_KEYS
+        if isinstance(m.payload.get(key), int)
     }
-    return template.format(**values)[:300]
+    return dict(GridNode.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def text_for(message: OutboxMessage, names: dict[int, str] | None = None) -> str:
+    """What the message says, in the active language."""
+    if names is None:
+        names = node_names([message])
+    template = TEXTS.get(message.kind, lambda: message.kind + " {number}")()
+    case, payload = message.case, message.payload
+    values = _Blank(
+        number=case.number if case else "",
+        title=case.title if case else "",
+        target=payload.get("target", ""),
+        date=str(payload.get("date") or payload.get("due") or "")[:10],
+        report=_report_name(payload.get("report_kind")),
+    )
+    for key, placeholder in NODE_KEYS.items():
+        values[placeholder] = names.get(payload.get(key), "")
+    return template.format_map(values)[:300]
+
+
+def _report_name(kind) -> str:
+    from cases.models import PeriodicReport
+
+    return str(PeriodicReport.Kind(kind).label) if kind in PeriodicReport.Kind.values else ""
 
 
 # Notices that concern the person handling the case, besides the level holding it.
@@ -102,6 +141,11 @@ def recipients(message: OutboxMessage) -> set:
         return {a.user for a in access.assignments_over("node.change", town)} if town else set()
     if message.kind in ("missed_patrol", "visit_overdue"):
         return _field_recipients(message)
+    if message.kind == "report_ready":
+        from grids.models import GridNode
+
+        node = GridNode.objects.filter(pk=message.payload.get("node")).first()
+        return _dispatchers(node, permission="report.view") if node else set()
     if case is None:
         return set()
     users = set()
@@ -124,16 +168,32 @@ def recipients(message: OutboxMessage) -> set:
     from grids.models import GridNode
 
     level = GridNode.objects.filter(pk=message.payload.get("owner_node")).first() or case.owner_node
-    over = list(access.assignments_over("case.accept", level))
-    levels = sorted({a.node.level for a in over}, reverse=True)
-    keep = set(levels[:2] if message.kind in ("case_supervised", "case_escalated") else levels[:1])
-    users |= {a.user for a in over if a.node.level in keep}
+    users |= _dispatchers(level, levels=2 if message.kind == "case_supervised" else 1)
+    if message.kind == "case_escalated":
+        # Both ends of the step: who works the case at the level it reached, and who worked it
+        # at the level it left (its handler there, and whoever handles cases at that node).
+        below = GridNode.objects.filter(pk=message.payload.get("from_owner")).first()
+        users |= _posted_at(level) | (_posted_at(below) if below else set())
+        users |= set(
+            get_user_model().objects.filter(pk=message.payload.get("from_handler"), is_active=True)
+        )
     return users
+
+
+def _posted_at(node) -> set:
+    """Those who handle cases with a post on the node itself (the village's grid chief)."""
+    return {a.user for a in access.assignments_over("case.mediate", node) if a.node_id == node.pk}
+
+
+def _dispatchers(level, *, levels: int = 1, permission: str = "case.accept") -> set:
+    """The people holding `permission` over `level` at its nearest `levels` posts above it."""
+    over = list(access.assignments_over(permission, level))
+    keep = set(sorted({a.node.level for a in over}, reverse=True)[:levels])
+    return {a.user for a in over if a.node.level in keep}
 
 
 def _field_recipients(message: OutboxMessage) -> set:
     """A missed patrol: the worker and their grid chief; an overdue visit: who visits there."""
-    from django.contrib.auth import get_user_model
 
     from grids.models import GridNode, Household
 

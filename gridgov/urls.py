@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
-from gridgov import views
+from gridgov import notices, views
 from gridgov.admin_site import site as admin_site
 from gridgov.forms import LoginForm
 
@@ -32,7 +32,8 @@ account = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("password/done/", views.password_changed, name="password_change_done"),
-    path("notices/", views.notices, name="notices"),
+    path("notices/", notices.notices, name="notices"),
+    path("notices/<int:notice_id>/", notices.notice_open, name="notice_open"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

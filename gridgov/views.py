@@ -33,26 +33,3 @@ def lockout(request, original_response=None, credentials=None):
 
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "registration/lockout.html", {"cooloff_minutes": minutes}, status=429)
-
-
-@login_required
-def notices(request):
-    """The person's notices, newest first; opening the page marks them read. A notice about a
-    case the person may no longer see (their post there ended) no longer names it."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from gridgov.models import Notice
-
-    items = list(Notice.objects.filter(user=request.user).select_related("case__node")[:50])
-    if request.method == "POST":
-        Notice.objects.filter(user=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
-        return redirect("notices")
-    withheld = _("A notice about a case you no longer follow.")
-    for notice in items:
-        # The grants are read once for the request; each check is arithmetic on the case's node.
-        visible = notice.case is None or access.can(request.user, "case.view", notice.case)
-        notice.shown_text = notice.text if visible else withheld
-    return render(request, "gridgov/notices.html", {"items": items})

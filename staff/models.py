@@ -139,10 +139,18 @@ class Patrol(models.Model):
     date = models.DateField(_("date"))
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    start_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    start_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    finish_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    finish_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    start_latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("start latitude")
+    )
+    start_longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("start longitude")
+    )
+    finish_latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("finish latitude")
+    )
+    finish_longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("finish longitude")
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -194,7 +202,9 @@ class Visit(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    submission_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    submission_id = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, verbose_name=_("submission id")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -23,7 +23,7 @@ def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
     parent = case.owner_node.ladder_parent
     if parent is None:
         raise DomainError(_("This case is already at the county and cannot go higher."))
-    old_owner = case.owner_node
+    old_owner, old_handler = case.owner_node, case.handler_id
     held_for = now - case.level_since if case.level_since else None
     case.owner_node = parent
     case.handler, case.handler_unit = None, None
@@ -55,7 +55,13 @@ def _escalate(case: Case, *, actor, reason: str, automatic: bool, now) -> Case:
             "held_for": held_for,
         },
     )
-    _notify("case_escalated", case, from_owner=old_owner.pk, automatic=automatic)
+    _notify(
+        "case_escalated",
+        case,
+        from_owner=old_owner.pk,
+        from_handler=old_handler,
+        automatic=automatic,
+    )
     return case
 
 

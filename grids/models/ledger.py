@@ -51,7 +51,7 @@ class Household(models.Model):
     address = models.CharField(_("address"), max_length=200)
     head_name = models.CharField(_("head of household"), max_length=50)
     category = models.CharField(
-        _("category"),
+        _("household type"),
         max_length=10,
         choices=HouseholdCategory.choices,
         default=HouseholdCategory.GENERAL,
@@ -96,7 +96,9 @@ class Resident(models.Model):
     """A person of a household. ID number and phone are personal data (PIPL): shown masked to
     roles that do not need them, every full reveal logged."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="residents")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="residents", verbose_name=_("household")
+    )
     name = models.CharField(_("name"), max_length=50)
     id_number = models.CharField(
         _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
@@ -158,12 +160,27 @@ class RevealLog(models.Model):
     """Who saw personal data in full, when, and why: a resident's in the ledger, or the
     phone of the person who reported a case."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person"),
+    )
     resident = models.ForeignKey(
-        Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="reveals"
+        Resident,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reveals",
+        verbose_name=_("resident"),
     )
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="reveals"
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reveals",
+        verbose_name=_("case"),
     )
     field = models.CharField(_("field"), max_length=20)
     reason = models.CharField(_("reason"), max_length=200)

@@ -203,7 +203,7 @@ class GridNode(MPTTModel):
         blank=True,
         related_name="children",
     )
-    households = models.PositiveIntegerField(_("households"), default=0)
+    households = models.PositiveIntegerField(_("number of households"), default=0)
     population = models.PositiveIntegerField(_("population"), default=0)
     difficulty = models.CharField(
         _("difficulty"), max_length=1, choices=Difficulty.choices, blank=True, default=""

@@ -217,11 +217,13 @@ def test_a_missed_patrol_reaches_the_worker_and_the_grid_chief(cast, tree):
         dedupe_key="missed_patrol:test",
         user=cast.worker_a.pk,
         node=tree.grid_a.pk,
+        date="2026-11-30",
     )
     notify.deliver_pending(now=T0)
     told = set(Notice.objects.values_list("user__username", flat=True))
     assert told == {"worker_a", "village_chief"}
-    assert set(Notice.objects.values_list("text", flat=True)) == {"您的网格昨日没有巡查记录。"}
+    texts = set(Notice.objects.values_list("text", flat=True))
+    assert texts == {f"{tree.grid_a.name}2026-11-30没有巡查记录。"}
 
 
 class WorkerKilled(BaseException):

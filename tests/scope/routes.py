@@ -17,6 +17,7 @@ PARAMETERS = {
     "household_id": "household",
     "resident_id": "resident",
     "report_id": "report",
+    "notice_id": "notice",  # a person's own notice is inside; anyone else's is outside
 }
 # Pages anyone may open without logging in.
 PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout", "favicon"}

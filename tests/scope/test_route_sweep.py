@@ -73,6 +73,8 @@ def test_every_url_answers_each_person_by_their_scope(client, cast, tree, who):
         if user
         else (world.grid_a, world.far_grid)
     )
+    if user is not None:
+        inside.notice = _own_notice(user, inside)
     client.raise_request_exception = False  # a crash is one more problem to list, not the end
     problems: list[str] = []
     swept = 0
@@ -119,6 +121,13 @@ def test_every_url_answers_each_person_by_their_scope(client, cast, tree, who):
     print(f"swept {len(ROUTES)} routes as {who}: {swept} requests")
     assert swept > 300, swept  # the walk found the pages
     assert not problems, f"{len(problems)} of {swept} requests:\n" + "\n".join(problems)
+
+
+def _own_notice(user, side):
+    """Notices belong to one person: the inside one is theirs, about the inside case."""
+    from gridgov.models import Notice
+
+    return Notice.objects.create(user=user, message=side.message, case=side.case, text="新事件")
 
 
 def _admin(user) -> bool:
