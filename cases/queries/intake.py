@@ -160,11 +160,23 @@ def suggested_unit(case: Case, units: list[Unit]) -> Unit | None:
         return next((u for u in platforms if u.platform == wanted), None) or next(
             iter(platforms), None
         )
-    outpost = next(
-        (u for u in units if u.kind == Unit.Kind.OUTPOST and u.parent_id == item.department_id),
+    # The list is the county's; in another county the department of the same name (its lead
+    # unit) answers, so the suggestion is always one of this case's own dispatch targets.
+    department = next((u for u in units if u.pk == item.department_id), None) or next(
+        (
+            u
+            for u in units
+            if u.kind == Unit.Kind.COUNTY_DEPARTMENT and u.name == item.lead_unit.strip()
+        ),
         None,
     )
-    return outpost or next((u for u in units if u.pk == item.department_id), None)
+    if department is None:
+        return None
+    outpost = next(
+        (u for u in units if u.kind == Unit.Kind.OUTPOST and u.parent_id == department.pk),
+        None,
+    )
+    return outpost or department
 
 
 def dispatch_targets(case: Case, trail: list[GridNode]) -> list[Target]:

@@ -372,6 +372,31 @@ def test_without_an_outpost_the_department_itself_is_suggested(units, report):
     assert (first.value, first.suggested) == (f"unit:{units.civil.pk}", True)
 
 
+def test_in_another_county_its_own_department_of_that_name_is_suggested(cast, units):
+    from cases import actions
+    from cases.models import Unit
+    from tests.factories import UserFactory, grant, make_node
+
+    county = make_node(None, "county", "牟定县", code="532323")
+    town = make_node(county, "town", "共和镇", code="532323101")
+    grid = make_node(make_node(town, "village", "天台村", code="532323101201"), "grid", "一网格")
+    natural = Unit.objects.create(name="县自然资源局", kind="department", node=county)
+    outpost = Unit.objects.create(name="共和自然资源所", kind="outpost", node=town, parent=natural)
+    worker = UserFactory(username="far_worker")
+    grant(worker, grid, "grid_worker")
+    case = actions.case_report(
+        actor=worker,
+        node_id=grid.pk,
+        title="占用耕地",
+        description="有人占用耕地建房。",
+        category_id=units.land.pk,
+        source="patrol",
+    )
+    targets = _targets(case)
+    assert (targets[0].value, targets[0].suggested) == (f"unit:{outpost.pk}", True)
+    assert f"unit:{units.land_outpost.pk}" not in [t.value for t in targets]
+
+
 def test_the_towns_platform_is_suggested_for_the_towns_own_duties(units, report):
     first = _targets(report(category_id=units.neighbours.pk))[0]
     assert (first.value, first.suggested) == (f"unit:{units.platform.pk}", True)
