@@ -26,6 +26,15 @@ def category_choices(blank: str = "—") -> tuple[list, dict]:
     return [("", blank), *groups.items()], categories
 
 
+# The person choosing says what a success does: case_mediate resolves the case at once (for
+# the town to verify); the record keeps the model's short words.
+MEDIATION_OUTCOMES = [
+    ("", "—"),
+    (Mediation.Outcome.SUCCESS, _("Mediation succeeded (resolves the case)")),
+    (Mediation.Outcome.FAILURE, Mediation.Outcome.FAILURE.label),
+]
+
+
 class CaseActionForm(forms.Form):
     action = forms.ChoiceField(label=_("action"))
     text = forms.CharField(
@@ -45,9 +54,7 @@ class CaseActionForm(forms.Form):
         label=_("village"), queryset=GridNode.objects.none(), required=False
     )
     into = forms.CharField(label=_("merge into (case number)"), required=False, max_length=30)
-    outcome = forms.ChoiceField(
-        label=_("outcome"), choices=[("", "—"), *Mediation.Outcome.choices], required=False
-    )
+    outcome = forms.ChoiceField(label=_("outcome"), choices=MEDIATION_OUTCOMES, required=False)
     parties = forms.CharField(label=_("parties"), required=False, max_length=300)
     rating = forms.TypedChoiceField(
         label=_("rating"),

@@ -176,12 +176,16 @@ def patrol_finish(
     notes: str = "",
     finding: str = "",
     is_case: bool = False,
+    category_id: int | None = None,
+    photos=(),
     latitude=None,
     longitude=None,
     now: dt.datetime | None = None,
 ):
     """Finish a patrol with notes; a finding ticked "this is a case" becomes a case (source
-    patrol) in the same transaction. Returns (patrol, case or None)."""
+    patrol) in the same transaction, reported as the phone's report form reports one: under a
+    category, with its photos (already checked and re-encoded, cases.photos). Returns
+    (patrol, case or None)."""
     from staff.models import Patrol
 
     now, _day = _today(now)
@@ -194,19 +198,24 @@ def patrol_finish(
     finding = (finding or "").strip()
     if is_case and not finding:
         raise DomainError(_("Please describe what you found."), field="finding")
+    if is_case and not category_id:
+        raise DomainError(_("Choose the category of the case."), field="category")
+    if photos and not is_case:
+        # A patrol keeps no photos: they would be dropped without a word.
+        raise DomainError(_("Photos go with a case: tick “This is a case”."), field="photos")
     case = None
     if is_case:
-        from cases.actions import case_report
+        from cases.actions import case_report_from_the_field
 
         with _about("finding"):
-            case = case_report(
+            case = case_report_from_the_field(
                 actor=actor,
                 node_id=patrol.node_id,
-                title=finding[:60],
+                category_id=category_id,
                 description=finding,
-                source="patrol",
                 latitude=latitude,
                 longitude=longitude,
+                photos=photos,
                 now=now,
             )
     patrol.finished_at = now

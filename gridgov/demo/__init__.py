@@ -3,9 +3,10 @@ responsibility list cases are worked with, the people who work them, and ~40 cas
 through cases.actions over the last ten weeks. `manage.py load_demo` loads it; everything goes
 through the apps' actions and is matched by its natural key, so a second run changes nothing.
 
-tree: the places · people: logins, case staff, DEMO_PASSWORD · units: departments, outposts,
-platforms · responsibility: the 责任清单 · categories · scripted: the demo cases as scripts ·
-replay: running them through cases.actions · load: the two loading steps."""
+tree: the places · ledger: the sample grids' households · people: logins, case staff,
+DEMO_PASSWORD · units: departments, outposts, platforms · responsibility: the 责任清单 ·
+categories · scripted: the demo cases as scripts · replay: running them through cases.actions ·
+load: the two loading steps."""
 
 from gridgov.demo.load import load_case_data, load_demo
 from gridgov.demo.people import DEMO_PASSWORD, NAMED_LOGINS, STAFF

@@ -6,6 +6,7 @@ is missing, so a second run changes nothing."""
 from django.db import transaction
 
 from gridgov.demo.categories import ensure_categories
+from gridgov.demo.ledger import ensure_ledgers
 from gridgov.demo.people import (
     NAMED_LOGINS,
     ensure_logins,
@@ -30,16 +31,20 @@ def _sayer(stdout):
 
 @transaction.atomic
 def load_demo(stdout=None) -> dict:
-    """Build (or complete) the demo tree and its logins. All or nothing; idempotent.
+    """Build (or complete) the demo tree, the sample grids' ledgers and the logins. All or
+    nothing; idempotent.
 
-    Returns how many nodes, users and assignments were added, the named logins (username,
-    full_name, role, place, door) and the usernames of the other 沙河营镇 grid workers."""
+    Returns how many nodes, households, residents, users and assignments were added, the named
+    logins (username, full_name, role, place, door) and the usernames of the other 沙河营镇 grid
+    workers."""
     say = _sayer(stdout)
     counties = demo_counties()
     nodes_added = 0
     for county in counties:
         nodes_added += ensure_county(county, say)
         reconcile_totals(county)
+
+    households_added, residents_added = ensure_ledgers(say)
 
     workers = grid_worker_logins(counties)
     users_added, grants_added, users = ensure_logins([*NAMED_LOGINS, *workers], say)
@@ -48,6 +53,8 @@ def load_demo(stdout=None) -> dict:
     names = {p.code: p.name for county in counties for p in county.walk()}
     return {
         "nodes": nodes_added,
+        "households": households_added,
+        "residents": residents_added,
         "users": users_added,
         "assignments": grants_added,
         "logins": [

@@ -1,15 +1,19 @@
 """Today's patrol on the phone (/m/patrol/): start it, then finish it with notes and, if
-something is wrong, a case in the same step."""
+something is wrong, a case in the same step, with a category and photos as the report form
+asks for them."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cases.forms import category_choices
+from cases.mobile.report import PhotosField
 from gridgov.cleaning import parse_decimal, parse_id
 from gridgov.errors import field_errors
 from staff import access, actions, queries
@@ -18,6 +22,21 @@ from staff import access, actions, queries
 def _coord(value):
     number = parse_decimal(value, limit=Decimal(180))
     return number.quantize(Decimal("0.000001")) if number is not None else None
+
+
+def _photos(request) -> list:
+    """The photos sent, checked and re-encoded as the report form does, or the refusal on the
+    photos field."""
+    try:
+        return PhotosField(required=False).clean(request.FILES.getlist("photos"))
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.messages}) from None
+
+
+def _category_select(value) -> str:
+    """The categories, grouped as on the report form, in one <select>."""
+    choices, _categories = category_choices()
+    return forms.Select(choices=choices, attrs={"id": "patrol-category"}).render("category", value)
 
 
 @access.door_required("mobile")
@@ -43,6 +62,8 @@ def patrol_today(request):
                 notes=request.POST.get("notes", ""),
                 finding=request.POST.get("finding", ""),
                 is_case=bool(request.POST.get("is_case")),
+                category_id=parse_id(request.POST.get("category")),
+                photos=_photos(request),
                 latitude=lat,
                 longitude=lng,
                 now=now,
@@ -53,9 +74,18 @@ def patrol_today(request):
     patrols = {p.node_id: p for p in queries.todays_patrols(request.user, today)}
     rows = [(node, patrols.get(node.pk)) for node in queries.patrol_grids(request.user)]
     status = 400 if errors else 200
+    # Only a patrol under way can be finished with a case: the categories are read for it alone.
+    under_way = any(p and not p.finished_at for _node, p in rows)
+    category = _category_select(request.POST.get("category", "")) if under_way else ""
     return render(
         request,
         "staff/mobile/patrol.html",
-        {"rows": rows, "today": today, "errors": errors, "post": request.POST},
+        {
+            "rows": rows,
+            "today": today,
+            "errors": errors,
+            "post": request.POST,
+            "category_select": category,
+        },
         status=status,
     )

@@ -3,11 +3,18 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import Count, F, Sum
 
-from gridgov.demo import DEMO_PASSWORD, NAMED_LOGINS, demo_counties, load_demo
+from gridgov.demo import (
+    DEMO_PASSWORD,
+    LAWAN_MICRO_1,
+    LIANGJIAAN_GRID_1,
+    NAMED_LOGINS,
+    demo_counties,
+    load_demo,
+)
 from grids import actions as grid_actions
-from grids.models import GridNode
+from grids.models import GridNode, Household, Resident
 from staff import access
 from staff.models import Assignment
 
@@ -18,9 +25,14 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _counts() -> tuple[int, int, int]:
+COUNTED = ("nodes", "households", "residents", "users", "assignments")
+
+
+def _counts() -> tuple[int, ...]:
     return (
         GridNode.objects.count(),
+        Household.objects.count(),
+        Resident.objects.count(),
         get_user_model().objects.count(),
         Assignment.objects.count(),
     )
@@ -31,8 +43,33 @@ def test_loading_the_demo_twice_changes_nothing(db):
     after_first = _counts()
     second = load_demo()
     assert _counts() == after_first
-    assert after_first == (first["nodes"], first["users"], first["assignments"])
-    assert (second["nodes"], second["users"], second["assignments"]) == (0, 0, 0)
+    assert after_first == tuple(first[k] for k in COUNTED)
+    assert tuple(second[k] for k in COUNTED) == (0, 0, 0, 0, 0)
+
+
+def test_the_demo_ledger_matches_the_grids_figures_and_each_household_its_residents(db):
+    load_demo()
+    ledger = {
+        row["node"]: row
+        for row in Household.objects.values("node").annotate(
+            households=Count("pk"), members=Sum("members")
+        )
+    }
+    assert ledger, "the demo ledger is empty"
+    for node in GridNode.objects.filter(pk__in=ledger):
+        # No grid's ledger holds more households than its figure, nor other people than its own.
+        assert ledger[node.pk]["households"] <= node.households, node.name
+    for code in (LIANGJIAAN_GRID_1, LAWAN_MICRO_1):  # 王刚's grid, 普秀英's micro-grid
+        node = GridNode.objects.get(code=code)
+        assert ledger[node.pk]["households"] == node.households > 0, node.name
+        assert ledger[node.pk]["members"] == node.population, node.name
+    wrong = Household.objects.annotate(n=Count("residents")).exclude(n=F("members"))
+    assert not wrong.exists(), [(h.head_name, h.members, h.n) for h in wrong[:5]]
+    heads = Resident.objects.filter(relation="户主").values("household").distinct().count()
+    assert heads == Household.objects.count()  # every household has its head among its people
+    # Key and monitored households are due a visit, so today's list on the phone has work.
+    due = Household.objects.filter(category__in=["key", "monitored"])
+    assert due.exists() and not due.filter(next_visit_due__isnull=True).exists()
 
 
 def test_shaheying_has_56_grids_holding_8857_households(db):

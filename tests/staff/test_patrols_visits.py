@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
+from PIL import Image
 
-from cases.models import Case
+from cases.models import Attachment, Case
 from cases.queries import dashboard as figures
 from gridgov.models import OutboxMessage
 from grids.models import Household, Resident
 from staff import actions, rhythms
 from staff.models import Patrol, Visit
+from tests.cases.test_mobile_report import gps_exif, jpeg
 from tests.conftest import page_text
 from tests.factories import UserFactory, grant, make_node
 
@@ -71,26 +75,77 @@ def test_finishing_a_patrol_keeps_the_notes(client, cast, tree):
     assert not Case.objects.exists()
 
 
-def test_a_finding_ticked_as_a_case_becomes_a_patrol_case_in_one_step(client, cast, tree):
+def finish_as_case(client, patrol, **fields):
+    data = {"do": "finish", "patrol": patrol.pk, "notes": "村道巡查", "finding": "路灯损坏三盏"}
+    return client.post("/m/patrol/", {**data, "is_case": "1", **fields})
+
+
+def test_a_finding_ticked_as_a_case_becomes_a_patrol_case_in_one_step(
+    client, cast, tree, units, media
+):
     client.force_login(cast.worker_a)
     patrol = actions.patrol_start(actor=cast.worker_a, node_id=tree.grid_a.pk)
-    response = client.post(
-        "/m/patrol/",
-        {"do": "finish", "patrol": patrol.pk, "finding": "路灯损坏三盏", "is_case": "1"},
+    response = finish_as_case(
+        client, patrol, category=units.neighbours.pk, photos=[jpeg(exif=gps_exif())]
     )
     case = Case.objects.get()
     assert response.status_code == 302 and response.url == f"/m/cases/{case.pk}/"
     assert (case.source, case.node, case.reporter) == ("patrol", tree.grid_a, cast.worker_a)
+    # Reported as the report form reports: its category, a title from it, the photo re-encoded.
+    assert case.category == units.neighbours and case.title == "邻里纠纷：路灯损坏三盏"
+    (photo,) = Attachment.objects.filter(case=case, is_photo=True)
+    with Image.open(photo.file) as image:
+        assert image.format == "JPEG" and not image.getexif()
+    patrol.refresh_from_db()
+    assert patrol.finished_at is not None and patrol.notes == "村道巡查\n路灯损坏三盏"
 
 
-def test_a_case_without_a_finding_is_refused_and_nothing_is_saved(client, cast, tree):
+def test_the_patrol_under_way_asks_for_a_category_grouped_and_photos(client, cast, tree, units):
+    client.force_login(cast.worker_a)
+    actions.patrol_start(actor=cast.worker_a, node_id=tree.grid_a.pk)
+    html = client.get("/m/patrol/").content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    for category in (units.land, units.hardship):  # each in its group, as on the report form
+        inside = rf'<optgroup label="[^"]+">(?:(?!</optgroup>).)*<option value="{category.pk}">'
+        assert re.search(inside, html, flags=re.S), category.name
+    assert '<input type="file" name="photos" accept="image/*" multiple>' in html
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"finding": ""}, "finding"),
+        ({"category": ""}, "category"),
+        ({"category": "999999"}, "category"),
+        ({"photos": "bad"}, "photos"),
+    ],
+)
+def test_a_patrol_case_missing_its_finding_or_category_or_with_a_bad_photo_saves_nothing(
+    client, cast, tree, units, media, fields, field
+):
     client.force_login(cast.worker_a)
     patrol = actions.patrol_start(actor=cast.worker_a, node_id=tree.grid_a.pk)
-    response = client.post("/m/patrol/", {"do": "finish", "patrol": patrol.pk, "is_case": "1"})
+    data = {"category": units.neighbours.pk, **fields}
+    if data.get("photos") == "bad":
+        data["photos"] = [SimpleUploadedFile("scene.jpg", b"not a photo", "image/jpeg")]
+    response = finish_as_case(client, patrol, **data)
     assert response.status_code == 400
-    assert 'class="errorlist"' in response.content.decode()
+    assert response.context["errors"].get(field), response.context["errors"]
+    html = response.content.decode()
+    assert 'class="errorlist"' in html and "村道巡查" in html  # the notes come back to the form
     patrol.refresh_from_db()
     assert patrol.finished_at is None and not Case.objects.exists()
+
+
+def test_photos_without_a_case_are_refused_rather_than_dropped(client, cast, tree, media):
+    client.force_login(cast.worker_a)
+    patrol = actions.patrol_start(actor=cast.worker_a, node_id=tree.grid_a.pk)
+    response = client.post(
+        "/m/patrol/", {"do": "finish", "patrol": patrol.pk, "notes": "无异常", "photos": [jpeg()]}
+    )
+    assert response.status_code == 400 and response.context["errors"]["photos"]
+    patrol.refresh_from_db()
+    assert patrol.finished_at is None
 
 
 def test_another_grids_patrols_are_out_of_reach(client, cast, tree):

@@ -315,4 +315,17 @@ def cases() -> list[DemoCase]:
             by="zhaoxin",
             source="informant",
         ),
+        # Dispatched to 王刚 and not yet signed: his phone's list puts it first, with a sign button.
+        c(
+            "二组灌溉水渠漏水淹了麦田",
+            LIANGJIAAN_GRID_1,
+            1,
+            9,
+            "梁家庵村二组灌溉水渠一处水泥板断裂漏水,下游两户麦田被淹。",
+            by="zhaoxin",
+            source="informant",
+            category="公共设施损坏",
+        )
+        .then(1, "accept", CZ, color="yellow")
+        .then(0.5, "dispatch", CZ, handler="wanggang"),
     ]
