@@ -16,15 +16,48 @@ from cases.models import (
     Status,
 )
 from cases.queries.board import BoardFilters, decorate
-from cases.queries.reports import CADENCE_NAMES
+from cases.queries.reports import CADENCE_NAMES, period_name
+
+PERCENT = "0.00%"  # 94.86%, as seed 004 gives the closure rate
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm"
 
 
-def _pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.2f}%"
+def _rate(value) -> float | str:
+    # A rate with nothing to count is a dash, not 0%: "no case was due" is not "none closed".
+    return "—" if value is None else value
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    # A spreadsheet has no time zones: the cell holds the Beijing wall-clock time.
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
+def _moment(text: str):
+    """A stored time (ISO 8601, or the "YYYY-MM-DD HH:MM" of older reports) as a cell value:
+    a datetime, or the text itself if it is not one."""
+    if not text:
+        return None
+    try:
+        return _local(dt.datetime.fromisoformat(text))
+    except (TypeError, ValueError):
+        return text
+
+
+def _formats(ws, row: int, percent_columns: tuple[int, ...] = ()) -> None:
+    """Show the row's dates as dates and its rates as percentages (the cells stay numbers)."""
+    for cell in ws[row]:
+        if isinstance(cell.value, dt.datetime):
+            cell.number_format = DATETIME
+        elif isinstance(cell.value, dt.date):
+            cell.number_format = DATE
+        elif cell.column in percent_columns and isinstance(cell.value, int | float):
+            cell.number_format = PERCENT
 
 
 def report_xlsx(report: PeriodicReport) -> bytes:
-    """The report as a workbook: title, period, unit, totals, then the detail table."""
+    """The report as a workbook: title, period, unit, totals, then the detail table. Counts,
+    rates and dates are typed cells (numbers, fractions shown as %, dates), text stays text."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -49,16 +82,34 @@ def report_xlsx(report: PeriodicReport) -> bytes:
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
     last_day = report.period_end - dt.timedelta(days=1)
-    append_row(ws, [_("Period"), f"{report.period_start:%Y-%m-%d} — {last_day:%Y-%m-%d}"])
+    # The dates sit in the wide columns E and G, so that no date shows as ####.
+    append_row(
+        ws,
+        [
+            _("Period"),
+            period_name(report),
+            None,
+            _("From"),
+            report.period_start,
+            _("Until"),
+            last_day,
+        ],
+    )
     append_row(
         ws,
         [
             _("Unit"),
             report.node.name,
+            None,
             _("Generated"),
-            timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M"),
+            _local(report.generated_at),
+            _("Figures as of"),
+            _moment(data.get("as_of", "")),
         ],
     )
+    for row in (2, 3):
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+        _formats(ws, row)
     append_row(ws, [])
 
     k, p = data["kpis"], data["period"]
@@ -85,11 +136,12 @@ def report_xlsx(report: PeriodicReport) -> bytes:
             p["overdue"],
             k["due"],
             k["closed"],
-            _pct(k["closure_rate"]),
-            _pct(k["on_time_rate"]),
-            _pct(k["grid_share"]),
+            _rate(k.get("closure_rate")),
+            _rate(k.get("on_time_rate")),
+            _rate(k.get("grid_share")),
         ],
     )
+    _formats(ws, ws.max_row, percent_columns=(7, 8, 9))
     for row in ws.iter_rows(min_row=ws.max_row - 1, max_row=ws.max_row, max_col=len(headers)):
         for cell in row:
             cell.border = box
@@ -120,17 +172,18 @@ def report_xlsx(report: PeriodicReport) -> bytes:
                 c["where"],
                 c["held_by"],
                 str(Status(c["status"]).label),
-                c["clear_by"],
+                _moment(c["clear_by"]),
                 _("Yes") if c["overdue"] else _("No"),
                 c["progress"],
             ],
         )
+        _formats(ws, ws.max_row)
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=len(columns)):
         for cell in row:
             cell.border = box
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
-    for letter, w in zip("ABCDEFGHI", (6, 22, 30, 16, 16, 10, 18, 8, 40), strict=True):
+    for letter, w in zip("ABCDEFGHI", (6, 22, 30, 16, 17, 10, 18, 8, 40), strict=True):
         ws.column_dimensions[letter].width = w
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from cases import actions, sheets
 from cases.models import Case, CaseEvent, PeriodicReport
 from cases.queries import periods
+from cases.queries.reports import period_name
 from tests.factories import T0, make_case
 
 D = dt.timedelta(days=1)
@@ -44,9 +45,12 @@ def test_the_weekly_report_counts_the_week(week_of_cases, tree):
     )
     data = report.data
     assert (report.period_start, report.period_end, report.color) == (WEEK, WEEK + 7 * D, "yellow")
-    assert data["period"] == {"new": 3, "closed": 1, "open": 2, "overdue": 0}
-    assert data["by_color_status"] == {"yellow:handling": 1, "yellow:closed": 1, "red:accepted": 1}
-    assert data["open_by_level"] == {"grid": 2}
+    # The yellow cases only (the red one is the quarterly report's); the open one was due on
+    # Tuesday, so at the end of the week it is overdue although no sweep has flagged it.
+    assert data["period"] == {"new": 2, "closed": 1, "open": 1, "overdue": 1}
+    assert data["open_by_level"] == {"grid": 1}
+    assert data["open_by_status"] == {"handling": 1}
+    assert data["as_of"] == "2026-11-23T00:00+08:00"
     assert (data["kpis"]["due"], data["kpis"]["closed"], data["kpis"]["closure_rate"]) == (
         2,
         1,
@@ -75,7 +79,9 @@ def test_the_xlsx_reads_like_a_township_report(week_of_cases, tree):
     )
     ws = load_workbook(io.BytesIO(sheets.report_xlsx(report))).active
     assert ws["A1"].value == "沙河营镇黄色事件周报（日清周报）"
-    assert (ws["A2"].value, ws["B2"].value) == ("统计期间", "2026-11-16 — 2026-11-22")
+    assert (ws["A2"].value, ws["B2"].value) == ("统计期间", period_name(report))
+    assert (ws["D2"].value, ws["E2"].value) == ("起始日期", dt.datetime(2026, 11, 16))
+    assert (ws["F2"].value, ws["G2"].value) == ("截止日期", dt.datetime(2026, 11, 22))
     assert (ws["A3"].value, ws["B3"].value) == ("填报单位", "沙河营镇")
     assert [ws.cell(row=6, column=i).value for i in range(1, 8)] == [
         "新增",
@@ -86,7 +92,8 @@ def test_the_xlsx_reads_like_a_township_report(week_of_cases, tree):
         "应结已结",
         "结案率",
     ]
-    assert [ws.cell(row=7, column=i).value for i in range(1, 8)] == [3, 1, 2, 0, 2, 1, "50.00%"]
+    assert [ws.cell(row=7, column=i).value for i in range(1, 8)] == [2, 1, 1, 1, 2, 1, 0.5]
+    assert ws.cell(row=7, column=7).number_format == "0.00%"
     assert ws.cell(row=10, column=2).value == "事件编号"
     assert [ws.cell(row=11, column=i).value for i in (1, 2, 3, 9)] == [
         1,
