@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.models import PeriodicReport
+from gridgov import outbox
 from cases.queries.periods import last_completed_period, period_containing
 from cases.queries.reports import KIND_COLOR, compute
 from grids.models import GridNode, Tier
@@ -33,6 +34,15 @@ def generate(
                 report, _created = PeriodicReport.objects.update_or_create(
                     node=node, kind=kind, period_start=start, defaults=values
                 )
+                if end <= timezone.localtime(now).date():
+                    # A finished period's report is news once, however often it is rebuilt.
+                    outbox.enqueue(
+                        kind="report_ready",
+                        dedupe_key=f"report_ready:{node.pk}:{kind}:{start.isoformat()}",
+                        report=report.pk,
+                        report_kind=kind,
+                        node=node.pk,
+                    )
                 return report
         except IntegrityError:  # a parallel run created it first: update that one
             continue

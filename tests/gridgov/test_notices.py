@@ -168,3 +168,29 @@ def test_a_household_visit_notice_leads_to_the_household(client, cast, tree):
     client.force_login(cast.worker_a)
     response = client.get(f"/notices/{notice.pk}/")
     assert response["Location"] == f"/m/ledger/{household.pk}/"
+
+
+def test_a_finished_periods_report_is_announced_once_and_leads_to_the_reports(client, cast, tree):
+    import datetime as dt
+
+    from cases import actions
+
+    week = dt.date(2026, 11, 16)
+    for _run in range(2):  # rebuilt: still one notice
+        actions.generate_report(node_id=tree.town1.pk, kind="weekly", period_start=week)
+    notify.deliver_pending(now=T0)
+    notice = cast.staff_town1.notices.get()
+    assert notify.text_for(notice.message) == "沙河营镇的周报已生成。"
+    client.force_login(cast.staff_town1)
+    assert client.get(f"/notices/{notice.pk}/")["Location"] == "/desk/reports/"
+    assert not cast.worker_a.notices.exists()  # a report is the desk's news
+
+
+def test_a_report_of_a_period_still_running_is_not_announced(cast, tree):
+    from django.utils import timezone
+
+    from cases import actions
+
+    actions.generate_report(node_id=tree.town1.pk, kind="weekly", period_start=timezone.localdate())
+    notify.deliver_pending()
+    assert not cast.staff_town1.notices.exists()
