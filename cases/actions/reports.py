@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.models import PeriodicReport
-from gridgov import outbox
 from cases.queries.periods import last_completed_period, period_containing
 from cases.queries.reports import KIND_COLOR, compute
+from gridgov import outbox
 from grids.models import GridNode, Tier
 
 
