@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models.choices import Cadence, Color, DayKind
 
+# 及时核查: a resolved case is verified within this many hours of its resolution, unless a
+# color's policy says otherwise (docs/kpis.md). A day: the desk checks the field's work daily.
+VERIFY_WITHIN_HOURS = 24
+
 
 class TriagePolicy(models.Model):
     """What each color means in time: 日清周报, 周清月报, 月清季报 (seed 000). Editable data."""
@@ -32,6 +36,14 @@ class TriagePolicy(models.Model):
     )
     county_call_respond_days = models.PositiveSmallIntegerField(
         _("county call answer within (days)"), default=3, validators=[MinValueValidator(1)]
+    )
+    verify_within_hours = models.PositiveSmallIntegerField(
+        _("verify within (hours after resolution)"),
+        default=VERIFY_WITHIN_HOURS,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A case verified later than this after its resolution was not verified in time."
+        ),
     )
 
     class Meta:

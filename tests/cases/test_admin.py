@@ -36,6 +36,7 @@ def test_county_admin_edits_the_triage_policy_and_a_town_admin_cannot(client, ca
         "failed_mediations_to_escalate": "2",
         "reopen_within_days": "7",
         "county_call_respond_days": "3",
+        "verify_within_hours": "24",
     }
     client.force_login(cast.town1_admin)
     client.post(url, data)
