@@ -1,12 +1,17 @@
-"""Notification channels in the admin: a town's group robots, and where notices went."""
+"""Notification channels in the admin: a town's group robots, and where notices went; and the
+other systems that call the API with a key."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from gridgov import channels
 from gridgov.admin_site import ReadOnly, ScopedAdminMixin, ScopedModelAdmin, site
-from gridgov.models import Delivery, OutboxMessage, WebhookEndpoint
+from gridgov.api import clients as api_clients
+from gridgov.api.clients import CLIENT_ROLES
+from gridgov.models import ApiClient, Delivery, OutboxMessage, WebhookEndpoint
 from staff import access
+from staff.models import Role
 
 
 @admin.register(WebhookEndpoint, site=site)
@@ -105,3 +110,162 @@ def _rescope_axes_admins() -> None:
 
 
 _rescope_axes_admins()
+
+
+# --- API clients: other systems with a key (/api/v1/, docs/api.md) ---------------------------
+
+
+class ApiClientForm(forms.ModelForm):
+    """Name, node, unit, roles and endpoints; the roles are checked like giving a person a
+    post: only those the admin may give on that node (staff.access.may_grant)."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("roles"),
+        choices=[(r, Role(r).label) for r in CLIENT_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The client acts with these posts on the node, like a person holding them."),
+    )
+    endpoints = forms.MultipleChoiceField(
+        label=_("endpoints"),
+        choices=ApiClient.Endpoint.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("What the client may call; anything else is refused (403)."),
+    )
+    user = None  # the admin making the change (set by ApiClientAdmin.get_form)
+
+    class Meta:
+        model = ApiClient
+        fields = ("name", "node", "unit", "roles", "endpoints")
+
+    def clean(self):
+        data = super().clean()
+        node = data.get("node")
+        if node is not None and "roles" in data:
+            found = api_clients.check_grants(
+                self.user, node=node, roles=data["roles"], unit=data.get("unit")
+            )
+            for field, messages in found.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+
+@admin.register(ApiClient, site=site)
+class ApiClientAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Another system's key: made here (shown once), rotated, revoked; its last use and
+    request count. A town admin makes clients below their town with roles they may give."""
+
+    form = ApiClientForm
+    view_action = change_action = add_action = delete_action = "assignment.change"
+    list_display = (
+        "name",
+        "node",
+        "role_names",
+        "key_prefix",
+        "state",
+        "last_used_at",
+        "request_count",
+    )
+    search_fields = ("name", "key_prefix")
+    autocomplete_fields = ("node",)
+    readonly_fields = (
+        "key_prefix",
+        "service_user",
+        "created_by",
+        "created_at",
+        "rotated_at",
+        "revoked_at",
+        "last_used_at",
+        "request_count",
+    )
+    actions = ["rotate_keys", "revoke_clients"]
+
+    @admin.display(description=_("roles"))
+    def role_names(self, obj):
+        return "、".join(str(Role(r).label) for r in obj.roles if r in Role.values)
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        return _("revoked") if obj.revoked_at else _("active")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("node")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "node":
+            kwargs["queryset"] = access.grantable_nodes(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and (
+            obj.revoked_at is not None or not api_clients.may_manage_client(request.user, obj)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the history keeps who acted
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        values = {
+            "name": data["name"],
+            "node_id": data["node"].pk,
+            "roles": data["roles"],
+            "endpoints": data["endpoints"],
+            "unit_id": data["unit"].pk if data.get("unit") else None,
+        }
+        if change:
+            saved = api_clients.api_client_update(actor=request.user, client_id=obj.pk, **values)
+        else:
+            saved, key = api_clients.api_client_create(actor=request.user, **values)
+            request._gridgov_new_keys = [(saved, key)]
+        for f in ApiClient._meta.concrete_fields:
+            setattr(obj, f.attname, getattr(saved, f.attname))
+        obj._state.adding = False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        keys = getattr(request, "_gridgov_new_keys", None)
+        if keys:
+            return self._show_keys(request, keys)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _show_keys(self, request, keys):
+        from django.template.response import TemplateResponse
+
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("The API key, shown once"),
+            "keys": keys,
+            "opts": self.model._meta,
+        }
+        response = TemplateResponse(request, "admin/gridgov/apiclient/key.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Rotate the key (the old one stops working)"))
+    def rotate_keys(self, request, queryset):
+        keys = []
+        for client in queryset:
+            if client.revoked_at is None and api_clients.may_manage_client(request.user, client):
+                keys.append(
+                    (client, api_clients.api_client_rotate(actor=request.user, client_id=client.pk))
+                )
+        if not keys:
+            self.message_user(request, _("No key was rotated."), level="warning")
+            return None
+        return self._show_keys(request, keys)
+
+    @admin.action(description=_("Revoke (for good)"))
+    def revoke_clients(self, request, queryset):
+        done = 0
+        for client in queryset:
+            if client.revoked_at is None and api_clients.may_manage_client(request.user, client):
+                api_clients.api_client_revoke(actor=request.user, client_id=client.pk)
+                done += 1
+        self.message_user(request, _("Revoked: %(n)d.") % {"n": done})

@@ -215,3 +215,115 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.target}"
+
+
+# --- Other systems on the API (/api/v1/) -----------------------------------------------------
+
+
+class ApiClient(models.Model):
+    """Another system that calls the API with a key (the 12345 hotline, the county's platform).
+
+    It acts as its own service person, who holds exactly the grants (node, role) named here and
+    can never log in: so every access check treats the client like a person with those posts.
+    Only a hash of the key is kept; the key itself is shown once, when made or rotated."""
+
+    class Endpoint(models.TextChoices):
+        TREE = "tree", _("The tree (read)")
+        REFERENCE = "reference", _("Categories and the responsibility list (read)")
+        CASES_READ = "cases.read", _("Cases (read)")
+        CASES_REPORT = "cases.report", _("Report cases")
+        CASES_ACT = "cases.act", _("Case actions")
+        CALLS = "calls", _("County calls")
+        KPIS = "kpis", _("Figures (KPIs)")
+        NOTICES = "notices", _("The client's notices")
+
+    name = models.CharField(_("name"), max_length=100)
+    node = models.ForeignKey(
+        "grids.GridNode",
+        verbose_name=_("covers"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The client acts on this node and everything below it."),
+    )
+    unit = models.ForeignKey(
+        "cases.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For a department's or outpost's system: the unit it works for."),
+    )
+    roles = models.JSONField(_("roles"), default=list)
+    endpoints = models.JSONField(_("endpoints"), default=list)
+    key_prefix = models.CharField(_("key prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    service_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="api_client",
+        verbose_name=_("acts as"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    rotated_at = models.DateTimeField(_("key rotated at"), null=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, editable=False)
+    request_count = models.PositiveBigIntegerField(_("requests"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def access_node(self):
+        return self.node
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an Idempotency-Key, kept so that a retry with the
+    same key and body gets that answer again instead of doing the work twice. One row per
+    person (an API client's service person for a client) and key: the unique constraint is
+    what makes two concurrent retries do the work once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    key = models.CharField(_("key"), max_length=200)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"))
+    body = models.JSONField(_("body"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100)
+    location = models.CharField(_("location"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_once_per_key")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

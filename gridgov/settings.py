@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "mptt",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc as our own static files
     "axes",
     "gridgov.apps.GridgovConfig",
     "grids",
@@ -259,9 +261,49 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# The API door (/api/v1/, docs/api.md): systems with a key, people with their session; one
+# error shape; cursor pages; requests per client and per person throttled (per minute by
+# default, in the cache: shared between processes with Redis).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "gridgov.api.auth.ApiKeyAuthentication",
+        "gridgov.api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["gridgov.api.permissions.ApiDoor"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "gridgov.api.throttles.ClientRateThrottle",
+        "gridgov.api.throttles.PersonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": env("API_CLIENT_RATE", "600/min"),
+        "api_person": env("API_PERSON_RATE", "120/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "gridgov.api.pagination.Cursor",
+    "DEFAULT_PARSER_CLASSES": ["gridgov.api.parsers.CleanJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "gridgov.api.errors.problem_handler",
+    "DEFAULT_SCHEMA_CLASS": "gridgov.api.schema.ApiSchema",
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "gridgov API",
+    "DESCRIPTION": (
+        "Cases, the tree, county calls and figures of gridgov, for other systems (with an API "
+        "key) and the pages' own scripts (with a session). docs/api.md tells the whole story."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {
+        "ColorEnum": "cases.models.choices.Color",
+        "NodeKindEnum": "grids.models.tree.Kind",
+        "UnitKindEnum": "cases.models.units.Unit.Kind",
+    },
 }
 
 LOGGING = {

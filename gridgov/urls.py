@@ -50,5 +50,6 @@ urlpatterns = [
     *account,
     path("desk/", include(desk)),
     path("m/", include(mobile)),
+    path("api/v1/", include("gridgov.api.urls")),  # other systems, and the pages' scripts
     path("admin/", admin_site.urls),  # county admins
 ]

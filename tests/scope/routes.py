@@ -18,7 +18,10 @@ PARAMETERS = {
     "resident_id": "resident",
     "report_id": "report",
     "notice_id": "notice",  # a person's own notice is inside; anyone else's is outside
+    "call_id": "county_call",
 }
+# A parameter that names a kind of thing rather than a row: the same on either side.
+WORDS = {"action": "progress"}  # an action of cases.workflow (the API's action endpoints)
 # Pages anyone may open without logging in.
 PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout", "favicon"}
 # Admin pages that are no object's own page.

@@ -31,6 +31,7 @@ ADMIN_OBJECTS = {
     "auth.user": "member",
     "cases.case": "case",
     "cases.unit": "unit",
+    "gridgov.apiclient": "api_client",
     "gridgov.delivery": "delivery",
     "gridgov.outboxmessage": "message",
     "gridgov.webhookendpoint": "webhook",
@@ -73,6 +74,7 @@ def shared_objects() -> dict:
 def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     from cases import actions as case_actions
     from cases.models import Attachment, CountyCall, Unit
+    from gridgov.api.clients import api_client_create
     from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
     from grids.models import Household, Organization, Resident, RevealLog
 
@@ -137,6 +139,13 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
             message=message, channel="webhook", target="x", endpoint=webhook
         ),
         webhook=webhook,
+        api_client=api_client_create(
+            actor=None,
+            name=f"{name} 系统",
+            node_id=grid.pk,
+            roles=["grid_worker"],
+            endpoints=["cases.read"],
+        )[0],
     )
 
 

@@ -1,0 +1,198 @@
+"""Cases on the API: the list with the dashboard's filters (cases.queries.filter_cases), one
+case with its history, and a report coming in (cases.actions.case_report)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from cases import actions
+from cases.api.serializers import CaseCreateSerializer, CaseDetailSerializer, CaseSerializer
+from cases.models import Color, Source, Status
+from cases.pages import find_case, visible_cases
+from cases.queries import CASE_FILTERS, filter_cases
+from cases.queries.cases import overdue_at
+from gridgov.api.errors import Refused
+from gridgov.api.views import ApiView
+from gridgov.models import ApiClient
+from grids.models import GridNode
+from staff import access
+
+_YES, _NO = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+# The dashboard's filters (cases.queries.CASE_FILTERS) as the list reads them; any other
+# filter a later version adds there is read too, and described by its name.
+_FILTER_HELP = {
+    "node": _("Only cases that happened in this node's subtree (its id)."),
+    "overdue_at": _("Open past the deadline at this moment (a date: its end)."),
+    "status": _("Only cases in this status."),
+    "on_time": _("closed: closed by the deadline (按期结案); resolved: done by the deadline."),
+    "verified_in_time": _("true: verified within the policy's time after the work was done."),
+    "settled": _("Settled at grid, village, town, county, or other."),
+    "escalated": _("true: escalated at least once."),
+    "reworked": _("true: failed a verification at least once."),
+}
+_DATE_HELP = {
+    "received": _("reported"),
+    "accepted": _("triaged"),
+    "due": _("due"),
+    "closed": _("closed"),
+    "rated": _("rated"),
+}
+
+
+def _filter_parameters() -> list[OpenApiParameter]:
+    params = []
+    for name in CASE_FILTERS:
+        base, _sep, end = name.rpartition("_")
+        if end in ("from", "to") and base in _DATE_HELP:
+            words = _("From this day (or instant) on") if end == "from" else _("Up to this day")
+            help_text = f"{words}: {_DATE_HELP[base]}. YYYY-MM-DD or ISO 8601."
+            params.append(OpenApiParameter(name, str, description=help_text))
+        elif name == "node":
+            params.append(OpenApiParameter(name, int, description=str(_FILTER_HELP[name])))
+        elif name == "status":
+            params.append(
+                OpenApiParameter(name, str, enum=Status.values, description=str(_FILTER_HELP[name]))
+            )
+        else:
+            params.append(
+                OpenApiParameter(name, str, description=str(_FILTER_HELP.get(name, name)))
+            )
+    return [
+        *params,
+        OpenApiParameter(
+            "color", str, enum=Color.values, description=str(_("Only cases of this color."))
+        ),
+        OpenApiParameter(
+            "source", str, enum=Source.values, description=str(_("Only cases from this source."))
+        ),
+        OpenApiParameter(
+            "overdue",
+            bool,
+            description=str(_("true: open and past the deadline now; false: all others.")),
+        ),
+        OpenApiParameter(
+            "q", str, description=str(_("Search the case number and title (up to 50 characters)."))
+        ),
+    ]
+
+
+def list_cases(user, params):
+    """The cases the list shows for these parameters (unreadable values are ignored, as on the
+    desk's list); filter_cases reads the dashboard's filters."""
+    cases = visible_cases(user).select_related("node", "owner_node")
+    nodes = access.scope(user, "case.view", GridNode.objects.all(), via="")
+    cases, _words = filter_cases(cases, params, nodes=nodes)
+    if params.get("color") in Color.values:
+        cases = cases.filter(color=params["color"])
+    if params.get("source") in Source.values:
+        cases = cases.filter(source=params["source"])
+    overdue = (params.get("overdue") or "").lower()
+    if overdue in _YES:
+        cases = cases.filter(overdue_at(timezone.now()))
+    elif overdue in _NO:
+        cases = cases.exclude(overdue_at(timezone.now()))
+    term = (params.get("q") or "").strip()[:50]
+    if term:
+        from django.db.models import Q
+
+        cases = cases.filter(Q(number__icontains=term) | Q(title__icontains=term))
+    return cases
+
+
+def case_answer(request, case_id: int, code: int = status.HTTP_200_OK) -> Response:
+    case = find_case(request, case_id)
+    headers = {"Location": reverse("api:case_detail", args=[case.pk])}
+    data = CaseDetailSerializer(case, context={"request": request}).data
+    return Response(data, status=code, headers=headers if code == 201 else None)
+
+
+_CREATE_EXAMPLE = OpenApiExample(
+    "A resident's report",
+    value={
+        "node_code": "610722107201001",
+        "title": "路灯不亮",
+        "description": "一组村口路灯连续三晚不亮。",
+        "reporter_name": "张三",
+        "reporter_phone": "13800001234",
+    },
+    request_only=True,
+)
+
+
+class CaseList(ApiView):
+    serializer_class = CaseSerializer
+
+    @property
+    def endpoint(self):
+        if self.request.method == "POST":
+            return ApiClient.Endpoint.CASES_REPORT
+        return ApiClient.Endpoint.CASES_READ
+
+    @extend_schema(
+        operation_id="cases_list",
+        summary=_("Cases"),
+        description=_(
+            "The cases you may see, newest first, with the dashboard's filters: each figure's "
+            "link on the dashboard names the same parameters. Unreadable values are ignored."
+        ),
+        parameters=_filter_parameters(),
+        tags=["cases"],
+    )
+    def get(self, request):
+        return self.paged(list_cases(request.user, request.query_params), CaseSerializer)
+
+    @extend_schema(
+        operation_id="cases_create",
+        summary=_("Report a case"),
+        description=_(
+            "一访二报: the case comes in reported, for the town to triage, exactly as from the "
+            "phone or the intake desk. You need a post that may report on that node."
+        ),
+        request=CaseCreateSerializer,
+        responses={201: CaseDetailSerializer},
+        examples=[_CREATE_EXAMPLE],
+        tags=["cases"],
+    )
+    def post(self, request):
+        body = CaseCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        node = _node(request.user, data.pop("node", None), data.pop("node_code", ""))
+        category = data.pop("category", None)
+        case = actions.case_report(
+            actor=request.user,
+            node_id=node.pk,
+            category_id=category.pk if category else None,
+            **data,
+        )
+        return case_answer(request, case.pk, status.HTTP_201_CREATED)
+
+
+def _node(user, node_id, code) -> GridNode:
+    """The node a report names, among those the caller may see: any other is a field error,
+    the same for a node that does not exist."""
+    nodes = access.scope(user, "case.view", GridNode.objects.all(), via="")
+    node = nodes.filter(pk=node_id).first() if node_id else nodes.filter(code=code).first()
+    if node is None:
+        field = "node" if node_id else "node_code"
+        raise Refused({field: [str(_("No such place in your area."))]})
+    return node
+
+
+class CaseDetail(ApiView):
+    endpoint = ApiClient.Endpoint.CASES_READ
+    serializer_class = CaseDetailSerializer
+
+    @extend_schema(
+        operation_id="cases_retrieve",
+        summary=_("One case, with its history"),
+        tags=["cases"],
+    )
+    def get(self, request, case_id: int):
+        return case_answer(request, case_id)

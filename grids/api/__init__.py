@@ -1,0 +1,1 @@
+"""The tree on the API door (/api/v1/nodes/)."""
