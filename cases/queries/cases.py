@@ -5,7 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,20 +31,30 @@ from staff import access
 
 STANDING = ~Q(status__in=[Status.REPORTED, Status.REJECTED, Status.MERGED])
 GRID_TIERS = (Tier.GRID, Tier.MICRO_GRID)
+# The rungs of "where settled" (小事不出网格); an area (片区) is none of them.
+RUNG_TIERS = (*GRID_TIERS, Tier.VILLAGE, Tier.TOWN, Tier.COUNTY)
 
 
 @dataclass(frozen=True)
 class Kpis:
+    """The headline figures of a subtree and a period (docs/kpis.md). Three families, each over
+    its own cases: reported or accepted in the period; due in the period (结案率 and the on-time
+    rates); closed in the period (the ladder, handling days, 及时核查率, 返工率)."""
+
     received: int
     accepted: int
     due: int
-    closed: int
-    closed_on_time: int
+    closed: int  # 结案数: due in the period and closed before its end
+    closed_on_time: int  # 按期结案数: due, and closed (verified) by the deadline
+    resolved_on_time: int  # 按期处置数: due, and resolved by the deadline
+    overdue: int  # 超期数: open past the deadline at the period's end (or now)
     closed_in_period: int
     settled_grid: int
     settled_village: int
     settled_town: int
     settled_county: int
+    settled_other: int  # closed in the period while an area held it, or with no level recorded
+    verified_in_time: int  # closed in the period within the policy's hours of the resolution
     escalated: int
     reworked: int
     rated: int
@@ -43,13 +67,18 @@ class Kpis:
 
     @property
     def closure_rate(self) -> float | None:
-        """结案率 = closed ÷ due."""
+        """结案率 = 结案数 ÷ 应结案数 (closed ÷ due)."""
         return self._rate(self.closed, self.due)
 
     @property
     def on_time_rate(self) -> float | None:
-        """按期结案率 = closed on time ÷ due."""
+        """按期结案率 = 按期结案数 ÷ 应结案数: closed (verified) by the deadline ÷ due."""
         return self._rate(self.closed_on_time, self.due)
+
+    @property
+    def resolved_on_time_rate(self) -> float | None:
+        """按期处置率 = 按期处置数 ÷ 应结案数: resolved by the deadline ÷ due."""
+        return self._rate(self.resolved_on_time, self.due)
 
     @property
     def grid_share(self) -> float | None:
@@ -69,18 +98,65 @@ class Kpis:
         return self._rate(self.settled_county, self.closed_in_period)
 
     @property
+    def other_share(self) -> float | None:
+        return self._rate(self.settled_other, self.closed_in_period)
+
+    @property
+    def verified_in_time_rate(self) -> float | None:
+        """及时核查率 = verified in time ÷ verified (closed in the period)."""
+        return self._rate(self.verified_in_time, self.closed_in_period)
+
+    @property
     def escalation_rate(self) -> float | None:
         return self._rate(self.escalated, self.accepted)
 
     @property
     def rework_rate(self) -> float | None:
-        """返工率: closed in the period after at least one failed verification."""
+        """返工率 = reworked ÷ closed in the period (at least one failed verification)."""
         return self._rate(self.reworked, self.closed_in_period)
 
     @property
     def satisfaction_rate(self) -> float | None:
         """Ratings of 4 or 5 among ratings given in the period."""
         return self._rate(self.satisfied, self.rated)
+
+
+def overdue_at(moment: dt.datetime) -> Q:
+    """超期: cases open (accepted, dispatched or handling) and past their deadline at `moment`.
+    A case resolved or closed since was open then if its resolution came at or after it."""
+    return (
+        STANDING
+        & Q(accepted_at__lt=moment, clear_by__lt=moment)
+        & (Q(status__in=OPEN_STATUSES) | Q(resolved_at__gte=moment))
+    )
+
+
+def closed_on_time() -> Q:
+    """按期结案: closed (verified) no later than the deadline."""
+    return Q(status=Status.CLOSED, closed_at__lte=F("clear_by"))
+
+
+def resolved_on_time() -> Q:
+    """按期处置: the work done (the last resolution) no later than the deadline."""
+    return Q(resolved_at__lte=F("clear_by"))
+
+
+def verified_in_time() -> Q:
+    """及时核查: closed within the hours the case's color policy allows after its last
+    resolution (TriagePolicy.verify_within_hours; a color never stored has the default)."""
+    from cases.models import TriagePolicy
+    from cases.models.policy import VERIFY_WITHIN_HOURS
+
+    hours = Coalesce(
+        Subquery(
+            TriagePolicy.objects.filter(color=OuterRef("color")).values("verify_within_hours")[:1]
+        ),
+        Value(VERIFY_WITHIN_HOURS),
+        output_field=IntegerField(),
+    )
+    allowed = ExpressionWrapper(Value(dt.timedelta(hours=1)) * hours, output_field=DurationField())
+    limit = ExpressionWrapper(F("resolved_at") + allowed, output_field=DateTimeField())
+    return Q(status=Status.CLOSED, closed_at__lte=limit)
 
 
 def units_serving(node: GridNode) -> QuerySet:
@@ -100,23 +176,30 @@ def cases_in(node: GridNode, queryset: QuerySet | None = None) -> QuerySet:
     return subtree(node, Case.objects.all() if queryset is None else queryset, via="node")
 
 
-def kpis(node: GridNode, start: dt.datetime, end: dt.datetime) -> Kpis:
-    """Every headline figure for a subtree and a period [start, end): one SQL query."""
+def kpis(
+    node: GridNode, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
+) -> Kpis:
+    """Every headline figure for a subtree and a period [start, end): one SQL query. 超期数 is
+    taken at the end of the period, or at `now` (default: the present) if that comes first."""
+    as_of = min(end, now or timezone.now())
     in_period = {"created_at__gte": start, "created_at__lt": end}
     accepted = Q(accepted_at__gte=start, accepted_at__lt=end)
     due = STANDING & Q(clear_by__gte=start, clear_by__lt=end)
     closed_due = due & Q(status=Status.CLOSED, closed_at__lt=end)
     closed_period = Q(status=Status.CLOSED, closed_at__gte=start, closed_at__lt=end)
+    overdue = overdue_at(as_of)
     rated = Q(rated_at__gte=start, rated_at__lt=end, satisfaction__isnull=False)
     handling = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
-    # Every figure below counts only cases with one of these dates in the period: saying so
-    # lets PostgreSQL read those rows through the date indexes instead of the whole subtree.
+    # Every figure below counts only cases with one of these dates in the period (or, for the
+    # overdue, a deadline before it): saying so lets PostgreSQL read those rows through the
+    # date indexes instead of the whole subtree.
     relevant = (
         Q(**in_period)
         | accepted
         | Q(clear_by__gte=start, clear_by__lt=end)
         | Q(closed_at__gte=start, closed_at__lt=end)
         | Q(rated_at__gte=start, rated_at__lt=end)
+        | overdue
     )
     row = (
         cases_in(node)
@@ -126,12 +209,16 @@ def kpis(node: GridNode, start: dt.datetime, end: dt.datetime) -> Kpis:
             accepted=Count("pk", filter=accepted),
             due=Count("pk", filter=due),
             closed=Count("pk", filter=closed_due),
-            closed_on_time=Count("pk", filter=closed_due & Q(resolved_at__lte=F("clear_by"))),
+            closed_on_time=Count("pk", filter=due & closed_on_time()),
+            resolved_on_time=Count("pk", filter=due & resolved_on_time()),
+            overdue=Count("pk", filter=overdue),
             closed_in_period=Count("pk", filter=closed_period),
             settled_grid=Count("pk", filter=closed_period & Q(settled_tier__in=GRID_TIERS)),
             settled_village=Count("pk", filter=closed_period & Q(settled_tier=Tier.VILLAGE)),
             settled_town=Count("pk", filter=closed_period & Q(settled_tier=Tier.TOWN)),
             settled_county=Count("pk", filter=closed_period & Q(settled_tier=Tier.COUNTY)),
+            settled_other=Count("pk", filter=closed_period & ~Q(settled_tier__in=RUNG_TIERS)),
+            verified_in_time=Count("pk", filter=closed_period & verified_in_time()),
             escalated=Count("pk", filter=accepted & Q(escalation_count__gt=0)),
             reworked=Count("pk", filter=closed_period & Q(rework_count__gt=0)),
             rated=Count("pk", filter=rated),
@@ -152,8 +239,10 @@ DATE_FILTERS = ("received", "accepted", "due", "closed", "rated")
 CASE_FILTERS = (
     "node",
     *(f"{name}_{end}" for name in DATE_FILTERS for end in ("from", "to")),
+    "overdue_at",
     "status",
     "on_time",
+    "verified_in_time",
     "settled",
     "escalated",
     "reworked",
@@ -164,6 +253,9 @@ SETTLED_TIERS = {
     "town": (Tier.TOWN,),
     "county": (Tier.COUNTY,),
 }
+# `settled=other`: closed while an area held the case, or with no level recorded, so that the
+# rungs together count every case closed in the period.
+SETTLED_OTHER = "other"
 _YES = {"1", "true", "yes", "on"}
 
 
@@ -211,7 +303,8 @@ def filter_cases(queryset: QuerySet, params, *, nodes: QuerySet | None = None):
     `queryset` is already scoped by the access policy; `node` is looked up among `nodes` (the
     tree the user may see), so a node outside the scope selects nothing. Unreadable values are
     ignored. `due_*` keeps standing cases only; `status=closed` together with `due_to` keeps
-    those closed before the end of that period (结案 among 应结案)."""
+    those closed before the end of that period (结案 among 应结案); `overdue_at` keeps the cases
+    open past their deadline at that moment (超期)."""
     words: list[str] = []
     raw_node = parse_id(params.get("node"))
     if raw_node is not None:
@@ -260,6 +353,15 @@ def filter_cases(queryset: QuerySet, params, *, nodes: QuerySet | None = None):
         queryset = queryset.filter(condition)
         words.append(labels[name] % {"span": _span(lo and lo[1], hi and hi[1])})
 
+    # 超期数: a date means the end of that day (the end of the period), a datetime the instant.
+    moment = _bound(params.get("overdue_at"), end=True)
+    if moment is not None:
+        queryset = queryset.filter(overdue_at(moment[0]))
+        label = moment[1]
+        if len(label) == len("2026-11-30"):  # a day: the moment is its end
+            label = _("the end of %(date)s") % {"date": label}
+        words.append(_("Open past the deadline at %(moment)s") % {"moment": label})
+
     status = params.get("status") or ""
     if status in Status.values:
         queryset = queryset.filter(status=status)
@@ -268,17 +370,30 @@ def filter_cases(queryset: QuerySet, params, *, nodes: QuerySet | None = None):
             words.append(_("Closed before the end of the due period"))
         else:
             words.append(_("Status: %(status)s") % {"status": Status(status).label})
-    if (params.get("on_time") or "").lower() in _YES:
-        queryset = queryset.filter(resolved_at__lte=F("clear_by"))
+    # `on_time=closed` is 按期结案; `on_time=1` keeps the meaning links had before 按期结案 was
+    # defined by the closing date: the work done by the deadline (按期处置, also `resolved`).
+    on_time = (params.get("on_time") or "").lower()
+    if on_time == "closed":
+        queryset = queryset.filter(closed_on_time())
+        words.append(_("Closed by the deadline"))
+    elif on_time == "resolved" or on_time in _YES:
+        queryset = queryset.filter(resolved_on_time())
         words.append(_("Done on time"))
+    if (params.get("verified_in_time") or "").lower() in _YES:
+        queryset = queryset.filter(verified_in_time())
+        words.append(_("Verified within the policy's time after the work was done"))
     settled = params.get("settled") or ""
-    if settled in SETTLED_TIERS:
-        queryset = queryset.filter(settled_tier__in=SETTLED_TIERS[settled])
+    if settled in SETTLED_TIERS or settled == SETTLED_OTHER:
+        if settled == SETTLED_OTHER:
+            queryset = queryset.exclude(settled_tier__in=RUNG_TIERS)
+        else:
+            queryset = queryset.filter(settled_tier__in=SETTLED_TIERS[settled])
         tier = {
             "grid": _("a grid or micro-grid"),
             "village": _("a village"),
             "town": _("the town"),
             "county": _("the county"),
+            SETTLED_OTHER: _("an area, or no level recorded"),
         }[settled]
         words.append(_("Settled at %(tier)s") % {"tier": tier})
     if (params.get("escalated") or "").lower() in _YES:

@@ -71,13 +71,19 @@ class Dashboard:
     def ranking_top(self) -> list[Standing]:
         return self.ranking[:RANKING_SHOWN]
 
+    @property
+    def overdue_now(self) -> bool:
+        """Whether 超期数 is counted now (the period runs on) rather than at its end."""
+        return self.generated_at < midnight(self.period.end)
+
 
 def dashboard(node: GridNode, period: Period, now: dt.datetime | None = None) -> Dashboard:
     """Everything the dashboard shows for a node and a period: a fixed number of queries."""
-    now = now or timezone.now()
+    # To the second, so that the overdue count and its link's instant are the same moment.
+    now = (now or timezone.now()).replace(microsecond=0)
     today = timezone.localdate(now)
-    k = kpis(node, *period.bounds)
-    links = _figure_links(node, period.start, period.end)
+    k = kpis(node, *period.bounds, now=now)
+    links = _figure_links(node, period.start, period.end, as_of=now)
     weeks, trend_as_of = cached_trend(node, today, now)
     return Dashboard(
         node=node,

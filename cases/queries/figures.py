@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import PeriodicReport, Status
-from cases.queries.cases import STANDING, Kpis, cases_in
+from cases.queries.cases import SETTLED_OTHER, STANDING, Kpis, cases_in, closed_on_time
 from cases.queries.periods import midnight, period_containing
 from grids.models import GridNode
 from staff import access
@@ -111,24 +111,35 @@ def cases_link(node: GridNode, page: str = CASES_PAGE, **filters) -> str:
     return f"{reverse(page)}?{urlencode(query)}"
 
 
-def _figure_links(node: GridNode, start: dt.date, end: dt.date) -> dict[str, str]:
-    """Links for the KPI figures of one node and period [start, end)."""
+def _figure_links(
+    node: GridNode, start: dt.date, end: dt.date, as_of: dt.datetime | None = None
+) -> dict[str, str]:
+    """Links for the KPI figures of one node and period [start, end). `as_of` is the moment the
+    overdue are counted at when the period has not ended yet (kpis' `now`)."""
     last = end - dt.timedelta(days=1)
     received = {"received_from": start, "received_to": last}
     due = {"due_from": start, "due_to": last}
     closed = {"status": Status.CLOSED, "closed_from": start, "closed_to": last}
+    if as_of is not None and as_of < midnight(end):
+        overdue = timezone.localtime(as_of).replace(microsecond=0).isoformat()
+    else:
+        overdue = last  # the end of the period's last day
     return {
         "received": cases_link(node, **received),
         "accepted": cases_link(node, accepted_from=start, accepted_to=last),
         "due": cases_link(node, **due),
         "closed": cases_link(node, status=Status.CLOSED, **due),
-        "closed_on_time": cases_link(node, status=Status.CLOSED, on_time=1, **due),
+        "closed_on_time": cases_link(node, status=Status.CLOSED, on_time="closed", **due),
+        "resolved_on_time": cases_link(node, on_time="resolved", **due),
+        "overdue": cases_link(node, overdue_at=overdue),
         "open_due": cases_link(node, page=BOARD_PAGE, **due),
         "closed_in_period": cases_link(node, **closed),
         "settled_grid": cases_link(node, settled="grid", **closed),
         "settled_village": cases_link(node, settled="village", **closed),
         "settled_town": cases_link(node, settled="town", **closed),
         "settled_county": cases_link(node, settled="county", **closed),
+        "settled_other": cases_link(node, settled=SETTLED_OTHER, **closed),
+        "verified_in_time": cases_link(node, verified_in_time=1, **closed),
         "escalated": cases_link(node, accepted_from=start, accepted_to=last, escalated=1),
         "reworked": cases_link(node, reworked=1, **closed),
         "rated": cases_link(node, rated_from=start, rated_to=last),
@@ -232,13 +243,26 @@ class Rung:
 
 
 def ladder(node: GridNode, k: Kpis, links: dict) -> list[Rung]:
-    """Where the cases closed in the period were settled (小事不出网格): from the KPI set."""
-    return [
+    """Where the cases closed in the period were settled (小事不出网格): from the KPI set. The
+    rows add up to `closed_in_period`, the figure the ladder is shown with: a case settled while
+    an area held it (not a rung) gets a row of its own when there is one."""
+    rungs = [
         Rung("grid", _("Grid / micro-grid"), k.settled_grid, k.grid_share, links["settled_grid"]),
         Rung("village", _("Village"), k.settled_village, k.village_share, links["settled_village"]),
         Rung("town", _("Town"), k.settled_town, k.town_share, links["settled_town"]),
         Rung("county", _("County"), k.settled_county, k.county_share, links["settled_county"]),
     ]
+    if k.settled_other:
+        rungs.append(
+            Rung(
+                SETTLED_OTHER,
+                _("Elsewhere (an area, or not recorded)"),
+                k.settled_other,
+                k.other_share,
+                links["settled_other"],
+            )
+        )
+    return rungs
 
 
 def _period_counts(start: dt.datetime, end: dt.datetime) -> tuple[Q, dict]:
@@ -250,7 +274,7 @@ def _period_counts(start: dt.datetime, end: dt.datetime) -> tuple[Q, dict]:
         "received": Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
         "due": Count("pk", filter=due),
         "closed": Count("pk", filter=closed_due),
-        "on_time": Count("pk", filter=closed_due & Q(resolved_at__lte=F("clear_by"))),
+        "on_time": Count("pk", filter=due & closed_on_time()),
     }
 
 

@@ -20,7 +20,7 @@ from cases.models import (
     PeriodicReport,
 )
 from cases.queries.board import decorate
-from cases.queries.cases import cases_in, kpis
+from cases.queries.cases import Kpis, cases_in, kpis
 from cases.queries.periods import last_completed_period, midnight
 from grids.models import GridNode, Tier
 from staff import access
@@ -41,7 +41,7 @@ class MeetingSheet:
     week_end: dt.date  # exclusive
     serious: list
     overdue: list
-    figures: object
+    figures: Kpis  # last week's, as the dashboard counts them
 
 
 def meeting_sheet(town: GridNode, now: dt.datetime) -> MeetingSheet:
@@ -65,5 +65,5 @@ def meeting_sheet(town: GridNode, now: dt.datetime) -> MeetingSheet:
         week_end=end,
         serious=serious,
         overdue=overdue,
-        figures=kpis(town, midnight(start), midnight(end)),
+        figures=kpis(town, midnight(start), midnight(end), now=now),
     )

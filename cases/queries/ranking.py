@@ -31,8 +31,8 @@ class Standing:
     node: GridNode
     received: int = 0
     due: int = 0
-    closed: int = 0
-    on_time: int = 0
+    closed: int = 0  # of the cases due in the period, as the dashboard's 结案数
+    on_time: int = 0  # 按期结案: of those due, closed (verified) by the deadline
     weight: float = 1.0
     period: Period | None = None
     # Patrol and visit compliance (grid ranking only; docs/kpis.md): None = nothing to count.
@@ -49,7 +49,7 @@ class Standing:
             "received": cases_link(self.node, received_from=start, received_to=last),
             "due": cases_link(self.node, **due),
             "closed": cases_link(self.node, status=Status.CLOSED, **due),
-            "on_time": cases_link(self.node, status=Status.CLOSED, on_time=1, **due),
+            "on_time": cases_link(self.node, status=Status.CLOSED, on_time="closed", **due),
         }
 
     @property
@@ -147,8 +147,8 @@ def _compliance(node: GridNode, period: Period, today: dt.date) -> tuple[dict, d
 
 
 def grid_ranking(node: GridNode, period: Period, today: dt.date | None = None) -> list[Standing]:
-    """Grids in scope ranked by score = on-time closures × difficulty weight (A 1.2, B 1.0,
-    C 0.8), then on-time rate, then code; cases in a micro-grid count for its grid. Each row
+    """Grids in scope ranked by score = on-time closures (按期结案) × difficulty weight (A 1.2,
+    B 1.0, C 0.8), then on-time rate, then code; cases in a micro-grid count for its grid. Each row
     also carries the grid's patrol and visit compliance."""
     grids = list(
         subtree(node).filter(tier=Tier.GRID).only("pk", "name", "code", "difficulty", "parent")
