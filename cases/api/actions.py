@@ -100,13 +100,7 @@ class CaseActionView(ApiView):
         refused = refusal(request.user, case, row)
         if refused is not None:
             raise refused
-        body = ActionRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        values = dict(body.validated_data)
-        extra = sorted(set(values) - set(row.fields))
-        if extra:
-            message = _("This action does not read this field.")
-            raise Refused({name: [message] for name in extra})
+        values = self.body(ActionRequestSerializer, allowed=row.fields)
         form = CaseActionForm(
             {"action": action, **values}, user=request.user, case=case, auto_id=False
         )

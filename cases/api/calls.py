@@ -16,7 +16,7 @@ from cases import actions, workflow
 from cases.api.serializers import CallActionRequestSerializer, CallSerializer
 from cases.models import CountyCall
 from cases.queries import calls as call_queries
-from gridgov.api.errors import Conflict, Refused
+from gridgov.api.errors import Conflict
 from gridgov.api.views import ApiView
 from gridgov.models import ApiClient
 from staff import access
@@ -104,13 +104,7 @@ class CallActionView(ApiView):
             raise PermissionDenied()
         if not row.fits_call(call):
             raise Conflict(_("This call is not waiting for this."))
-        body = CallActionRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        values = dict(body.validated_data)
-        extra = sorted(set(values) - set(row.fields))
-        if extra:
-            message = _("This action does not read this field.")
-            raise Refused({name: [message] for name in extra})
+        values = self.body(CallActionRequestSerializer, allowed=set(row.fields) - {"call"})
         actions.perform(action, actor=request.user, values={"call": call.pk, **values})
         fresh = CountyCall.objects.select_related("case", "department").get(pk=call.pk)
         return Response(CallSerializer(fresh).data)

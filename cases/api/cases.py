@@ -160,9 +160,7 @@ class CaseList(ApiView):
         tags=["cases"],
     )
     def post(self, request):
-        body = CaseCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.body(CaseCreateSerializer)
         node = _node(request.user, data.pop("node", None), data.pop("node_code", ""))
         category = data.pop("category", None)
         case = actions.case_report(

@@ -9,11 +9,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, UnsupportedMediaType
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 
 from gridgov.api import idempotency
+from gridgov.api.errors import Refused
+from gridgov.cleaning import parse_int
 
 
 def language_of(request) -> str:
@@ -73,11 +75,33 @@ class ApiView(GenericAPIView):
         self.response = self.finalize_response(request, response, *args, **kwargs)
         return self.response
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A body is JSON. (A form body would have been read by the input cleaning already and
+        # reach DRF as nothing at all: refuse it rather than act on an empty request.)
+        sent = parse_int(request.META.get("CONTENT_LENGTH") or "0") or 0
+        media = (request.content_type or "").split(";")[0].strip().lower()
+        if sent > 0 and media != "application/json":
+            raise UnsupportedMediaType(media or "-")
+
     def _handled(self, handler, request, *args, **kwargs):
         try:
             return handler(request, *args, **kwargs)
         except Exception as exc:
             return self.handle_exception(exc)
+
+    def body(self, serializer_class, *, allowed=None) -> dict:
+        """The request's JSON object, validated; a field the serializer (or `allowed`) does
+        not name is refused by name, not ignored: a misspelt field must not pass unnoticed."""
+        data = self.request.data
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        known = set(serializer.fields) if allowed is None else set(allowed)
+        unknown = sorted(set(data) - known) if isinstance(data, dict) else []
+        if unknown:
+            message = _("This field is not read here.")
+            raise Refused({name: [message] for name in unknown})
+        return dict(serializer.validated_data)
 
     def paged(self, queryset, serializer_class, **context):
         """One cursor page of `queryset`, serialized (the list's fixed number of queries)."""
