@@ -65,9 +65,7 @@ def notices(request):
         )
         return redirect("notices")
     items = list(
-        Notice.objects.filter(user=request.user).select_related("message", "case__node")[
-            :PAGE_SIZE
-        ]
+        Notice.objects.filter(user=request.user).select_related("message", "case__node")[:PAGE_SIZE]
     )
     for notice in items:
         if notice.message.case_id == notice.case_id:

@@ -18,7 +18,9 @@ class CountyCall(models.Model):
         ANSWERED = "answered", _("Answered")
         RATED = "rated", _("Rated by the town")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="county_calls")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="county_calls", verbose_name=_("case")
+    )
     town = models.ForeignKey(
         "grids.GridNode", verbose_name=_("calling town"), on_delete=models.PROTECT, related_name="+"
     )
@@ -35,7 +37,12 @@ class CountyCall(models.Model):
     response = models.TextField(_("department's answer"), blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
     town_rating = models.PositiveSmallIntegerField(
         _("town's rating of the answer"),
@@ -50,7 +57,10 @@ class CountyCall(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("called by"),
     )
     created_at = models.DateTimeField(_("called at"))
 

@@ -21,9 +21,9 @@ def new_tracking_code() -> str:
 class CaseSequence(models.Model):
     """The last case number handed out per town and year (locked when a case is reported)."""
 
-    town = models.ForeignKey("grids.GridNode", on_delete=models.PROTECT)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    town = models.ForeignKey("grids.GridNode", on_delete=models.PROTECT, verbose_name=_("town"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
         constraints = [
@@ -77,8 +77,12 @@ class Case(models.Model):
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     parties = models.TextField(_("parties"), blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("latitude")
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("longitude")
+    )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handler"),
@@ -132,7 +136,9 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Made on the phone for each report, so that a retry of the same submission (a dropped
     # connection, the offline sender) finds this case instead of making a second one.
-    submission_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    submission_id = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, verbose_name=_("submission id")
+    )
 
     class Meta:
         verbose_name = _("case")

@@ -13,29 +13,52 @@ from cases.models.units import Unit
 class CaseEvent(models.Model):
     """Append-only history: who did what, from which state and level to which."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         help_text=_("Empty: the system (a rhythm) or a resident."),
+        verbose_name=_("by"),
     )
     action = models.CharField(_("action"), max_length=32)
     automatic = models.BooleanField(_("automatic"), default=False)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
+    from_status = models.CharField(max_length=12, blank=True, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=12, blank=True, verbose_name=_("to status"))
     from_owner = models.ForeignKey(
-        "grids.GridNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "grids.GridNode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from level"),
     )
     to_owner = models.ForeignKey(
-        "grids.GridNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "grids.GridNode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to level"),
     )
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit"),
     )
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handler"),
     )
     held_for = models.DurationField(_("held at the level for"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -58,7 +81,9 @@ class Mediation(models.Model):
         SUCCESS = "success", _("Settled")
         FAILURE = "failure", _("Not settled")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediations")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="mediations", verbose_name=_("case")
+    )
     level = models.ForeignKey(
         "grids.GridNode", verbose_name=_("level"), on_delete=models.PROTECT, related_name="+"
     )
@@ -84,11 +109,17 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case")
+    )
     file = models.FileField(_("file"), upload_to=attachment_path)
     is_photo = models.BooleanField(_("photo"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 

@@ -29,6 +29,7 @@ from cases.models import (
 )
 from cases.queries.cases import cases_in, filter_cases
 from gridgov.cleaning import parse_id
+from gridgov.durations import format_duration
 from grids.models import GridNode, Tier
 from grids.queries import subtree
 from staff import access
@@ -227,13 +228,8 @@ def board_groups(user, f: BoardFilters) -> dict:
 
 
 def span(delta: dt.timedelta) -> str:
-    """A duration the way the desk says it: days and hours, or hours and minutes."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    """A duration the way every page says it (gridgov/durations.py)."""
+    return format_duration(delta)
 
 
 def decorate(cases, user, now: dt.datetime) -> list[Case]:

@@ -1,6 +1,8 @@
-"""The phone's front page (/m/): the person's posts, today's patrol and visits, their open cases."""
+"""The phone's front page (/m/): the person's posts, today's patrol and visits, their open cases
+(those waiting for them to sign first, each with a one-tap sign; overdue ones say by how much)."""
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from cases.queries import my_open_cases
 from staff import access
@@ -9,9 +11,13 @@ from staff.queries import posts, today_list
 
 @access.door_required("mobile")
 def mobile_home(request):
+    now = timezone.now()
+    cases = my_open_cases(request.user)
+    for case in cases:
+        case.overdue = bool(case.clear_by and case.clear_by < now)
     context = {
         "posts": posts(request.user),
-        "my_cases": my_open_cases(request.user),
+        "my_cases": cases,
         "today": today_list(request.user),  # patrol and visits due
     }
     return render(request, "mobile/home.html", context)

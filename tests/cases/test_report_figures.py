@@ -334,3 +334,20 @@ def test_the_report_list_takes_the_same_queries_however_many_reports(
         actions.generate_report(node_id=tree.town1.pk, kind=kind, period_start=WEEK, now=T0)
     with django_assert_num_queries(REPORT_LIST_QUERIES):
         assert client.get(reverse("report_list")).status_code == 200
+
+
+def test_the_reports_on_time_closures_are_the_dashboards_closed_by_the_deadline(cast, tree):
+    from cases.models import Case
+
+    on_time = make_case(
+        cast, tree.grid_a, "closed", now={"reported": T0, "resolved": T0 + H, "closed": T0 + 2 * H}
+    )
+    late = make_case(
+        cast, tree.grid_a, "closed", now={"reported": T0, "resolved": T0 + H, "closed": T0 + 2 * H}
+    )
+    # Both deadlines fall in the week; the late one was verified after its deadline although
+    # the work was done before it (按期处置, not 按期结案).
+    Case.objects.filter(pk=on_time.pk).update(clear_by=T0 + 3 * H)
+    Case.objects.filter(pk=late.pk).update(clear_by=T0 + 90 * 60 * dt.timedelta(seconds=1))
+    kpi = weekly(tree, END + H).data["kpis"]
+    assert (kpi["due"], kpi["closed"], kpi["closed_on_time"]) == (2, 2, 1)

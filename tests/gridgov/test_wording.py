@@ -52,9 +52,7 @@ def test_the_households_type_is_not_called_a_case_category():
         assert str(GridNode._meta.get_field("households").verbose_name) == "户数"
 
 
-def test_a_town_admins_admin_is_titled_by_the_town_and_the_apps_have_chinese_names(
-    client, cast
-):
+def test_a_town_admins_admin_is_titled_by_the_town_and_the_apps_have_chinese_names(client, cast):
     client.force_login(cast.town1_admin)
     page = page_text(client.get("/admin/"))
     assert "沙河营镇管理" in page and "县级管理" not in page
