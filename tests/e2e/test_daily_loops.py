@@ -94,3 +94,54 @@ def test_town_staff_triage_a_hotline_case_dispatch_it_and_verify_it(
     expect(_todo(desk, "待核查").locator(".count")).to_have_text("0")
     assert not offsite_requests
     assert not re.search(r"13812345678", desk.content())
+
+
+def test_the_grid_worker_signs_a_waiting_case_with_one_tap_and_visits_a_due_household(
+    phone, live_server, cast, tree, offsite_requests, screenshot
+):
+    from django.utils import timezone
+
+    from grids import actions as grid_actions
+    from staff.models import Visit
+
+    waiting = make_case(cast, tree.grid_a, "dispatched", title="路灯不亮")
+    later = make_case(cast, tree.grid_a, "handling", title="井盖松动")
+    household = grid_actions.household_create(
+        actor=None,
+        node_id=tree.grid_a.pk,
+        address="梁家庵村一组 8号",
+        head_name="周大爷",
+        category="key",
+    )
+    assert household.next_visit_due == timezone.localdate()  # a new key household: due now
+
+    login(phone, live_server, "worker_a", PASSWORD)
+    phone.goto(url(live_server, "/m/"))
+    cases = phone.locator("ul.my-cases > li")
+    expect(cases.first).to_contain_text("路灯不亮")  # waiting to be signed: first
+    expect(cases.first.locator("button[name=action][value=sign]")).to_be_visible()
+    expect(phone.locator("ul.my-cases", has_text="井盖松动")).to_contain_text("截止")
+    screenshot(phone, "today")
+    with phone.expect_navigation():
+        cases.first.locator("button[name=action][value=sign]").click()
+    expect(phone).to_have_url(url(live_server, "/m/"))
+    expect(phone.locator(".messages, .messagelist").first).to_contain_text("签收")
+    assert Case.objects.get(pk=waiting.pk).status == Status.HANDLING
+    expect(phone.locator("ul.my-cases button[name=action][value=sign]")).to_have_count(0)
+    assert Case.objects.get(pk=later.pk).status == Status.HANDLING
+
+    # The household, from its own page in the ledger.
+    phone.goto(url(live_server, f"/m/ledger/{household.pk}/"))
+    with phone.expect_navigation():
+        phone.locator("a.button", has_text="记录走访").click()
+    phone.check("input[name=how][value=home]")
+    phone.fill("textarea[name=findings]", "老人身体良好,门前路灯已报修")
+    with phone.expect_navigation():
+        phone.locator("form.visit-form button.primary").click()
+    expect(phone).to_have_url(url(live_server, "/m/"))
+    expect(phone.locator(".messages, .messagelist").first).to_contain_text("周大爷")
+    screenshot(phone, "visited")
+    assert Visit.objects.filter(household=household, user=cast.worker_a).count() == 1
+    household.refresh_from_db()
+    assert household.next_visit_due > timezone.localdate()
+    assert not offsite_requests
