@@ -19,6 +19,10 @@ mobile = [  # grid workers, informants and street chiefs on a phone
     path("", include("grids.mobile.urls")),
     path("", include("cases.mobile.urls")),
 ]
+public = [  # residents, from the QR code on their grid's bulletin board: no login
+    path("", include("grids.public.urls")),
+    path("", include("cases.public.urls")),
+]
 account = [
     path(
         "login/",
@@ -50,6 +54,7 @@ urlpatterns = [
     *account,
     path("desk/", include(desk)),
     path("m/", include(mobile)),
+    path("g/", include(public)),
     path("api/v1/", include("gridgov.api.urls")),  # other systems, and the pages' scripts
     path("admin/", admin_site.urls),  # county admins
 ]

@@ -22,8 +22,20 @@ PARAMETERS = {
 }
 # A parameter that names a kind of thing rather than a row: the same on either side.
 WORDS = {"action": "progress"}  # an action of cases.workflow (the API's action endpoints)
+
+
 # Pages anyone may open without logging in.
-PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout", "favicon"}
+class _Public(frozenset):
+    """The names above, and every page of the residents' door (/g/), all named public_*."""
+
+    def __contains__(self, name) -> bool:
+        return super().__contains__(name) or str(name).startswith("public_")
+
+
+PUBLIC = _Public({"login", "logout", "set_language", "admin:login", "admin:logout", "favicon"})
+# The residents' door points at things by their public codes, never by ids: the parameter,
+# which object of a side it names, and which attribute of it.
+CODES = {"code": ("grid", "code"), "tracking_code": ("case", "tracking_code")}
 # Admin pages that are no object's own page.
 ADMIN_OTHER = {"admin:view_on_site", "admin:app_list"}
 

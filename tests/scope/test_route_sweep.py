@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from tests.scope.routes import ADMIN_OTHER, PARAMETERS, PUBLIC, WORDS, Route, all_routes
+from tests.scope.routes import ADMIN_OTHER, CODES, PARAMETERS, PUBLIC, WORDS, Route, all_routes
 from tests.scope.world import ADMIN_OBJECTS, CAST, SIDES, build_world, shared_objects
 
 # The API door answers with 401/403/404 problems, not login pages: tests/api sweeps it.
@@ -42,6 +42,10 @@ def _kwargs(route: Route, side, shared) -> dict | None:
     for param in route.params:
         if param in WORDS:
             values[param] = WORDS[param]
+            continue
+        if param in CODES:
+            kind, attribute = CODES[param]
+            values[param] = getattr(getattr(side, kind), attribute)
             continue
         assert param in PARAMETERS, (
             f"{route.name}: URL parameter {param!r} is unknown to the scope sweep; name it after "

@@ -1,0 +1,3 @@
+"""The residents' door (/g/): public pages, without login."""
+
+urlpatterns: list = []
