@@ -281,8 +281,12 @@ def test_the_download_is_named_in_chinese_with_an_ascii_fallback(
     cadence = {"weekly": "日清周报", "monthly": "周清月报", "quarterly": "月清季报"}[kind]
     name = f"沙河营镇-{cadence}-{period_name(report, days=False)}.xlsx"
     assert header == f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    if kind == "monthly":  # Django's own format for a month, whatever the catalog says
-        assert unquote(header.split("''")[1]) == "沙河营镇-周清月报-2026年11月.xlsx"
+    expected = {
+        "weekly": "沙河营镇-日清周报-2026年第47周.xlsx",
+        "monthly": "沙河营镇-周清月报-2026年11月.xlsx",
+        "quarterly": "沙河营镇-月清季报-2026年第4季度.xlsx",
+    }[kind]
+    assert unquote(header.split("''")[1]) == expected
 
 
 def test_a_units_name_cannot_break_the_download_header(client, cast, tree):
