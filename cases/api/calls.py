@@ -47,6 +47,7 @@ class CallList(ApiView):
 
     @extend_schema(
         operation_id="calls_list",
+        responses=CallSerializer(many=True),
         summary=gettext_lazy("County calls"),
         description=gettext_lazy(
             "The town's calls to county departments (out) and the calls to your own "

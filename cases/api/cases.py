@@ -136,6 +136,7 @@ class CaseList(ApiView):
 
     @extend_schema(
         operation_id="cases_list",
+        responses=CaseSerializer(many=True),
         summary=_("Cases"),
         description=_(
             "The cases you may see, newest first, with the dashboard's filters: each figure's "

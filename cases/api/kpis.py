@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from cases.api.serializers import KpiSerializer
 from cases.queries import Kpis, kpis
 from cases.queries.dashboard import parse_period, scope_root
-from gridgov.api.errors import Refused
+from gridgov.api.errors import PROBLEM_TYPE, Refused
+from gridgov.api.schema import ProblemSerializer
 from gridgov.api.views import ApiView
 from gridgov.cleaning import parse_id
 from gridgov.models import ApiClient
@@ -73,6 +74,7 @@ class KpiView(ApiView):
                 "end", str, description=str(_("For a range: the last day, YYYY-MM-DD."))
             ),
         ],
+        responses={200: KpiSerializer, (422, PROBLEM_TYPE): ProblemSerializer},
         tags=["figures"],
     )
     def get(self, request):

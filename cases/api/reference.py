@@ -26,6 +26,7 @@ class CategoryList(ApiView):
 
     @extend_schema(
         operation_id="categories_list",
+        responses=CategorySerializer(many=True),
         summary=_("Categories"),
         description=_("Every category a case may be filed under, the county's shared list."),
         tags=["reference"],
@@ -42,6 +43,7 @@ class ResponsibilityList(ApiView):
 
     @extend_schema(
         operation_id="responsibilities_list",
+        responses=ResponsibilitySerializer(many=True),
         summary=_("The responsibility list (责任清单)"),
         description=_("Who owns each kind of matter: the town or a county department."),
         tags=["reference"],
@@ -59,6 +61,7 @@ class UnitList(ApiView):
 
     @extend_schema(
         operation_id="units_list",
+        responses=UnitSerializer(many=True),
         summary=_("Units"),
         description=_(
             "The units you may point at: those in your subtree and those above it (your "

@@ -1,7 +1,8 @@
 """The OpenAPI description and its two readers, Swagger UI and ReDoc, served by gridgov
-itself from drf-spectacular-sidecar's static files: no foreign host. Both readers build their
-pages with inline styles (and ReDoc its search in a blob: worker), so these two pages alone
-allow that; they run no script of another origin either way."""
+itself from drf-spectacular-sidecar's static files: no foreign host. Swagger UI runs under the
+site's own policy (its settings come from a script of ours, not an inline one); ReDoc writes
+its styles into <style> elements and searches in a blob: worker, so its page alone allows
+those. Neither page may load anything from another origin."""
 
 from __future__ import annotations
 
@@ -13,32 +14,33 @@ from drf_spectacular.views import (
 
 from gridgov.middleware import CONTENT_SECURITY_POLICY
 
-DOCS_CONTENT_SECURITY_POLICY = (
+REDOC_CONTENT_SECURITY_POLICY = (
     CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
     + "; worker-src 'self' blob:"
 )
 
 
-class _Docs:
+class _Public:
     authentication_classes: list = []
     throttle_classes: list = []
 
+
+class _InlineStyles(_Public):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["Content-Security-Policy"] = DOCS_CONTENT_SECURITY_POLICY
+        response["Content-Security-Policy"] = REDOC_CONTENT_SECURITY_POLICY
         return response
 
 
-class SchemaView(SpectacularAPIView):
-    authentication_classes: list = []
-    throttle_classes: list = []
+class SchemaView(_Public, SpectacularAPIView):
+    pass
 
 
-class SwaggerView(_Docs, SpectacularSwaggerSplitView):
+class SwaggerView(_Public, SpectacularSwaggerSplitView):
     template_name = "gridgov/api/swagger.html"
     url_name = "api:schema"
 
 
-class RedocView(_Docs, SpectacularRedocView):
+class RedocView(_InlineStyles, SpectacularRedocView):
     template_name = "gridgov/api/redoc.html"
     url_name = "api:schema"

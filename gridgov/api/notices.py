@@ -71,6 +71,7 @@ class NoticeList(ApiView):
 
     @extend_schema(
         operation_id="notices_list",
+        responses=NoticeSerializer(many=True),
         summary=gettext_lazy("Your notices"),
         parameters=[
             OpenApiParameter(

@@ -18,6 +18,17 @@ class Cursor(CursorPagination):
     cursor_query_description = _("Where the page starts: the `next` or `previous` link's cursor.")
     ordering = "-pk"  # newest first; a list that needs another order says so
 
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        words = {
+            "next": _("The next page's address; null on the last page."),
+            "previous": _("The previous page's address; null on the first page."),
+            "results": _("This page's rows."),
+        }
+        for name, text in words.items():
+            described["properties"][name]["description"] = str(text)
+        return described
+
     def get_ordering(self, request, queryset, view):
         # A view may page in another order of a unique number column (`cursor_ordering`).
         return (getattr(view, "cursor_ordering", None) or self.ordering,)

@@ -34,6 +34,19 @@ class ProblemSerializer(serializers.Serializer):
     )
 
 
+# What each id in an address points at.
+PATH_IDS = {
+    "case_id": _("The case's id."),
+    "node_id": _("The node's id."),
+    "call_id": _("The county call's id."),
+    "notice_id": _("The notice's id (one of yours)."),
+}
+
+_SUCCESS = {
+    "200": _("The answer."),
+    "201": _("Made: the new row, its address in the Location header."),
+}
+
 # Which errors an operation can answer, beside its own success answers.
 _ALWAYS = (401, 403, 429)
 _WITH_INPUT = (400, 422)
@@ -68,6 +81,11 @@ class ApiSchema(AutoSchema):
                     ),
                 )
             )
+        for name, words in PATH_IDS.items():
+            if "{" + name + "}" in self.path:
+                params.append(
+                    OpenApiParameter(name, int, OpenApiParameter.PATH, description=str(words))
+                )
         return [*params, *super().get_override_parameters()]
 
     def _get_response_bodies(self, direction="response"):
@@ -84,7 +102,11 @@ class ApiSchema(AutoSchema):
                 responses[str(code)] = self._get_response_for_code(
                     ProblemSerializer, str(code), media_types=[PROBLEM_TYPE], direction=direction
                 )
-                responses[str(code)]["description"] = str(PROBLEMS[code][1])
+        for code, answer in responses.items():
+            if not answer.get("description"):
+                answer["description"] = str(
+                    _SUCCESS.get(code) or PROBLEMS.get(int(code), ("", ""))[1]
+                )
         return responses
 
 

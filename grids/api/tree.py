@@ -91,6 +91,7 @@ class NodeList(ApiView):
 
     @extend_schema(
         operation_id="nodes_list",
+        responses=NodeSerializer(many=True),
         summary=_("The tree"),
         description=_("Nodes you may see, in id order; a filter outside your scope selects none."),
         parameters=_FILTERS,
