@@ -107,4 +107,11 @@ def run(request, handle) -> Response:
     return response
 
 
-__all__ = ["HEADER", "KEEP", "PROBLEM_TYPE", "fingerprint", "run"]
+def idempotency_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget the answers older than KEEP (a rhythm's work); returns how many."""
+    cutoff = (now or timezone.now()) - KEEP
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+__all__ = ["HEADER", "KEEP", "PROBLEM_TYPE", "fingerprint", "idempotency_purge", "run"]

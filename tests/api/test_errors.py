@@ -149,3 +149,19 @@ def test_an_unreadable_filter_is_ignored_as_on_the_desk(as_system, report):
     ):
         response = as_system.get("/api/v1/cases/", params)
         assert response.status_code == 200, params
+
+
+def test_a_persons_write_needs_the_csrf_token_like_a_form(cast, report):
+    case = report()
+    http = Client(enforce_csrf_checks=True)
+    http.force_login(cast.staff_town1)
+    url = f"/api/v1/cases/{case.pk}/actions/accept/"
+    refused = http.post(url, '{"color": "yellow"}', content_type="application/json")
+    assert refused.status_code == 403
+    assert refused["Content-Type"] == "application/problem+json"
+    http.get("/desk/")  # a page sets the CSRF cookie
+    token = http.cookies["csrftoken"].value
+    done = http.post(
+        url, '{"color": "yellow"}', content_type="application/json", headers={"X-CSRFToken": token}
+    )
+    assert done.status_code == 200

@@ -118,3 +118,18 @@ def test_two_posts_racing_with_one_key_make_one_case(cast, tree):
     assert outcomes[0].json() == outcomes[1].json()
     assert Case.objects.count() == 1
     assert IdempotencyRecord.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_answers_older_than_a_day_are_forgotten(as_system):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gridgov.api.idempotency import idempotency_purge
+
+    _report(as_system, "old")
+    assert idempotency_purge(now=timezone.now()) == 0
+    assert idempotency_purge(now=timezone.now() + dt.timedelta(hours=25)) == 1
+    again = _report(as_system, "old")  # the key is new again: the work is done anew
+    assert again.status_code == 201 and Case.objects.count() == 2
