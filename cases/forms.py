@@ -63,6 +63,13 @@ class CaseActionForm(forms.Form):
         required=False,
         empty_value=None,
     )
+    public_reply = forms.CharField(
+        label=_("reply to the resident"),
+        help_text=_("Shown to the resident who follows the case by its code; not the result."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     until = forms.DateTimeField(label=_("new deadline"), required=False)
     emergency = forms.BooleanField(label=_("emergency"), required=False)
     category = forms.TypedChoiceField(

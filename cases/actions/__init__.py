@@ -48,6 +48,7 @@ from cases.actions.intake import (
     case_settle_on_the_spot,
 )
 from cases.actions.ladder import case_escalate, case_mediate
+from cases.actions.public import case_report_by_resident
 from cases.actions.reports import generate as generate_report
 from cases.actions.reports import generate_due as generate_due_reports
 from cases.actions.sweep import SweepResult, deadline_sweep
@@ -92,6 +93,7 @@ __all__ = [
     "case_reject",
     "case_reopen",
     "case_report",
+    "case_report_by_resident",
     "case_report_from_the_field",
     "case_request_extension",
     "case_resolve",

@@ -221,16 +221,30 @@ def case_progress(*, actor, case_id: int, note: str, now=None) -> Case:
     )
 
 
+# A reply to the resident fits a text message or two and one screen of the phone.
+PUBLIC_REPLY_LIMIT = 500
+
+
 def _resolve(
-    case: Case, *, actor, result: str, now, action: str = "resolve", event: dict | None = None
+    case: Case,
+    *,
+    actor,
+    result: str,
+    now,
+    action: str = "resolve",
+    event: dict | None = None,
+    public_reply: str = "",
 ) -> Case:
     case.result = result
+    # Each resolution says its own word to the resident, or none: never an earlier one's.
+    case.public_reply = (public_reply or "").strip()[:PUBLIC_REPLY_LIMIT]
     case.resolved_at = now
     case.settled_tier = case.owner_node.tier
     _apply(
         case,
         action,
         "result",
+        "public_reply",
         "resolved_at",
         "settled_tier",
         actor=actor,
@@ -242,13 +256,20 @@ def _resolve(
 
 
 @transaction.atomic
-def case_resolve(*, actor, case_id: int, result: str, now=None) -> Case:
-    """办结: the work is done; the result waits for verification."""
+def case_resolve(*, actor, case_id: int, result: str, public_reply: str = "", now=None) -> Case:
+    """办结: the work is done; the result waits for verification. `public_reply` is what the
+    resident reads on their tracking page (the result stays internal)."""
     now = _now(now)
     case = _locked(actor, "case.resolve", case_id)
     workflow.require_transition(case.status, "resolve")
     _require_handler(actor, case)
-    return _resolve(case, actor=actor, result=_text(result, _("the result")), now=now)
+    return _resolve(
+        case,
+        actor=actor,
+        result=_text(result, _("the result")),
+        public_reply=public_reply,
+        now=now,
+    )
 
 
 @transaction.atomic
@@ -279,10 +300,18 @@ def case_verify(*, actor, case_id: int, ok: bool, note: str = "", now=None) -> C
     return case
 
 
+def _check_resident(actor, by_resident: bool) -> None:
+    # The resident has no account: their own act reaches here with no actor, marked so.
+    if by_resident and actor is not None:
+        raise ValueError("A resident's own act has no actor.")
+
+
 @transaction.atomic
-def case_reopen(*, actor, case_id: int, reason: str, now=None) -> Case:
-    """The resident is not satisfied, within the policy's days after closing: handled again."""
+def case_reopen(*, actor, case_id: int, reason: str, by_resident: bool = False, now=None) -> Case:
+    """The resident is not satisfied, within the policy's days after closing: handled again.
+    `by_resident`: the resident themselves, through their tracking code (no actor)."""
     now = _now(now)
+    _check_resident(actor, by_resident)
     case = _locked(actor, "case.reopen", case_id)
     workflow.require_transition(case.status, "reopen")
     reason = _text(reason, _("the reason"))
@@ -311,21 +340,32 @@ def case_reopen(*, actor, case_id: int, reason: str, now=None) -> Case:
         "overdue_since",
         actor=actor,
         now=now,
-        event={"note": reason},
+        event={"note": reason, "by_resident": by_resident},
     )
     _notify("case_reopened", case)
     return case
 
 
 @transaction.atomic
-def case_rate(*, actor, case_id: int, satisfaction, note: str = "", now=None) -> Case:
-    """The resident's satisfaction with the result, 1 to 5, once."""
+def case_rate(
+    *, actor, case_id: int, satisfaction, note: str = "", by_resident: bool = False, now=None
+) -> Case:
+    """The resident's satisfaction with the result, 1 to 5, once: given by the resident
+    through their tracking code (`by_resident`, no actor), or taken down by the desk on a call
+    back."""
     now = _now(now)
+    _check_resident(actor, by_resident)
     case = _locked(actor, "case.rate", case_id)
     workflow.require_transition(case.status, "rate")
     if case.satisfaction is not None:
         raise DomainError(_("This case has already been rated."))
     case.satisfaction, case.rated_at = _rating(satisfaction), now
     return _apply(
-        case, "rate", "satisfaction", "rated_at", actor=actor, now=now, event={"note": note}
+        case,
+        "rate",
+        "satisfaction",
+        "rated_at",
+        actor=actor,
+        now=now,
+        event={"note": (note or "").strip()[:1000], "by_resident": by_resident},
     )

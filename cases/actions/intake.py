@@ -58,13 +58,15 @@ def case_report(
     longitude=None,
     submission_id: str | None = None,
     photos=(),
+    sms_opt_out: bool = False,
     now: dt.datetime | None = None,
 ) -> Case:
     """一访二报: a report comes in from a grid, a resident, the hotline or another system.
 
     `submission_id` is the id a phone made for this submission (unique: a retry of the same
     submission fails on the constraint and the caller answers with the first case); `photos`
-    are files already checked and re-encoded (cases.photos)."""
+    are files already checked and re-encoded (cases.photos); `sms_opt_out`: the reporter asked
+    for no text messages."""
     now = _now(now)
     node = GridNode.objects.filter(pk=node_id).first()
     if node is None:
@@ -98,6 +100,7 @@ def case_report(
         location=(location or "").strip()[:200],
         latitude=latitude,
         longitude=longitude,
+        sms_opt_out=bool(sms_opt_out),
         level_since=now,
         created_at=now,
     )

@@ -5,6 +5,7 @@ from cases.models.case import Case, CaseSequence, new_tracking_code
 from cases.models.choices import OPEN_STATUSES, Cadence, Color, DayKind, Source, Status
 from cases.models.history import Attachment, CaseEvent, Mediation, attachment_path
 from cases.models.policy import Holiday, TriagePolicy
+from cases.models.public import ResidentReporting
 from cases.models.reports import PeriodicReport
 from cases.models.units import Category, ResponsibilityItem, Unit
 
@@ -22,6 +23,7 @@ __all__ = [
     "Holiday",
     "Mediation",
     "PeriodicReport",
+    "ResidentReporting",
     "ResponsibilityItem",
     "Source",
     "Status",

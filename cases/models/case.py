@@ -108,6 +108,11 @@ class Case(models.Model):
         related_name="merged_cases",
     )
     result = models.TextField(_("result"), blank=True)
+    # What the handler tells the resident on resolving it, shown on the tracking page: the
+    # result above is internal (names, parties, how it was worked) and never shown there.
+    public_reply = models.TextField(_("reply to the resident"), blank=True)
+    # The reporter said "don't text me": no text message about this case goes to their phone.
+    sms_opt_out = models.BooleanField(_("no text messages to the reporter"), default=False)
     clear_by = models.DateTimeField(_("clear by"), null=True, blank=True)
     report_by = models.DateTimeField(_("progress report due"), null=True, blank=True)
     overdue_since = models.DateTimeField(_("overdue since"), null=True, blank=True)

@@ -25,6 +25,9 @@ class CaseEvent(models.Model):
         verbose_name=_("by"),
     )
     action = models.CharField(_("action"), max_length=32)
+    # The resident themselves, through their tracking code (a rating, a reopening); without
+    # it an event with no actor is the system's.
+    by_resident = models.BooleanField(_("by the resident"), default=False)
     automatic = models.BooleanField(_("automatic"), default=False)
     from_status = models.CharField(max_length=12, blank=True, verbose_name=_("from status"))
     to_status = models.CharField(max_length=12, blank=True, verbose_name=_("to status"))

@@ -104,13 +104,23 @@ class ResponsibilityItem(models.Model):
 
 
 class Category(models.Model):
-    """What a case is about; points to the responsibility item that says who owns it."""
+    """What a case is about; points to the responsibility item that says who owns it. A public
+    category is offered to residents on their report form, under its resident-facing name and
+    in a group as residents name things (not the seeds' 三必到 / 四必报)."""
 
     class Group(models.TextChoices):
         MUST_ATTEND = "must_attend", _("Must attend (三必到)")
         MUST_REPORT = "must_report", _("Must report (四必报)")
         DISPUTE = "dispute", _("Dispute")
         OTHER = "other", _("Other")
+
+    class PublicGroup(models.TextChoices):
+        SAFETY = "safety", _("Danger and safety")
+        ROADS = "roads", _("Roads, lights and public facilities")
+        ENVIRONMENT = "environment", _("Rubbish, pollution and the environment")
+        NEIGHBOURS = "neighbours", _("Neighbours and disputes")
+        HELP = "help", _("Help for people in hardship")
+        OTHER = "other", _("Something else")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     group = models.CharField(_("group"), max_length=12, choices=Group.choices)
@@ -126,6 +136,23 @@ class Category(models.Model):
         _("suggested color"), max_length=10, choices=Color.choices, default=Color.YELLOW
     )
     emergency = models.BooleanField(_("emergency"), default=False)
+    public = models.BooleanField(
+        _("residents may choose it"),
+        default=False,
+        help_text=_("Offered on the residents' report form (/g/<code>/report/)."),
+    )
+    public_name = models.CharField(
+        _("name for residents"),
+        max_length=100,
+        blank=True,
+        help_text=_("What residents call it; empty: the category's own name."),
+    )
+    public_group = models.CharField(
+        _("group for residents"),
+        max_length=12,
+        choices=PublicGroup.choices,
+        default=PublicGroup.OTHER,
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -134,3 +161,7 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_for_residents(self) -> str:
+        return self.public_name or self.name
