@@ -325,3 +325,22 @@ GRIDGOV_ACCESS_LOG_DAYS = env_int("GRIDGOV_ACCESS_LOG_DAYS", 90)
 # Hosts besides the WeCom and DingTalk robots that towns' group robots may post to (a county's
 # own gateway): "host[:port]" for https, or a whole origin such as "http://10.2.0.8:8080".
 GRIDGOV_ROBOT_EXTRA_HOSTS = env_list("GRIDGOV_ROBOT_EXTRA_HOSTS", [])
+
+# The residents' door (/g/). Reports: at most so many a day from one phone number and from one
+# address (the messages say the numbers); a form sent sooner than MIN_SECONDS after it was
+# shown is a robot's. Tracking codes: after so many wrong codes from one address within the
+# cool-off, the address is refused (429) until it ends, as a login is.
+GRIDGOV_PUBLIC_REPORTS_PER_PHONE = env_int("GRIDGOV_PUBLIC_REPORTS_PER_PHONE", 5)
+GRIDGOV_PUBLIC_REPORTS_PER_IP = env_int("GRIDGOV_PUBLIC_REPORTS_PER_IP", 20)
+GRIDGOV_PUBLIC_REPORT_MIN_SECONDS = env_int("GRIDGOV_PUBLIC_REPORT_MIN_SECONDS", 5)
+GRIDGOV_PUBLIC_TRACK_FAILURES = env_int("GRIDGOV_PUBLIC_TRACK_FAILURES", 10)
+GRIDGOV_PUBLIC_TRACK_COOLOFF_MINUTES = env_int("GRIDGOV_PUBLIC_TRACK_COOLOFF_MINUTES", 15)
+# Where residents reach gridgov ("https://grid.example.gov.cn"), for the links in text
+# messages; empty: a message names the tracking code and the page's path only.
+GRIDGOV_PUBLIC_BASE_URL = env("GRIDGOV_PUBLIC_BASE_URL", "").rstrip("/")
+
+# Text messages to residents (gridgov/sms.py): a dotted path to a backend with
+# send(phone, text). The console backend logs them; the file backend writes them under
+# GRIDGOV_VAR_DIR/sms/; a county's gateway is its own backend, named here.
+GRIDGOV_SMS_BACKEND = env("GRIDGOV_SMS_BACKEND", "gridgov.sms.ConsoleBackend")
+GRIDGOV_SMS_DIR = VAR_DIR / "sms"

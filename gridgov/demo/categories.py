@@ -53,6 +53,33 @@ CATEGORIES = [
     ("社保政策咨询", G.OTHER, "r_pension", "yellow", False),
 ]
 
+P = Category.PublicGroup
+# What residents may choose on their report form, in their own words and groups: the matters a
+# passer-by sees or suffers. Disputes between named people, hardship cases and matters of
+# public order are for the grid worker's visit, not a form on the street.
+PUBLIC = {
+    "火灾险情": ("着火了、有火灾隐患", P.SAFETY),
+    "安全隐患": ("安全隐患（电线、危墙、井盖等）", P.SAFETY),
+    "地质灾害隐患": ("山体滑坡、塌陷、裂缝", P.SAFETY),
+    "危房": ("房屋有倒塌危险", P.SAFETY),
+    "公共设施损坏": ("路灯、道路、健身器材等坏了", P.ROADS),
+    "占道经营": ("占道摆摊、堵路", P.ROADS),
+    "违法建设": ("乱搭乱建", P.ROADS),
+    "占用耕地建房": ("占用耕地建房", P.ROADS),
+    "河道垃圾": ("河道、沟渠有垃圾", P.ENVIRONMENT),
+    "焚烧秸秆": ("焚烧秸秆、垃圾", P.ENVIRONMENT),
+    "环境污染": ("排污、异味、噪音", P.ENVIRONMENT),
+    "养殖污染": ("养殖场污染", P.ENVIRONMENT),
+    "病死畜禽": ("病死畜禽乱丢", P.ENVIRONMENT),
+    "邻里纠纷": ("邻里矛盾", P.NEIGHBOURS),
+    "物业纠纷": ("物业问题", P.NEIGHBOURS),
+    "消费纠纷": ("买东西、消费上当", P.NEIGHBOURS),
+    "食品安全": ("食品安全问题", P.NEIGHBOURS),
+    "独居老人无人照料": ("独居老人无人照料", P.HELP),
+    "留守儿童关爱": ("留守儿童需要帮助", P.HELP),
+    "社保政策咨询": ("社保、养老政策咨询", P.HELP),
+}
+
 
 def ensure_categories(items: dict[str, ResponsibilityItem], say) -> int:
     added = 0
@@ -67,5 +94,9 @@ def ensure_categories(items: dict[str, ResponsibilityItem], say) -> int:
             },
         )
         added += created
+        public_name, public_group = PUBLIC.get(name, ("", P.OTHER))
+        Category.objects.filter(pk=_category.pk).update(
+            public=name in PUBLIC, public_name=public_name, public_group=public_group
+        )
     say(f"categories: {added} added")
     return added
