@@ -150,7 +150,10 @@ def _reopen_until(case: Case) -> dt.datetime | None:
 def _page(request, case: Case, *, rate_form=None, reopen_form=None, status=200):
     shown = case.merged_into if case.status == S.MERGED and case.merged_into_id else case
     reopen_until = _reopen_until(case)
+    # Why a rating or a reopening was refused, above everything: its form may be gone by now.
+    refusals = [e for f in (rate_form, reopen_form) if f is not None for e in f.non_field_errors()]
     context = {
+        "refusals": refusals,
         "case": case,
         "code": case.tracking_code,
         "words": RESIDENT_WORDS.get(case.status, ""),
