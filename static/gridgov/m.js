@@ -18,9 +18,14 @@
   }
   function load() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
   function store(q) { try { localStorage.setItem(KEY, JSON.stringify(q)); return true; } catch (e) { return false; } }
-  function say(text, cls) {
+  function say(text, cls, link) {
     if (!state) return;
     state.hidden = false; state.textContent = text; state.className = "m-state " + (cls || "");
+    if (link && link.href) {  // what was sent, one tap away (its case, or the resident's code)
+      var a = document.createElement("a");
+      a.href = link.href; a.textContent = link.text;
+      state.appendChild(document.createTextNode(" ")); state.appendChild(a);
+    }
   }
   function msg(name) { return form ? form.getAttribute("data-" + name) : ""; }
 
@@ -63,7 +68,7 @@
       var rest = load().filter(function (e) { return e.id !== entry.id; });
       store(rest);
       retryIn = 2000;
-      if (res.body.ok) say(msg("sent") + " " + res.body.number, "sent");
+      if (res.body.ok) say(msg("sent"), "sent", { href: res.body.url, text: res.body.number });
       else say(msg("failed"), "");
       if (rest.length) flush();
     }, function () {
