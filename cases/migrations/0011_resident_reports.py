@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='caseevent',
             name='by_resident',
-            field=models.BooleanField(default=False, verbose_name='by the resident'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='by the resident'),
         ),
         migrations.AddField(
             model_name='category',

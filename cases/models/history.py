@@ -26,8 +26,9 @@ class CaseEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=32)
     # The resident themselves, through their tracking code (a rating, a reopening); without
-    # it an event with no actor is the system's.
-    by_resident = models.BooleanField(_("by the resident"), default=False)
+    # it an event with no actor is the system's. A default in the database too: the deadline
+    # sweep writes its events in one INSERT … SELECT.
+    by_resident = models.BooleanField(_("by the resident"), default=False, db_default=False)
     automatic = models.BooleanField(_("automatic"), default=False)
     from_status = models.CharField(max_length=12, blank=True, verbose_name=_("from status"))
     to_status = models.CharField(max_length=12, blank=True, verbose_name=_("to status"))
