@@ -162,11 +162,13 @@ class WebhookEndpoint(models.Model):
 
 
 class Delivery(models.Model):
-    """One message on one outside channel (email, a group robot), retried with backoff."""
+    """One message on one outside channel (email, a group robot, a text message to the
+    resident who reported the case), retried with backoff."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
         WEBHOOK = "webhook", _("Group robot")
+        SMS = "sms", _("Text message")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")

@@ -1,4 +1,5 @@
-"""Delivering the outbox: in-app notices, email and towns' group robots.
+"""Delivering the outbox: in-app notices, email, towns' group robots and text messages to the
+residents who reported a case.
 
 Beat runs `deliver_pending` every half minute; a web request never waits on the broker or a
 channel. Each outbox row is fanned out once (claimed with SKIP LOCKED), each outside delivery is
@@ -13,13 +14,13 @@ import logging
 from time import monotonic
 
 from django.conf import settings
-from django.db import transaction
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gridgov import channels
+from gridgov import channels, sms
 from gridgov.channels import DELIVERY_TIMEOUT
 from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
 from staff import access
@@ -71,6 +72,15 @@ TEXTS = {
     "missed_patrol": lambda: _("No patrol was recorded on {date} in {node}."),
     "visit_overdue": lambda: _("A household visit in {node} was due on {date}."),
 }
+# What the resident who reported a case is texted (gridgov/sms.py), in the site's language:
+# {code} is the tracking code, {where} where to follow it, {reply} the reply to the resident.
+RESIDENT_TEXTS = {
+    "case_reported": lambda: _(
+        "Your report is in. Its tracking code is {code}; follow it at {where}."
+    ),
+    "case_resolved": lambda: _("Your report {code} has been dealt with. {reply}See {where}."),
+}
+RESIDENT_REPLY_CHARS = 120  # of the reply, in the message; the page shows it whole
 # Payload keys that hold a node's id, and the placeholder naming that node.
 NODE_KEYS = {"node": "node", "from_owner": "from_level", "owner_node": "to_level"}
 
@@ -111,6 +121,41 @@ def text_for(message: OutboxMessage, names: dict[int, str] | None = None) -> str
     for key, placeholder in NODE_KEYS.items():
         values[placeholder] = names.get(payload.get(key), "")
     return template.format_map(values)[:300]
+
+
+def resident_text(message: OutboxMessage) -> str:
+    """The text message to the resident about their case, in the active language."""
+    from django.urls import reverse
+
+    case = message.case
+    path = reverse("public_track", kwargs={"tracking_code": case.tracking_code})
+    base = settings.GRIDGOV_PUBLIC_BASE_URL
+    where = base + path if base else _("the “Follow your report” page of your grid")
+    reply = " ".join((case.public_reply or "").split())
+    if len(reply) > RESIDENT_REPLY_CHARS:
+        reply = reply[: RESIDENT_REPLY_CHARS - 1] + "…"
+    return RESIDENT_TEXTS[message.kind]().format_map(
+        _Blank(code=case.tracking_code, where=where, reply=f"{reply} " if reply else "")
+    )
+
+
+def texts_the_resident(message: OutboxMessage) -> bool:
+    """Is the reporter of this case texted about it? A resident's own report, with a mobile
+    number, and no "don't text me"."""
+    from cases.models import Source
+
+    case = message.case
+    return (
+        message.kind in RESIDENT_TEXTS
+        and case is not None
+        and case.source == Source.RESIDENT
+        and not case.sms_opt_out
+        and _is_mobile(case.reporter_phone)
+    )
+
+
+def _is_mobile(phone: str) -> bool:
+    return len(phone or "") == 11 and phone.isascii() and phone.isdigit() and phone[0] == "1"
 
 
 def _report_name(kind) -> str:
@@ -238,6 +283,17 @@ def _fan_out(message: OutboxMessage, now: dt.datetime) -> None:
             )
             for e in WebhookEndpoint.objects.filter(town_id__in=town_ids, active=True)
         ]
+    if texts_the_resident(message):
+        # The phone is read from the case when the message is sent: not copied here, where
+        # the delivery list would show it.
+        deliveries.append(
+            Delivery(
+                message=message,
+                channel=Delivery.Channel.SMS,
+                target=f"reporter:{message.case.number}",
+                next_attempt_at=now,
+            )
+        )
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     message.sent_at = now
     message.attempts += 1
@@ -261,6 +317,12 @@ def webhook_body(endpoint: WebhookEndpoint, text: str) -> dict:
 
 
 def _send(delivery: Delivery) -> None:
+    if delivery.channel == Delivery.Channel.SMS:
+        case = delivery.message.case
+        if case is None or not _is_mobile(case.reporter_phone) or case.sms_opt_out:
+            raise channels.DeliveryError(channels.INVALID_ADDRESS, final=True)
+        sms.send(case.reporter_phone, resident_text(delivery.message))
+        return
     text = text_for(delivery.message)
     if delivery.channel == Delivery.Channel.EMAIL:
         channels.send_email(subject=text[:80], text=text, to=delivery.target)
