@@ -259,7 +259,7 @@ class ApiClient(models.Model):
     roles = models.JSONField(_("roles"), default=list)
     endpoints = models.JSONField(_("endpoints"), default=list)
     key_prefix = models.CharField(_("key prefix"), max_length=16, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, editable=False)
     service_user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('roles', models.JSONField(default=list, verbose_name='roles')),
                 ('endpoints', models.JSONField(default=list, verbose_name='endpoints')),
                 ('key_prefix', models.CharField(editable=False, max_length=16, unique=True, verbose_name='key prefix')),
-                ('key_hash', models.CharField(editable=False, max_length=64)),
+                ('key_hash', models.CharField(editable=False, max_length=64, verbose_name='key hash')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('rotated_at', models.DateTimeField(editable=False, null=True, verbose_name='key rotated at')),
                 ('revoked_at', models.DateTimeField(editable=False, null=True, verbose_name='revoked at')),
