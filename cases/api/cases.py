@@ -3,6 +3,7 @@ case with its history, and a report coming in (cases.actions.case_report)."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,8 +100,6 @@ def list_cases(user, params):
         cases = cases.exclude(overdue_at(timezone.now()))
     term = (params.get("q") or "").strip()[:50]
     if term:
-        from django.db.models import Q
-
         cases = cases.filter(Q(number__icontains=term) | Q(title__icontains=term))
     return cases
 
