@@ -246,3 +246,61 @@ class RevealLogAdmin(ReadOnly, LedgerAdminMixin, admin.ModelAdmin):
                 request.user, "door.admin"
             )
         return super().has_view_permission(request, obj.resident if obj else None)
+
+
+# ---------------------------------------------------------------- street chiefs' road segments
+# Scoped like the tree (whoever may change the place may change its segments); the chiefs are
+# posts given on the person's or the place's page (role street_chief, with the segment).
+
+from grids.models import StreetSegment  # noqa: E402
+
+
+class StreetChiefInline(ReadOnlyInline):
+    model = Assignment
+    fk_name = "segment"
+    verbose_name = _("street chief")
+    verbose_name_plural = _("street chiefs (posted on the person's or the place's page)")
+    fields = ("user", "title", "starts", "ends")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return access.scope(request.user, "assignment.view", super().get_queryset(request))
+
+
+@admin.register(StreetSegment, site=site)
+class StreetSegmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    add_action = "node.change"
+    delete_action = "node.change"
+    list_display = ("code", "road", "name", "node")
+    search_fields = ("code", "road", "name")
+    list_select_related = ("node",)
+    autocomplete_fields = ("node",)
+    fields = ("node", "code", *actions.SEGMENT_FIELDS)
+    inlines = [StreetChiefInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Its chiefs are posted on its node, and its code is printed on its bulletin.
+        return ("node", "code") if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a segment with chiefs is protected; end their posts, keep the history
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in actions.SEGMENT_FIELDS if f in form.cleaned_data}
+        if change:
+            changed = {f: v for f, v in data.items() if f in form.changed_data}
+            saved = (
+                actions.street_segment_update(actor=request.user, segment_id=obj.pk, **changed)
+                if changed
+                else obj
+            )
+        else:
+            saved = actions.street_segment_create(
+                actor=request.user,
+                node_id=form.cleaned_data["node"].pk,
+                code=form.cleaned_data["code"],
+                **data,
+            )
+        for f in StreetSegment._meta.concrete_fields:
+            setattr(obj, f.attname, getattr(saved, f.attname))
+        obj._state.adding = False

@@ -24,7 +24,15 @@ class NodeFactsForm(forms.ModelForm):
 
     class Meta:
         model = GridNode
-        fields = ["name", "kind", "households", "population", "difficulty"]
+        fields = [
+            "name",
+            "kind",
+            "households",
+            "population",
+            "difficulty",
+            "office_hours",
+            "hotline",
+        ]
 
     def _post_clean(self):
         # The node_update action validates the whole node under a lock; here only field checks.

@@ -32,8 +32,12 @@ def assignment_grant(
     starts: dt.date | None = None,
     ends: dt.date | None = None,
     note: str = "",
+    title: str = "",
+    duties: str = "",
+    segment_id: int | None = None,
 ) -> Assignment:
-    """Give a person a role on a node (and so on its subtree)."""
+    """Give a person a role on a node (and so on its subtree); a street chief's post may name
+    the road segment they look after, on that segment's node."""
     node = GridNode.objects.filter(pk=node_id).first()
     if node is None:
         raise DomainError(_("That place in the tree does not exist (any more)."), field="node")
@@ -46,6 +50,9 @@ def assignment_grant(
         starts=starts or timezone.localdate(),
         ends=ends,
         note=note,
+        title=title,
+        duties=duties,
+        segment=_segment(segment_id),
     )
     assignment.full_clean()
     assignment.save()
@@ -61,8 +68,14 @@ def assignment_update(
     starts: dt.date,
     ends: dt.date | None,
     note: str = "",
+    **bulletin,
 ) -> Assignment:
-    """Correct a grant's role, dates or note (its person and node stay: grant anew for those)."""
+    """Correct a grant's role, dates or note (its person and node stay: grant anew for those),
+    and what the bulletin prints of it: `title`, `duties`, `segment_id` (each left as it is
+    unless given)."""
+    unknown = set(bulletin) - {"title", "duties", "segment_id"}
+    if unknown:
+        raise TypeError(f"assignment_update got unexpected fields: {sorted(unknown)}")
     assignment = Assignment.objects.select_for_update().select_related("node").get(pk=assignment_id)
     access.require_grant(actor, person_id=assignment.user_id, role=role, node=assignment.node)
     if role != assignment.role:  # the old role must have been theirs to give, too
@@ -70,9 +83,58 @@ def assignment_update(
             actor, person_id=assignment.user_id, role=assignment.role, node=assignment.node
         )
     assignment.role, assignment.starts, assignment.ends, assignment.note = role, starts, ends, note
+    fields = ["role", "starts", "ends", "note"]
+    if "segment_id" in bulletin:
+        assignment.segment = _segment(bulletin.pop("segment_id"))
+        fields.append("segment")
+    for name, value in bulletin.items():
+        setattr(assignment, name, value)
+        fields.append(name)
     assignment.full_clean()
-    assignment.save(update_fields=["role", "starts", "ends", "note"])
+    assignment.save(update_fields=fields)
     return assignment
+
+
+def _segment(segment_id: int | None):
+    from grids.models import StreetSegment
+
+    if segment_id is None:
+        return None
+    segment = StreetSegment.objects.select_related("node").filter(pk=segment_id).first()
+    if segment is None:
+        raise DomainError(_("That road segment does not exist (any more)."), field="segment")
+    return segment
+
+
+@transaction.atomic
+def profile_update(*, actor, user_id: int, photo=None, remove_photo: bool = False, **fields):
+    """Set what the bulletin shows of a person: `work_phone`, `show_work_phone`,
+    `private_phone` (each left as it is unless given), and a portrait already checked and
+    re-encoded (staff.portraits.clean_portrait) or `remove_photo`. Only someone who manages
+    the person may (404 otherwise, like a person outside their scope)."""
+    from staff.models import Profile
+
+    unknown = set(fields) - {"work_phone", "show_work_phone", "private_phone"}
+    if unknown:
+        raise TypeError(f"profile_update got unexpected fields: {sorted(unknown)}")
+    if actor is not None and not access.may_manage(actor, user_id):
+        raise Http404("No such person.")
+    profile, _created = Profile.objects.select_for_update().get_or_create(user_id=user_id)
+    old_photo = profile.photo.name if profile.photo else ""
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    if photo is not None:
+        profile.photo.save(photo.name, photo, save=False)
+    elif remove_photo:
+        profile.photo = ""
+    profile.full_clean(exclude=["user", "photo"])
+    profile.save()
+    new_photo = profile.photo.name if profile.photo else ""
+    if old_photo and old_photo != new_photo:
+        # The old portrait's address was public: once replaced it must stop answering.
+        storage, name = profile.photo.storage, old_photo
+        transaction.on_commit(lambda: storage.delete(name))
+    return profile
 
 
 @transaction.atomic

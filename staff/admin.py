@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.admin_site import ScopedForms, ScopedModelAdmin, site
 from staff import access, actions
-from staff.models import Assignment
+from staff.models import Assignment, Profile
+from staff.portraits import clean_portrait
 
 User = get_user_model()
 
@@ -55,8 +59,12 @@ class AssignmentInline(ScopedForms, admin.TabularInline):
     model = Assignment
     extra = 0
     can_delete = False  # a grant is ended (history kept), not deleted
-    fields = ("user", "node", "role", "starts", "ends", "note")
+    fields = ("user", "node", "role", "starts", "ends", "title", "segment", "duties", "note")
     autocomplete_fields = ("user", "node")
+    formfield_overrides = {
+        **ScopedForms.formfield_overrides,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+    }
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only people the admin manages, only nodes they may grant on (strictly below their
@@ -108,6 +116,7 @@ def save_assignment_formset(request, formset) -> None:
                 starts=data["starts"],
                 ends=data.get("ends"),
                 note=data.get("note", ""),
+                **_bulletin_fields(data),
             )
             formset.new_objects.append(granted)
         else:
@@ -118,8 +127,83 @@ def save_assignment_formset(request, formset) -> None:
                 starts=data["starts"],
                 ends=data.get("ends"),
                 note=data.get("note", ""),
+                **_bulletin_fields(data),
             )
             formset.changed_objects.append((updated, form.changed_data))
+
+
+def _bulletin_fields(data: dict) -> dict:
+    """What the bulletin prints of a post, as the inline row gives it."""
+    segment = data.get("segment")
+    return {
+        "title": data.get("title", ""),
+        "duties": data.get("duties", ""),
+        "segment_id": segment.pk if segment else None,
+    }
+
+
+class ProfileForm(forms.ModelForm):
+    """A new portrait is checked and re-encoded before anything keeps it (staff.portraits)."""
+
+    class Meta:
+        model = Profile
+        fields = ("photo", "work_phone", "show_work_phone", "private_phone")
+        widgets = {"photo": forms.ClearableFileInput(attrs={"accept": "image/*"})}
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if isinstance(upload, UploadedFile):
+            return clean_portrait(upload)
+        return upload
+
+
+class ProfileInline(ScopedForms, admin.StackedInline):
+    """Photo and phones for the bulletin boards, on the person's page (the person's page opens
+    only to those who manage them); saved by staff.actions.profile_update."""
+
+    model = Profile
+    form = ProfileForm
+    can_delete = False
+    extra = 1
+    max_num = 1
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_anywhere(request.user, "user.change")
+
+    def has_add_permission(self, request, obj=None):
+        return access.can_anywhere(request.user, "user.change")
+
+    def has_change_permission(self, request, obj=None):
+        return access.can_anywhere(request.user, "user.change")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def save_profile_formset(request, formset) -> None:
+    """The profile row through the action: a new photo (already re-encoded), a cleared one
+    (the file input's "clear" box: False), or the photo left as it is."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.forms:
+        if not form.has_changed():
+            continue
+        existed = form.instance.pk is not None
+        data = form.cleaned_data
+        photo = data.get("photo")
+        profile = actions.profile_update(
+            actor=request.user,
+            user_id=formset.instance.pk,
+            photo=photo if isinstance(photo, ContentFile) else None,
+            remove_photo=photo is False,
+            work_phone=data.get("work_phone", ""),
+            show_work_phone=bool(data.get("show_work_phone")),
+            private_phone=data.get("private_phone", ""),
+        )
+        form.instance = profile
+        if existed:
+            formset.changed_objects.append((profile, form.changed_data))
+        else:
+            formset.new_objects.append(profile)
 
 
 site.unregister(User)
@@ -129,7 +213,7 @@ site.unregister(User)
 class ScopedUserAdmin(ScopedModelAdmin, UserAdmin):
     """County admins manage everyone in the county, a town admin the people of their town."""
 
-    inlines = [AssignmentInline]
+    inlines = [ProfileInline, AssignmentInline]
     list_display = ("username", "first_name", "is_active", "last_login")
     list_filter = ("is_active",)
     search_fields = ("username", "first_name", "last_name", "email")
@@ -172,6 +256,8 @@ class ScopedUserAdmin(ScopedModelAdmin, UserAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is Assignment:
             save_assignment_formset(request, formset)
+        elif formset.model is Profile:
+            save_profile_formset(request, formset)
         else:
             super().save_formset(request, form, formset, change)
 

@@ -6,7 +6,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Tier
+from grids.models import Tier, validate_public_phone
+
+# Where portraits are stored; a stored name is the folder, a random code and ".jpg".
+PORTRAITS = "portraits"
 
 
 class Role(models.TextChoices):
@@ -81,6 +84,28 @@ class Assignment(models.Model):
         help_text=_("For department, outpost and platform staff: the unit they work for."),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # What the bulletin board prints about the post (公示): the title residents know it by
+    # (党员街长, 商户街长, 村党支部书记) when the role's name is not enough, and its duties.
+    title = models.CharField(
+        _("title on the bulletin"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown instead of the role's name, e.g. 党员街长 or 商户街长."),
+    )
+    duties = models.TextField(
+        _("duties"),
+        blank=True,
+        help_text=_("The post's duties as the bulletin board lists them, one per line."),
+    )
+    segment = models.ForeignKey(
+        "grids.StreetSegment",
+        verbose_name=_("road segment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chiefs",
+        help_text=_("For street chiefs: the road segment they look after."),
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -95,15 +120,43 @@ class Assignment(models.Model):
             models.UniqueConstraint(
                 fields=["user", "node", "role", "starts"], name="assignment_unique_grant"
             ),
+            models.CheckConstraint(
+                condition=models.Q(segment__isnull=True) | models.Q(role="street_chief"),
+                name="assignment_segment_only_for_street_chiefs",
+            ),
         ]
         indexes = [models.Index(fields=["user", "starts"], name="assignment_user_starts")]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.node.name}"
 
+    @property
+    def public_title(self) -> str:
+        """The post as the bulletin board names it."""
+        return self.title or str(self.get_role_display())
+
+    @property
+    def duty_lines(self) -> list[str]:
+        return [line.strip() for line in self.duties.splitlines() if line.strip()]
+
     def clean(self) -> None:
         if self.ends and self.starts and self.ends < self.starts:
             raise ValidationError({"ends": _("An assignment cannot end before it starts.")})
+        if self.segment_id:
+            if self.role != Role.STREET_CHIEF:
+                raise ValidationError(
+                    {"segment": _("Only a street chief looks after a road segment.")}
+                )
+            if self.node_id and self.segment.node_id != self.node_id:
+                raise ValidationError(
+                    {
+                        "segment": _(
+                            "The road segment lies in %(place)s: a street chief of it is "
+                            "assigned there."
+                        )
+                        % {"place": self.segment.node.name}
+                    }
+                )
         if self.node_id and self.role:
             allowed = ROLE_TIERS.get(self.role)
             if allowed and self.node.tier not in allowed:
@@ -119,6 +172,57 @@ class Assignment(models.Model):
                         }
                     }
                 )
+
+
+class Profile(models.Model):
+    """What a bulletin board shows of a person beyond their name: a photo and a work phone,
+    the phone only if they agreed to it. Their private phone is the office's, never public."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    photo = models.FileField(
+        _("photo"),
+        upload_to=PORTRAITS,
+        blank=True,
+        help_text=_("Shown on the grid's page and bulletins; re-encoded, without metadata."),
+    )
+    work_phone = models.CharField(
+        _("work phone"), max_length=30, blank=True, validators=[validate_public_phone]
+    )
+    show_work_phone = models.BooleanField(
+        _("show the work phone publicly"),
+        default=False,
+        help_text=_("The person agreed that residents may call this number (bulletins, /g/)."),
+    )
+    private_phone = models.CharField(
+        _("private phone"),
+        max_length=30,
+        blank=True,
+        validators=[validate_public_phone],
+        help_text=_("For the office only: never shown on a public page or a bulletin."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def public_phone(self) -> str:
+        """The phone residents may see: the work phone, if the person opted in."""
+        return self.work_phone if self.show_work_phone else ""
+
+    @property
+    def photo_code(self) -> str:
+        """The photo's public name (its random file name without the folder or suffix)."""
+        name = self.photo.name if self.photo else ""
+        return name.removeprefix(f"{PORTRAITS}/").removesuffix(".jpg")
 
 
 # --- Patrols and household visits (巡查, 走访) ----------------------------------------------------

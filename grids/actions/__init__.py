@@ -1,5 +1,6 @@
 """Every write to the tree and the household ledger, by subject (the tree, the ledger, the
-ledger's spreadsheet import); all reachable from here: `from grids import actions`."""
+ledger's spreadsheet import, the street chiefs' road segments); all reachable from here:
+`from grids import actions`."""
 
 from grids.actions.ledger import (
     HOUSEHOLD_FIELDS,
@@ -22,6 +23,11 @@ from grids.actions.ledger_import import (
     ledger_check,
     ledger_import,
 )
+from grids.actions.streets import (
+    SEGMENT_FIELDS,
+    street_segment_create,
+    street_segment_update,
+)
 from grids.actions.tree import (
     EDITABLE_FIELDS,
     NodeRow,
@@ -39,6 +45,7 @@ __all__ = [
     "HOUSEHOLD_FIELDS",
     "ORGANIZATION_FIELDS",
     "RESIDENT_FIELDS",
+    "SEGMENT_FIELDS",
     "TAG_WORDS",
     "LedgerImportError",
     "LedgerPlan",
@@ -58,5 +65,7 @@ __all__ = [
     "resident_create",
     "resident_reveal",
     "resident_update",
+    "street_segment_create",
+    "street_segment_update",
     "tree_bulk_create",
 ]

@@ -32,6 +32,8 @@ EDITABLE_FIELDS = (
     "boundary",
     "centre_lat",
     "centre_lng",
+    "office_hours",
+    "hotline",
 )
 
 

@@ -1,5 +1,6 @@
-"""The grids app's models: the tree (tree.py) and the ledgers of its grids (ledger.py), all
-importable from here (`from grids.models import GridNode`)."""
+"""The grids app's models: the tree (tree.py), the ledgers of its grids (ledger.py) and the
+street chiefs' road segments (streets.py), all importable from here
+(`from grids.models import GridNode`)."""
 
 from grids.models.ledger import (
     Household,
@@ -11,6 +12,7 @@ from grids.models.ledger import (
     id_number_is_valid,
     validate_id_number,
 )
+from grids.models.streets import SEGMENT_TIERS, StreetSegment
 from grids.models.tree import (
     CHILD_TIERS,
     CODE_PATTERNS,
@@ -25,6 +27,7 @@ from grids.models.tree import (
     code_prefix_node,
     span_contains,
     validate_code,
+    validate_public_phone,
     validate_tier,
 )
 
@@ -44,11 +47,14 @@ __all__ = [
     "ResidentTag",
     "RetiredCode",
     "RevealLog",
+    "SEGMENT_TIERS",
+    "StreetSegment",
     "Tier",
     "code_prefix_node",
     "id_number_is_valid",
     "span_contains",
     "validate_code",
     "validate_id_number",
+    "validate_public_phone",
     "validate_tier",
 ]

@@ -71,6 +71,18 @@ class Difficulty(models.TextChoices):
     C = "C", _("C (lightest)")
 
 
+_PUBLIC_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{2,28}[0-9]$")
+
+
+def validate_public_phone(value: str) -> None:
+    """A phone number as printed for the public: digits, with spaces, dashes or brackets."""
+    if value and not _PUBLIC_PHONE.match(value):
+        raise ValidationError(
+            _("“%(value)s” is not a phone number (digits, spaces, dashes or brackets).")
+            % {"value": value}
+        )
+
+
 def code_prefix_node(parent: "GridNode | None") -> "GridNode | None":
     """The node whose code a child's code must extend: the parent, skipping an area."""
     node = parent
@@ -214,6 +226,21 @@ class GridNode(MPTTModel):
     )
     centre_lng = models.DecimalField(
         _("centre longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    # What the bulletin board and the grid's public page say about reaching the place; a node
+    # without its own shows its town's (GridNode.public_contact).
+    office_hours = models.CharField(
+        _("office hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("As residents read it, e.g. Monday to Friday 8:30–12:00, 14:30–18:00."),
+    )
+    hotline = models.CharField(
+        _("hotline"),
+        max_length=30,
+        blank=True,
+        validators=[validate_public_phone],
+        help_text=_("A town's hotline is shown on every bulletin of the town."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

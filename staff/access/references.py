@@ -30,6 +30,7 @@ _REFERENCE_PATHS = {
     "grids.household": "node",
     "grids.resident": "household__node",
     "grids.organization": "node",
+    "grids.streetsegment": "node",
     "cases.case": "node",
     "cases.countycall": "case__node",
     "staff.assignment": "node",

@@ -40,6 +40,7 @@ ADMIN_OBJECTS = {
     "grids.organization": "organization",
     "grids.resident": "resident",
     "grids.reveallog": "reveal",
+    "grids.streetsegment": "segment",
 }
 
 
@@ -76,7 +77,8 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     from cases.models import Attachment, CountyCall, Unit
     from gridgov.api.clients import api_client_create
     from gridgov.models import Delivery, Notice, OutboxMessage, WebhookEndpoint
-    from grids.models import Household, Organization, Resident, RevealLog
+    from grids.models import Household, Organization, Resident, RevealLog, StreetSegment
+    from staff.models import Profile
 
     now = timezone.now()
     member = UserFactory(username=f"member_{name}", first_name=f"成员{name}")
@@ -108,9 +110,20 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
         name=f"{town.name}工作群",
         defaults={"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"},
     )
+    # Someone the grid's bulletin shows with a photo, and a road segment with its own bulletin.
+    face = UserFactory(username=f"face_{name}", first_name=f"党员{name}")
+    grant(face, grid, "party_household")
+    portrait = Profile.objects.create(
+        user=face, photo=SimpleUploadedFile(f"{grid.code}0000000000.jpg", b"\xff\xd8\xff\xd9")
+    )
+    segment = StreetSegment.objects.create(
+        node=grid, road=f"{name}路", name="东段", code=f"{grid.code}S01"
+    )
     return SimpleNamespace(
         grid=grid,
         member=member,
+        portrait=portrait,
+        segment=segment,
         case=case,
         attachment=attachment,
         household=household,
