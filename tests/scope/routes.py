@@ -35,7 +35,12 @@ class _Public(frozenset):
 PUBLIC = _Public({"login", "logout", "set_language", "admin:login", "admin:logout", "favicon"})
 # The residents' door points at things by their public codes, never by ids: the parameter,
 # which object of a side it names, and which attribute of it.
-CODES = {"code": ("grid", "code"), "tracking_code": ("case", "tracking_code")}
+CODES = {
+    "code": ("grid", "code"),
+    "tracking_code": ("case", "tracking_code"),
+    "segment_code": ("segment", "code"),
+    "photo_code": ("portrait", "photo_code"),
+}
 # Admin pages that are no object's own page.
 ADMIN_OTHER = {"admin:view_on_site", "admin:app_list"}
 
