@@ -36,6 +36,7 @@ DESK_MENU: tuple[Link, ...] = (
     Link("desk_meeting", _("Meeting sheet"), ("door.desk",)),
     Link("report_list", _("Reports"), ()),
     Link("node_list", _("Grid tree"), ("door.desk",)),
+    Link("desk_bulletins", _("Print bulletins"), ("door.desk", "node.change")),
     Link("ledger_import", _("Ledger import"), ("door.desk", "household.change")),
 )
 
