@@ -1,5 +1,6 @@
 """What a phone downloads on first load of /m/ and /m/report/, where a grid worker may have only
-a weak mobile signal.
+a weak mobile signal, and of the residents' /g/<grid code>/ (opened without login from the QR
+code of the grid's bulletin).
 
 On a throw-away SQLite database with the demo data (`load_demo`: the real tree, categories and
 cases), a grid worker's /m/ and /m/report/ are rendered through Django's test client; every
@@ -23,6 +24,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["/m/", "/m/report/"]
+# The residents' pages, opened without login from the QR code of the worker's grid.
+PUBLIC_PAGES = ["/g/{grid}/"]
 
 
 class Assets(HTMLParser):
@@ -103,20 +106,22 @@ def main():
 
         from staff.models import Assignment
 
-        worker = (
+        post = (
             Assignment.objects.active()
             .filter(role="grid_worker")
-            .select_related("user")
+            .select_related("user", "node")
             .order_by("pk")
             .first()
-            .user
         )
+        worker = post.user
         client = Client()
         client.force_login(worker)
         failed = False
         print(f"grid worker: {worker.username}; limit {args.limit_kb:g} KB compressed per page")
-        for path in PAGES:
-            result = measure(client, path)
+        pages = [(client, p) for p in PAGES]
+        pages += [(Client(), p.format(grid=post.node.code)) for p in PUBLIC_PAGES]
+        for who, path in pages:
+            result = measure(who, path)
             raw = sum(r[2] for r in result["rows"])
             packed = sum(r[3] for r in result["rows"])
             print(f"\n{path}")

@@ -5,6 +5,7 @@ is missing, so a second run changes nothing."""
 
 from django.db import transaction
 
+from gridgov.demo.bulletins import ensure_bulletins
 from gridgov.demo.categories import ensure_categories
 from gridgov.demo.ledger import ensure_ledgers
 from gridgov.demo.people import (
@@ -73,8 +74,9 @@ def load_demo(stdout=None) -> dict:
 
 @transaction.atomic
 def load_case_data(stdout=None) -> dict:
-    """Units, responsibility list, categories, case staff and demo cases; needs the demo tree
-    and logins of `load_demo`. Returns how many of each were added (a second run: all zero) and
+    """Units, responsibility list, categories, case staff and demo cases, then what the
+    bulletins show (work phones, duties, street chiefs); needs the demo tree and logins of
+    `load_demo`. Returns how many of each were added (a second run: all zero) and
     the case staff's logins."""
     say = _sayer(stdout)
     units = ensure_units(say)
@@ -90,6 +92,7 @@ def load_case_data(stdout=None) -> dict:
     from cases.actions import generate_due_reports as generate_due
 
     say(f"reports: {len(generate_due())} generated for the last completed periods")
+    bulletins = ensure_bulletins(say)
     return {
         "units": units,
         "responsibility_items": items_added,
@@ -97,5 +100,6 @@ def load_case_data(stdout=None) -> dict:
         "users": users,
         "assignments": assignments,
         **cases,
+        **bulletins,
         "logins": logins,
     }
