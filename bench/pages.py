@@ -1,6 +1,6 @@
 """What a phone downloads on first load of /m/ and /m/report/, where a grid worker may have only
 a weak mobile signal, and of the residents' /g/<grid code>/ (opened without login from the QR
-code of the grid's bulletin).
+code of the grid's bulletin), its report form /g/<grid code>/report/ and /g/track/.
 
 On a throw-away SQLite database with the demo data (`load_demo`: the real tree, categories and
 cases), a grid worker's /m/ and /m/report/ are rendered through Django's test client; every
@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["/m/", "/m/report/"]
 # The residents' pages, opened without login from the QR code of the worker's grid.
-PUBLIC_PAGES = ["/g/{grid}/"]
+PUBLIC_PAGES = ["/g/{grid}/", "/g/{grid}/report/", "/g/track/"]
 
 
 class Assets(HTMLParser):
