@@ -14,6 +14,7 @@ so each rhythm can be run and tested without a worker:
 | quarterly-reports (red)  | 1st of Jan/Apr/Jul/Oct 07:00      | manage.py generate_reports  |
 | flag-daily               | 07:00 daily                       | manage.py flag_daily        |
 | purge-old-login-attempts | 03:17 daily                       | (staff.actions)             |
+| purge-idempotency        | 03:37 daily                       | (gridgov.api.idempotency)   |
 
 Times are Beijing time (CELERY_TIMEZONE). The schedule lives in code only, so what runs is
 reviewed like any other change.
@@ -61,5 +62,10 @@ BEAT_SCHEDULE = {
     "purge-old-login-attempts": {
         "task": "staff.tasks.purge_login_attempts",
         "schedule": crontab(hour=3, minute=17),
+    },
+    # The API's remembered answers to Idempotency-Key retries, kept a day.
+    "purge-idempotency": {
+        "task": "gridgov.tasks.purge_idempotency",
+        "schedule": crontab(hour=3, minute=37),
     },
 }

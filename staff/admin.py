@@ -82,7 +82,9 @@ class AssignmentInline(ScopedForms, admin.TabularInline):
         return formset
 
     def get_queryset(self, request):
-        return access.scope(request.user, "assignment.view", super().get_queryset(request))
+        # An API client's grants are its roles, changed through the client only.
+        posts = super().get_queryset(request).filter(user__api_client__isnull=True)
+        return access.scope(request.user, "assignment.view", posts)
 
     def has_view_permission(self, request, obj=None):
         return access.can_anywhere(request.user, "assignment.view")
@@ -234,7 +236,10 @@ class ScopedUserAdmin(ScopedModelAdmin, UserAdmin):
         return () if request.user.is_superuser else self.readonly_fields
 
     def get_queryset(self, request):
-        return access.scope_users(request.user, "user.change", super().get_queryset(request))
+        # An API client's service user holds exactly the client's grants: it is changed only
+        # through the client (gridgov's API clients), never here.
+        people = super().get_queryset(request).filter(api_client__isnull=True)
+        return access.scope_users(request.user, "user.change", people)
 
     def has_module_permission(self, request):
         return access.can_anywhere(request.user, "user.change")

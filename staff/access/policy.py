@@ -156,6 +156,8 @@ def assignments_over(action: str, obj) -> QuerySet:
             GridNode.ancestors_q(node, via="node"),
             role__in=_roles_for(action),
             user__is_active=True,
+            # A system's service user acts by its key; it is no one to notify or hand work to.
+            user__api_client__isnull=True,
         )
         .select_related("user", "node")
         .order_by("-node__level", "pk")

@@ -53,7 +53,8 @@ def scope_references(user, action: str, queryset: QuerySet) -> QuerySet:
     """The rows of `queryset` that `user` may point a foreign key at when taking `action`."""
     label = queryset.model._meta.label_lower
     if label == get_user_model()._meta.label_lower:
-        return scope_users(user, "user.change", queryset)
+        # Never an API client's service user: nothing may point at it but its client.
+        return scope_users(user, "user.change", queryset.filter(api_client__isnull=True))
     if label == "cases.unit":
         return scope_units(user, action, queryset)
     if label in _WHOLE_TABLES:

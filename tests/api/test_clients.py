@@ -244,3 +244,26 @@ def test_a_town_admin_cannot_touch_a_client_with_grants_above_them(cast, tree, t
         {"action": "revoke_clients", "_selected_action": [town_system.client.pk]},
     )
     assert ApiClient.objects.get(pk=town_system.client.pk).revoked_at is None
+
+
+def test_a_clients_service_person_is_no_one_to_notify_dispatch_to_or_manage(cast, tree):
+    from cases.queries import intake
+    from gridgov import notify
+    from gridgov.models import Notice
+    from staff import access
+
+    field_system = make_client(tree.grid_a, ["grid_worker"], name="巡检系统")
+    case = make_case(cast, tree.grid_a, "accepted")
+    case = Case.objects.select_related("node", "category__responsibility").get(pk=case.pk)
+    targets = [
+        t.value for t in intake.dispatch_targets(case, intake.trails_from_town([case])[case.pk])
+    ]
+    assert f"handler:{cast.worker_a.pk}" in targets
+    assert f"handler:{field_system.user.pk}" not in targets
+    assert field_system.user not in access.who_can("case.sign", case)
+    make_case(cast, tree.grid_a, "dispatched")
+    notify.deliver_pending()
+    assert not Notice.objects.filter(user=field_system.user).exists()
+    admin = _admin(cast.county_admin)
+    assert admin.get(f"/admin/auth/user/{field_system.user.pk}/change/").status_code == 404
+    assert admin.get(f"/admin/auth/user/{cast.worker_a.pk}/change/").status_code == 200
