@@ -582,6 +582,12 @@ class ActionRequestSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("The action's text: a reason, result, note, answer or agreement."),
     )
+    public_reply = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text=_("resolve: the reply to the resident, shown on their tracking page."),
+    )
     color = serializers.ChoiceField(
         choices=Color.choices, required=False, help_text=_("accept: the color (三色分类).")
     )

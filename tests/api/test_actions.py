@@ -75,7 +75,7 @@ def test_a_case_goes_from_report_to_closed_through_the_api_as_on_the_desk(cast, 
         (as_system, "accept", {"color": "yellow"}, "accepted"),
         (as_system, "dispatch", {"handler": cast.worker_a.pk, "text": "请处理"}, "dispatched"),
         (worker, "sign", {}, "handling"),
-        (worker, "resolve", {"text": "已修好"}, "resolved"),
+        (worker, "resolve", {"text": "已修好", "public_reply": "路灯已修复"}, "resolved"),
         (as_system, "verify_ok", {"text": "已核实"}, "closed"),
         (as_system, "rate", {"rating": 5}, "closed"),
     ]
@@ -85,6 +85,7 @@ def test_a_case_goes_from_report_to_closed_through_the_api_as_on_the_desk(cast, 
         assert response.json()["status"] == status
     case = Case.objects.get(pk=case_id)
     assert case.source == "api" and case.satisfaction == 5 and case.handler == cast.worker_a
+    assert case.public_reply == "路灯已修复"  # the reply to the resident, as on the pages
     history = [e["action"] for e in as_system.get(f"/api/v1/cases/{case_id}/").json()["history"]]
     assert history == ["report", "accept", "dispatch", "sign", "resolve", "verify_ok", "rate"]
 
