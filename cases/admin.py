@@ -12,6 +12,7 @@ from cases.models import (
     CountyCall,
     Holiday,
     Mediation,
+    ResidentReporting,
     ResponsibilityItem,
     TriagePolicy,
     Unit,
@@ -343,3 +344,22 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "platform")
     search_fields = ("name",)
     autocomplete_fields = ("node", "parent")
+
+
+@admin.register(ResidentReporting, site=site)
+class ResidentReportingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Whether a town takes residents' reports without a phone number: its admin decides."""
+
+    scope_via = "town"
+    add_action = "node.change"
+    list_display = ("town", "anonymous_allowed")
+    autocomplete_fields = ("town",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "town":
+            from grids.models import GridNode, Tier
+
+            kwargs["queryset"] = access.scope(
+                request.user, "node.change", GridNode.objects.filter(tier=Tier.TOWN), via=""
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

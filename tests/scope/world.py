@@ -119,9 +119,13 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     segment = StreetSegment.objects.create(
         node=grid, road=f"{name}路", name="东段", code=f"{grid.code}S01"
     )
+    from cases.models import ResidentReporting
+
+    resident_reporting, _created = ResidentReporting.objects.get_or_create(town=town)
     return SimpleNamespace(
         grid=grid,
         member=member,
+        resident_reporting=resident_reporting,
         portrait=portrait,
         segment=segment,
         case=case,
