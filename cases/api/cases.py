@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
@@ -52,7 +53,10 @@ def _filter_parameters() -> list[OpenApiParameter]:
         base, _sep, end = name.rpartition("_")
         if end in ("from", "to") and base in _DATE_HELP:
             words = _("From this day (or instant) on") if end == "from" else _("Up to this day")
-            help_text = f"{words}: {_DATE_HELP[base]}. YYYY-MM-DD or ISO 8601."
+            # Lazy all the way, so the schema is written in the caller's language.
+            help_text = format_lazy(
+                _("{bound}: {date} (YYYY-MM-DD or ISO 8601)."), bound=words, date=_DATE_HELP[base]
+            )
             params.append(OpenApiParameter(name, str, description=help_text))
         elif name == "node":
             params.append(OpenApiParameter(name, int, description=str(_FILTER_HELP[name])))
