@@ -117,3 +117,15 @@ class CaseActionForm(forms.Form):
 
 class RevealReasonForm(forms.Form):
     reason = forms.CharField(label=_("Why do you need the full value?"), max_length=200)
+
+
+def coordinate_field(limit: int) -> forms.DecimalField:
+    """A latitude (limit 90) or longitude (180) the phone's position fills, kept as sent."""
+    return forms.DecimalField(
+        min_value=-limit,
+        max_value=limit,
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        widget=forms.HiddenInput,
+    )

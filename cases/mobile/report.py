@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import actions, photos
-from cases.forms import category_choices
+from cases.forms import category_choices, coordinate_field
 from cases.models import Case, Color, Status
 from gridgov.errors import add_to_form
 from grids.models import GridNode, Resident, Tier
@@ -65,22 +65,8 @@ class MobileReportForm(forms.Form):
     )
     node = forms.ChoiceField(label=gettext_lazy("Grid"))
     location = forms.CharField(label=gettext_lazy("Where exactly"), max_length=200, required=False)
-    latitude = forms.DecimalField(
-        min_value=-90,
-        max_value=90,
-        max_digits=9,
-        decimal_places=6,
-        required=False,
-        widget=forms.HiddenInput,
-    )
-    longitude = forms.DecimalField(
-        min_value=-180,
-        max_value=180,
-        max_digits=9,
-        decimal_places=6,
-        required=False,
-        widget=forms.HiddenInput,
-    )
+    latitude = coordinate_field(90)
+    longitude = coordinate_field(180)
     photos = PhotosField(label=gettext_lazy("Photos (up to 6)"), required=False)
     parties = forms.CharField(
         label=gettext_lazy("Parties"),

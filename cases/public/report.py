@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases import actions
 from cases.actions.public import MAX_PHOTOS, DuplicateReport, anonymous_allowed, public_place
+from cases.forms import coordinate_field
 from cases.mobile.report import PhotosField
 from cases.models import Case, Category, Source
 from cases.public import guards
@@ -82,22 +83,8 @@ class ResidentReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     location = forms.CharField(label=gettext_lazy("Where exactly"), max_length=200, required=False)
-    latitude = forms.DecimalField(
-        min_value=-90,
-        max_value=90,
-        max_digits=9,
-        decimal_places=6,
-        required=False,
-        widget=forms.HiddenInput,
-    )
-    longitude = forms.DecimalField(
-        min_value=-180,
-        max_value=180,
-        max_digits=9,
-        decimal_places=6,
-        required=False,
-        widget=forms.HiddenInput,
-    )
+    latitude = coordinate_field(90)
+    longitude = coordinate_field(180)
     photos = ResidentPhotosField(label=gettext_lazy("Photos (up to 3)"), required=False)
     reporter_name = forms.CharField(label=gettext_lazy("Your name"), max_length=50, required=False)
     reporter_phone = forms.CharField(
