@@ -41,6 +41,7 @@ ADMIN_OBJECTS = {
     "grids.resident": "resident",
     "grids.reveallog": "reveal",
     "grids.streetsegment": "segment",
+    "cases.residentreporting": "resident_reporting",
 }
 
 
