@@ -238,6 +238,8 @@ class ApiClient(models.Model):
         CALLS = "calls", _("County calls")
         KPIS = "kpis", _("Figures (KPIs)")
         NOTICES = "notices", _("The client's notices")
+        HOTLINE = "hotline", _("The 12345 hotline's work orders")
+        OPEN311 = "open311", _("Open311 GeoReport v2 requests")
 
     name = models.CharField(_("name"), max_length=100)
     node = models.ForeignKey(

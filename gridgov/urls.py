@@ -56,5 +56,6 @@ urlpatterns = [
     path("m/", include(mobile)),
     path("g/", include(public)),
     path("api/v1/", include("gridgov.api.urls")),  # other systems, and the pages' scripts
+    path("open311/v2/", include("cases.open311.urls")),  # the Open311 GeoReport v2 standard
     path("admin/", admin_site.urls),  # county admins
 ]
