@@ -344,3 +344,13 @@ GRIDGOV_PUBLIC_BASE_URL = env("GRIDGOV_PUBLIC_BASE_URL", "").rstrip("/")
 # GRIDGOV_VAR_DIR/sms/; a county's gateway is its own backend, named here.
 GRIDGOV_SMS_BACKEND = env("GRIDGOV_SMS_BACKEND", "gridgov.sms.ConsoleBackend")
 GRIDGOV_SMS_DIR = VAR_DIR / "sms"
+
+# The 12345 hotline's work orders (docs/hotline.md). Attachments given by address are fetched
+# only from these origins ("host[:port]" for https, or a whole origin such as
+# "http://10.2.0.8:8080"); empty, the default: none is fetched and an order naming one is
+# refused. A hotline's webhook is https to a host on the internet, or one of the origins in
+# GRIDGOV_HOTLINE_HTTP_HOSTS. A town signs for an order within RESPONSE_HOURS unless the
+# hotline's settings say otherwise.
+GRIDGOV_HOTLINE_ATTACHMENT_HOSTS = env_list("GRIDGOV_HOTLINE_ATTACHMENT_HOSTS", [])
+GRIDGOV_HOTLINE_HTTP_HOSTS = env_list("GRIDGOV_HOTLINE_HTTP_HOSTS", [])
+GRIDGOV_HOTLINE_RESPONSE_HOURS = env_int("GRIDGOV_HOTLINE_RESPONSE_HOURS", 2)
