@@ -13,15 +13,18 @@ desk = [  # township staff at a computer
     path("", include("staff.desk.urls")),
     path("", include("grids.desk.urls")),
     path("", include("cases.desk.urls")),
+    path("", include("services.desk.urls")),
 ]
 mobile = [  # grid workers, informants and street chiefs on a phone
     path("", include("staff.mobile.urls")),
     path("", include("grids.mobile.urls")),
     path("", include("cases.mobile.urls")),
+    path("", include("services.mobile.urls")),
 ]
 public = [  # residents, from the QR code on their grid's bulletin board: no login
     path("", include("grids.public.urls")),
     path("", include("cases.public.urls")),
+    path("", include("services.public.urls")),
 ]
 account = [
     path(

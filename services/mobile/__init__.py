@@ -1,0 +1,1 @@
+"""Services' pages of the mobile door."""
