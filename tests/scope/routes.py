@@ -21,15 +21,19 @@ PARAMETERS = {
     "call_id": "county_call",
 }
 # A parameter that names a kind of thing rather than a row: the same on either side.
-WORDS = {"action": "progress"}  # an action of cases.workflow (the API's action endpoints)
+WORDS = {
+    "action": "progress",  # an action of cases.workflow (the API's action endpoints)
+    "format": "json",  # an Open311 method's format suffix (.xml answers alike)
+}
 
 
 # Pages anyone may open without logging in.
 class _Public(frozenset):
-    """The names above, and every page of the residents' door (/g/), all named public_*."""
+    """The names above, every page of the residents' door (/g/), all named public_*, and the
+    Open311 door's methods (/open311/v2/, open311:*: public as the spec has them)."""
 
     def __contains__(self, name) -> bool:
-        return super().__contains__(name) or str(name).startswith("public_")
+        return super().__contains__(name) or str(name).startswith(("public_", "open311:"))
 
 
 PUBLIC = _Public({"login", "logout", "set_language", "admin:login", "admin:logout", "favicon"})
@@ -40,6 +44,10 @@ CODES = {
     "tracking_code": ("case", "tracking_code"),
     "segment_code": ("segment", "code"),
     "photo_code": ("portrait", "photo_code"),
+    # Open311 names a case by its tracking code, a service by its code, a report by its token.
+    "service_request_id": ("case", "tracking_code"),
+    "service_code": ("open311", "service_code"),
+    "token": ("open311", "token"),
 }
 # Admin pages that are no object's own page.
 ADMIN_OTHER = {"admin:view_on_site", "admin:app_list"}

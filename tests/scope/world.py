@@ -123,10 +123,12 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     from cases.models import ResidentReporting
 
     resident_reporting, _created = ResidentReporting.objects.get_or_create(town=town)
+    open311 = _open311_on(grid, name)
     return SimpleNamespace(
         grid=grid,
         member=member,
         resident_reporting=resident_reporting,
+        open311=open311,
         portrait=portrait,
         segment=segment,
         case=case,
@@ -165,6 +167,33 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
             endpoints=["cases.read"],
         )[0],
     )
+
+
+def _open311_on(grid, name: str) -> SimpleNamespace:
+    """A public category (Open311's service) and a resident's report relayed through Open311
+    with its token, so that services/{code} and tokens/{token} have something to answer."""
+    import uuid
+
+    from cases.models import Category
+    from cases.open311.report import submission_id
+
+    category, _created = Category.objects.get_or_create(
+        name="路灯损坏", defaults={"group": "must_report", "public": True, "public_group": "roads"}
+    )
+    token = uuid.uuid5(uuid.NAMESPACE_URL, f"gridgov-world-{name}")
+    make_case(
+        None,
+        grid,
+        reporter=None,
+        title=f"{name} 路灯不亮",
+        description="路灯不亮。",
+        source="resident",
+        category_id=category.pk,
+        reporter_name="王五",
+        reporter_phone="13700001234",
+        submission_id=submission_id(token),
+    )
+    return SimpleNamespace(service_code=category.pk, token=str(token))
 
 
 def build_world(tree) -> SimpleNamespace:
