@@ -36,6 +36,11 @@ _REFERENCE_PATHS = {
     "staff.assignment": "node",
     "gridgov.outboxmessage": "case__node",
     "gridgov.webhookendpoint": "town",
+    "services.serviceitem": "node",
+    "services.serviceitemversion": "item__node",
+    "services.servicerequest": "node",
+    "services.dutyslot": "town",
+    "services.dutybooking": "slot__town",
 }
 
 

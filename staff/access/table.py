@@ -49,6 +49,14 @@ HANDLERS = frozenset(
 TOWN_CALLERS = frozenset({R.CENTER_STAFF, R.LEADER})
 
 
+# 便民服务: who sits at a window (一窗受理) — the town hall's centre staff and leaders, a
+# village's service room's grid chief and commander — and who carries an errand (代办).
+WINDOW = frozenset({R.CENTER_STAFF, R.LEADER, R.COMMANDER, R.GRID_CHIEF})
+
+
+ERRAND_RUNNERS = frozenset({R.GRID_WORKER, R.GRID_CHIEF, R.INSTRUCTOR})
+
+
 # action -> roles that may take it. An action not listed here is refused to everyone.
 _PERMISSIONS: dict[str, frozenset[str]] = {
     "node.view": ALL_ROLES,
@@ -108,6 +116,24 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     # (dashboard figures) follows "report.view".
     "patrol.record": frozenset({R.GRID_WORKER, R.GRID_CHIEF}),
     "visit.record": frozenset({R.GRID_WORKER, R.GRID_CHIEF}),
+    # --- Services (便民服务): the catalog, one-window requests, holiday duty bookings ---
+    # The catalog is public; the admins keep it. A request is seen where the resident lives
+    # (like a case); the window takes it in and hands it to the back office, which decides
+    # (services.workflow also asks that they work for the owning unit); the window or the
+    # errand-runner delivers the result. The town publishes duty slots and sees the bookings.
+    "serviceitem.view": ALL_ROLES,
+    "serviceitem.change": frozenset({R.ADMIN}),
+    "servicerequest.view": WINDOW
+    | ERRAND_RUNNERS
+    | {R.SUPERVISOR, R.OUTPOST, R.DEPARTMENT, R.ADMIN},
+    "servicerequest.receive": WINDOW,
+    "servicerequest.errand": ERRAND_RUNNERS,
+    "servicerequest.accept": WINDOW,
+    "servicerequest.decide": WINDOW | {R.OUTPOST, R.DEPARTMENT},
+    "servicerequest.deliver": WINDOW | ERRAND_RUNNERS,
+    "dutyslot.change": frozenset({R.ADMIN, R.CENTER_STAFF, R.LEADER}),
+    "dutybooking.view": WINDOW | {R.ADMIN},
+    # --- end of the services block ---
     "door.mobile": FIELD_ROLES,
     "door.desk": DESK_ROLES | {R.ADMIN},
     "door.admin": frozenset({R.ADMIN}),
