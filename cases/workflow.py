@@ -3,7 +3,7 @@
 Each row says everything gridgov knows about one action: the statuses it may start from and
 the status it leads to (None: the status stays), the permission it needs, its label, the fields
 of the action form it asks for, whether only the case's handler may take it, which county calls
-it fits (for the actions on a call), the function in cases.actions that does it (`actions.perform` takes an action by name), and the
+it fits (for the actions on a call) or which cases (a 12345 order's own actions), the function in cases.actions that does it (`actions.perform` takes an action by name), and the
 pages that offer it. The case pages (desk and phone), the admin's "Work this case", the board, the
 county-calls page and the demo replay all read this table; adding an action is one row here plus
 its function. Nothing else in gridgov decides whether an action fits a case's state.
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import Case, CountyCall, Status
+from cases.models import Case, CountyCall, HotlineOrder, Status, order_of
 from gridgov.errors import DomainError
 from staff import access
 
@@ -26,7 +26,8 @@ S = Status
 WORKED = frozenset({S.ACCEPTED, S.DISPATCHED, S.HANDLING})
 
 # The pages that offer actions. The case page is one page at two doors (desk and phone).
-CASE_PAGE, ADMIN, BOARD, CALLS = "case_page", "admin", "board", "calls"
+# HOTLINE is the 12345 hotline's own door (/api/v1/hotline/): what the hotline tells gridgov.
+CASE_PAGE, ADMIN, BOARD, CALLS, HOTLINE = "case_page", "admin", "board", "calls", "hotline"
 EVERYWHERE = frozenset({CASE_PAGE, ADMIN})
 
 NOTE = gettext_lazy("Note")
@@ -41,6 +42,31 @@ def _text(kwarg: str) -> Callable[[dict, Case], dict]:
 def _with_text(kwarg: str, **more: str) -> Callable[[dict, Case], dict]:
     """The text box, plus form fields passed under the action's own keyword names."""
     return lambda v, case: {kwarg: v.get("text") or "", **{k: v.get(f) for k, f in more.items()}}
+
+
+# Which cases a hotline row fits (a 12345 work order, and where it stands with the hotline).
+# A case of another source costs no query.
+def _not_an_order(case: Case) -> bool:
+    return order_of(case) is None
+
+
+def _an_order(case: Case) -> bool:
+    return order_of(case) is not None
+
+
+def _returnable(case: Case) -> bool:
+    order = order_of(case)
+    return order is not None and order.return_state != HotlineOrder.Return.REQUESTED
+
+
+def _return_asked(case: Case) -> bool:
+    order = order_of(case)
+    return order is not None and order.return_state == HotlineOrder.Return.REQUESTED
+
+
+def _not_called_back(case: Case) -> bool:
+    order = order_of(case)
+    return order is not None and order.called_back_at is None
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,7 @@ class CaseAction:
     fits_call: Callable[[CountyCall], bool] | None = None
     fixed: dict = field(default_factory=dict)  # keywords that make this action of the function
     pages: frozenset[str] = EVERYWHERE
+    fits_case: Callable[[Case], bool] | None = None  # None: every case in the right status
 
 
 ACTIONS: dict[str, CaseAction] = {
@@ -95,6 +122,7 @@ ACTIONS: dict[str, CaseAction] = {
             frozenset({S.REPORTED}),
             S.REJECTED,
             text_label=REASON,
+            fits_case=_not_an_order,  # a 12345 order is returned to the hotline instead
         ),
         CaseAction(
             "merge",
@@ -105,6 +133,7 @@ ACTIONS: dict[str, CaseAction] = {
             frozenset({S.REPORTED}),
             S.MERGED,
             fields=("into", "text"),
+            fits_case=_not_an_order,  # the hotline answers to its caller for each order
         ),
         CaseAction(
             "dispatch",
@@ -307,6 +336,66 @@ ACTIONS: dict[str, CaseAction] = {
             ),
             pages=EVERYWHERE | {CALLS},
         ),
+        # --- the 12345 hotline's work orders (cases/actions/hotline.py, docs/hotline.md) ---
+        CaseAction(  # 退单: the town asks the hotline to take back an order not its own
+            "hotline_return",
+            gettext_lazy("Ask the hotline to take it back (退单)"),
+            "case.reject",
+            "hotline_return_request",
+            _text("reason"),
+            frozenset({S.REPORTED, S.ACCEPTED}),
+            text_label=REASON,
+            fits_case=_returnable,
+            pages=frozenset({CASE_PAGE}),
+        ),
+        CaseAction(  # 催办
+            "hotline_urge",
+            gettext_lazy("Urged by the 12345 hotline (催办)"),
+            "case.supervise",
+            "hotline_urge",
+            _text("note"),
+            WORKED | {S.REPORTED},
+            fits_case=_an_order,
+            pages=frozenset({HOTLINE}),
+        ),
+        CaseAction(  # 回访
+            "hotline_callback",
+            gettext_lazy("The 12345 hotline's call-back (回访)"),
+            "case.rate",
+            "hotline_callback",
+            lambda v, case: {
+                "result": v.get("result") or "",
+                "satisfaction": v.get("rating"),
+                "note": v.get("text") or "",
+            },
+            frozenset({S.RESOLVED, S.CLOSED}),
+            fields=("rating", "text"),
+            fits_case=_not_called_back,
+            pages=frozenset({HOTLINE}),
+        ),
+        CaseAction(
+            "hotline_return_accepted",
+            gettext_lazy("Taken back by the 12345 hotline"),
+            "case.reject",
+            "hotline_return_decide",
+            _text("note"),
+            WORKED | {S.REPORTED},
+            S.REJECTED,
+            fits_case=_return_asked,
+            fixed={"accepted": True},
+            pages=frozenset({HOTLINE}),
+        ),
+        CaseAction(
+            "hotline_return_refused",
+            gettext_lazy("The 12345 hotline will not take it back"),
+            "case.reject",
+            "hotline_return_decide",
+            _text("note"),
+            WORKED | {S.REPORTED},
+            fits_case=_return_asked,
+            fixed={"accepted": False},
+            pages=frozenset({HOTLINE}),
+        ),
     ]
 }
 
@@ -366,6 +455,7 @@ def available_actions(user, case: Case, page: str = CASE_PAGE) -> list[str]:
                 case.status in a.sources
                 and access.can(user, a.permission, case)
                 and (not a.handler_only or may_handle(user, case))
+                and (a.fits_case is None or a.fits_case(case))
             ):
                 names.append(a.name)
             continue

@@ -74,6 +74,20 @@ def post_to_robot(url: str, body: dict) -> None:
         raise DeliveryError(f"robot error {errcode if isinstance(errcode, int) else '?'}")
 
 
+def post_signed(url: str, body: bytes, headers: dict[str, str]) -> None:
+    """POST a signed JSON body to another system's webhook (the 12345 hotline's), with the
+    robots' timeouts and no redirects; an answer other than 2xx is an HTTPError. The caller
+    checks the address (cases/hotline/outgoing.py)."""
+    request = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Content-Type": "application/json; charset=utf-8", **headers},
+        method="POST",
+    )
+    with _opener.open(request, timeout=DELIVERY_TIMEOUT) as response:
+        response.read(2000)
+
+
 def error_category(exc: BaseException) -> str:
     """What went wrong, in a few words; never the exception's own text."""
     if isinstance(exc, DeliveryError):
@@ -109,6 +123,7 @@ ERROR_LABELS = {
     "bad answer": gettext_lazy("unreadable answer"),
     "network error": gettext_lazy("network error"),
     INVALID_ADDRESS: gettext_lazy("address not allowed"),
+    "hotline off": gettext_lazy("the hotline's settings are missing or switched off"),
 }
 _NUMBERED = re.compile(r"(HTTP status|robot error) (\d+|\?)")
 

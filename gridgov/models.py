@@ -163,12 +163,14 @@ class WebhookEndpoint(models.Model):
 
 class Delivery(models.Model):
     """One message on one outside channel (email, a group robot, a text message to the
-    resident who reported the case), retried with backoff."""
+    resident who reported the case, a signed message to the 12345 hotline the case came
+    from), retried with backoff."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
         WEBHOOK = "webhook", _("Group robot")
         SMS = "sms", _("Text message")
+        HOTLINE = "hotline", _("12345 hotline")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")

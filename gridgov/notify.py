@@ -71,6 +71,14 @@ TEXTS = {
     "channel_failed": lambda: _("A notification channel keeps failing: {target}"),
     "missed_patrol": lambda: _("No patrol was recorded on {date} in {node}."),
     "visit_overdue": lambda: _("A household visit in {node} was due on {date}."),
+    "hotline_urged": lambda: _("The 12345 hotline urges case {number} (催办): {title}"),
+    "hotline_unsatisfied": lambda: _(
+        "The caller was not satisfied with case {number} on the hotline's call-back: {title}"
+    ),
+    "hotline_return_accepted": lambda: _("The 12345 hotline took back case {number}: {title}"),
+    "hotline_return_refused": lambda: _(
+        "The 12345 hotline will not take back case {number}; it stays with you: {title}"
+    ),
 }
 # What the resident who reported a case is texted (gridgov/sms.py), in the site's language:
 # {code} is the tracking code, {where} where to follow it, {reply} the reply to the resident.
@@ -173,6 +181,8 @@ HANDLER_KINDS = {
     "case_rework",
     "extension_decided",
     "county_answered",
+    "hotline_urged",
+    "hotline_unsatisfied",
 }
 
 
@@ -214,6 +224,8 @@ def recipients(message: OutboxMessage) -> set:
 
     level = GridNode.objects.filter(pk=message.payload.get("owner_node")).first() or case.owner_node
     users |= _dispatchers(level, levels=2 if message.kind == "case_supervised" else 1)
+    if message.kind == "hotline_urged":
+        users |= _dispatchers(case.node.town)  # the town answers to the hotline for it
     if message.kind == "case_escalated":
         # Both ends of the step: who works the case at the level it reached, and who worked it
         # at the level it left (its handler there, and whoever handles cases at that node).
@@ -317,6 +329,11 @@ def webhook_body(endpoint: WebhookEndpoint, text: str) -> dict:
 
 
 def _send(delivery: Delivery) -> None:
+    if delivery.channel == Delivery.Channel.HOTLINE:
+        from cases.hotline import outgoing
+
+        outgoing.send(delivery)
+        return
     if delivery.channel == Delivery.Channel.SMS:
         case = delivery.message.case
         if case is None or not _is_mobile(case.reporter_phone) or case.sms_opt_out:
@@ -367,6 +384,18 @@ def _report_failure(delivery: Delivery) -> None:
             target=delivery.endpoint.name,
             town=delivery.endpoint.town_id,
         )
+    elif delivery.channel == Delivery.Channel.HOTLINE:
+        from gridgov import outbox
+        from gridgov.models import ApiClient
+
+        client = ApiClient.objects.filter(pk=delivery.message.payload.get("client")).first()
+        if client is not None:  # told to the administrators of the hotline's area
+            outbox.enqueue(
+                kind="channel_failed",
+                dedupe_key=f"channel_failed:hotline:{client.pk}:{timezone.localdate()}",
+                target=client.name,
+                town=client.node_id,
+            )
 
 
 def deliver_pending(*, now: dt.datetime | None = None, batch: int = 200) -> dict:

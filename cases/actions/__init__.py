@@ -37,6 +37,15 @@ from cases.actions.handling import (
     case_verify,
 )
 from cases.actions.holidays import holidays_enter, recompute_deadlines
+from cases.actions.hotline import (
+    hotline_callback,
+    hotline_config_save,
+    hotline_order_receive,
+    hotline_return_decide,
+    hotline_return_request,
+    hotline_secret_rotate,
+    hotline_urge,
+)
 from cases.actions.intake import (
     case_accept,
     case_merge,
@@ -111,6 +120,13 @@ __all__ = [
     "generate_due_reports",
     "generate_report",
     "holidays_enter",
+    "hotline_callback",
+    "hotline_config_save",
+    "hotline_order_receive",
+    "hotline_return_decide",
+    "hotline_return_request",
+    "hotline_secret_rotate",
+    "hotline_urge",
     "perform",
     "recompute_deadlines",
 ]

@@ -1,5 +1,6 @@
 """Handling (四办五问): dispatch, sign, return, more time, supervision, progress, resolve,
-verify, reopen and the resident's rating."""
+verify, reopen and the resident's rating. Signing for and resolving a 12345 work order also
+tell the hotline (cases/hotline/outgoing.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases import policy, workflow
 from cases.actions._common import _apply, _locked, _notify, _now, _rating, _text
+from cases.hotline import outgoing as hotline
 from cases.models import (
     Case,
     Unit,
@@ -103,7 +105,9 @@ def case_sign(*, actor, case_id: int, note: str = "", now=None) -> Case:
     now = _now(now)
     case = _locked(actor, "case.sign", case_id)
     _require_handler(actor, case)
-    return _apply(case, "sign", actor=actor, now=now, event={"note": note})
+    _apply(case, "sign", actor=actor, now=now, event={"note": note})
+    hotline.case_signed(case, now=now)  # a 12345 order: the hotline hears it was signed for
+    return case
 
 
 @transaction.atomic
@@ -252,6 +256,7 @@ def _resolve(
         event=event or {"note": result},
     )
     _notify("case_resolved", case)
+    hotline.case_resolved(case, now=now)  # a 12345 order: the reply goes back to the hotline
     return case
 
 

@@ -46,6 +46,8 @@ def refusal(user, case, row) -> Exception | None:
                 workflow.require_transition(case.status, row.name)
             except DjangoValidationError as exc:
                 return Conflict(exc.messages[0])
+            if row.fits_case is not None and not row.fits_case(case):
+                return Conflict(_("This action does not fit this case as it stands."))
         return PermissionDenied()
     calls = list(case.county_calls.all())
     if any(access.can(user, row.permission, c) for c in calls):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.api import actions, calls, cases, kpis, reference
+from cases.api import actions, calls, cases, hotline, kpis, reference
 
 urlpatterns = [
     path("categories/", reference.CategoryList.as_view(), name="category_list"),
@@ -20,4 +20,6 @@ urlpatterns = [
         name="call_action",
     ),
     path("kpis/", kpis.KpiView.as_view(), name="kpis"),
+    path("hotline/orders/", hotline.HotlineOrders.as_view(), name="hotline_orders"),
+    path("hotline/events/", hotline.HotlineEvents.as_view(), name="hotline_events"),
 ]

@@ -4,6 +4,7 @@ from cases.models.calls import CountyCall
 from cases.models.case import Case, CaseSequence, new_tracking_code
 from cases.models.choices import OPEN_STATUSES, Cadence, Color, DayKind, Source, Status
 from cases.models.history import Attachment, CaseEvent, Mediation, attachment_path
+from cases.models.hotline import HotlineConfig, HotlineOrder, order_of
 from cases.models.policy import Holiday, TriagePolicy
 from cases.models.public import ResidentReporting
 from cases.models.reports import PeriodicReport
@@ -21,6 +22,8 @@ __all__ = [
     "CountyCall",
     "DayKind",
     "Holiday",
+    "HotlineConfig",
+    "HotlineOrder",
     "Mediation",
     "PeriodicReport",
     "ResidentReporting",
@@ -31,4 +34,5 @@ __all__ = [
     "Unit",
     "attachment_path",
     "new_tracking_code",
+    "order_of",
 ]

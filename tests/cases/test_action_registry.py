@@ -13,6 +13,7 @@ from cases import actions, workflow
 from cases.forms import CaseActionForm
 from cases.models import CaseEvent, Status
 from cases.workflow import ACTIONS, ADMIN, BOARD, CALLS, CASE_PAGE
+from tests.cases.hotline import make_hotline, receive
 from tests.factories import T0, called_case, make_case
 
 pytestmark = pytest.mark.django_db
@@ -53,11 +54,13 @@ def test_each_row_names_a_real_function_real_form_fields_and_real_statuses():
 
 @pytest.fixture
 def world(cast, tree, units):
-    """A case in every status of grid A, and two county calls (one open, one answered)."""
+    """A case in every status of grid A, a 12345 work order in town 1's intake, and two county
+    calls (one open, one answered)."""
     cases = {
         status: make_case(cast, tree.grid_a, status, now=T0)
         for status in ("reported", "accepted", "dispatched", "handling", "resolved", "closed")
     }
+    cases["hotline_order"] = receive(make_hotline(tree.county), now=T0).case
     called = {}
     for state in ("open", "answered"):
         case, call = called_case(cast, tree.grid_a, units.civil, units.hardship, now=T0)

@@ -128,7 +128,14 @@ def perform(cast, tree, units, report):
     return run
 
 
-ALL_PAIRS = [(status, action) for status in Status.values for action in TRANSITIONS]
+# The rows of a 12345 work order fit only work orders: tests/cases/test_hotline_workflow.py
+# drives each of them from every status on an order.
+ALL_PAIRS = [
+    (status, action)
+    for status in Status.values
+    for action in TRANSITIONS
+    if not action.startswith("hotline_")
+]
 
 
 @pytest.mark.parametrize(("status", "action"), ALL_PAIRS)
