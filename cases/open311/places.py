@@ -12,6 +12,7 @@ import math
 import re
 from decimal import Decimal
 
+from django.db.models import CharField, F, Value
 from django.utils.translation import gettext as _
 
 from cases.actions.public import PUBLIC_TIERS
@@ -118,10 +119,18 @@ def _by_code(county, area, code: str, *, named: str) -> GridNode | None:
     return node
 
 
-def _by_names(area, address: str) -> GridNode | None:
-    """The place whose name, and whose parents' names, the address spells best."""
-    places = list(GridNode.objects.subtree(area).filter(tier__in=PUBLIC_TIERS).only(*_TREE_FIELDS))
-    named = [p for p in places if p.name and p.name in address]
+def _by_names(county, area, address: str) -> GridNode | None:
+    """The public place of the county whose name, and whose parents' names, the address spells
+    best (several alike: the deepest place holding them all). One outside `area` is refused;
+    one holding `area` says no more than the key's own place."""
+    named = list(
+        GridNode.objects.subtree(county)
+        .filter(tier__in=PUBLIC_TIERS)
+        .annotate(address=Value(address, output_field=CharField()))
+        .filter(address__contains=F("name"))
+        .exclude(name="")
+        .only(*_TREE_FIELDS)
+    )
     if not named:
         return None
 
@@ -130,10 +139,18 @@ def _by_names(area, address: str) -> GridNode | None:
 
     best = max(weight(p) for p in named)
     tied = [p for p in named if weight(p) == best]
-    if len(tied) == 1:
-        return tied[0]
-    common = [p for p in places if all(p.contains(t) for t in tied)]
-    return max(common, key=lambda p: p.level) if common else None
+    place = tied[0]
+    if len(tied) > 1:
+        holders = GridNode.objects.ancestors(place).filter(tier__in=PUBLIC_TIERS)
+        common = [h for h in holders.only(*_TREE_FIELDS) if all(h.contains(t) for t in tied)]
+        if not common:
+            return None
+        place = max(common, key=lambda h: h.level)
+    if area.contains(place):
+        return place
+    if place.contains(area):
+        return area if area.tier in PUBLIC_TIERS else None
+    raise _outside()
 
 
 def place_for(*, county, area, lat=None, long=None, address_id="", address="") -> GridNode:
@@ -148,7 +165,7 @@ def place_for(*, county, area, lat=None, long=None, address_id="", address="") -
             if by_address is not None:
                 break
         else:
-            by_address = _by_names(area, address)
+            by_address = _by_names(county, area, address)
     if by_point is not None:
         # The point decides; an address naming a place inside the point's only says it finer.
         if by_address is not None and by_point.contains(by_address):

@@ -50,8 +50,9 @@ _ARGUMENTS = {
     "longitude": "long",
     "description": "description",
 }
-_MEDIA = gettext_lazy("Photo or other media, sent as a link (not opened by gridgov): %(url)s")
-_VIA = gettext_lazy("Sent through Open311 by %(client)s.")
+# Kept in the site's language: staff read it. Its words count in the duplicate guard's
+# comparison of texts, so they are few.
+_MEDIA = gettext_lazy("Media link (not opened): %(url)s")
 
 
 def submission_id(token: uuid.UUID) -> str:
@@ -100,11 +101,10 @@ def _media_url(data) -> str:
     return url
 
 
-def _description(text: str, media_url: str, client) -> str:
+def _description(text: str, media_url: str) -> str:
     parts = [text] if text else []
     if media_url:
         parts.append(in_site_language(_MEDIA, url=media_url))
-    parts.append(in_site_language(_VIA, client=client.name))
     return "\n\n".join(parts)
 
 
@@ -193,7 +193,7 @@ def post(request, fmt: str):
         case = actions.case_report_by_resident(
             node_id=node.pk,
             category_id=category.pk,
-            description=_description(text, media_url, client),
+            description=_description(text, media_url),
             reporter_name=name,
             reporter_phone=phone,
             location=address,
