@@ -1,0 +1,34 @@
+"""The services app's models, by subject; all importable from here
+(`from services.models import ServiceItem`)."""
+
+from services.models.catalog import Domain, MaterialForm, ServiceItem, ServiceItemVersion
+from services.models.duty import DutyBooking, DutySlot
+from services.models.requests import (
+    OPEN_REQUEST_STATUSES,
+    Channel,
+    Delivery,
+    MaterialsNotice,
+    RequestStatus,
+    ServiceRequest,
+    ServiceRequestEvent,
+    ServiceRequestSequence,
+    ServiceVisit,
+)
+
+__all__ = [
+    "OPEN_REQUEST_STATUSES",
+    "Channel",
+    "Delivery",
+    "Domain",
+    "DutyBooking",
+    "DutySlot",
+    "MaterialForm",
+    "MaterialsNotice",
+    "RequestStatus",
+    "ServiceItem",
+    "ServiceItemVersion",
+    "ServiceRequest",
+    "ServiceRequestEvent",
+    "ServiceRequestSequence",
+    "ServiceVisit",
+]
