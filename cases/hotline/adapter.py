@@ -24,7 +24,7 @@ from cases.models import HotlineOrder, Status
 # An order may bring this many photos; one sent inline is at most this large (bigger ones
 # are sent by address: the JSON body itself is bounded).
 MAX_ATTACHMENTS = 6
-MAX_INLINE_BYTES = 150 * 1024
+MAX_INLINE_BYTES = 140 * 1024  # its base64 stays under the JSON body's longest string
 _INLINE_CHARS = (MAX_INLINE_BYTES + 2) // 3 * 4
 CONTENT_LIMIT = 5000  # as every case's description
 _ORDER_NO = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.:#-]{0,63}")
@@ -70,7 +70,7 @@ class AttachmentInSerializer(serializers.Serializer):
         max_length=_INLINE_CHARS,
         required=False,
         allow_blank=True,
-        help_text=_("The photo itself, base64 (at most 150 KB); or give url."),
+        help_text=_("The photo itself, base64 (at most 140 KB); or give url."),
     )
 
     def validate(self, data):
@@ -86,7 +86,7 @@ class AttachmentInSerializer(serializers.Serializer):
                 ) from None
             if len(content) > MAX_INLINE_BYTES:
                 raise serializers.ValidationError(
-                    {"content_base64": [_("At most 150 KB inline; send a larger photo by url.")]}
+                    {"content_base64": [_("At most 140 KB inline; send a larger photo by url.")]}
                 )
             data["content"] = content
         return data
