@@ -19,6 +19,7 @@ PARAMETERS = {
     "report_id": "report",
     "notice_id": "notice",  # a person's own notice is inside; anyone else's is outside
     "call_id": "county_call",
+    "request_id": "service_request",  # a one-window request of services
 }
 # A parameter that names a kind of thing rather than a row: the same on either side.
 WORDS = {
@@ -48,6 +49,10 @@ CODES = {
     "service_request_id": ("case", "tracking_code"),
     "service_code": ("open311", "service_code"),
     "token": ("open311", "token"),
+    # The services' residents' pages: an item by its code, a request and a booking by theirs.
+    "item_code": ("service_item", "code"),
+    "request_code": ("service_request", "tracking_code"),
+    "booking_code": ("duty_booking", "code"),
 }
 # Admin pages that are no object's own page.
 ADMIN_OTHER = {"admin:view_on_site", "admin:app_list"}

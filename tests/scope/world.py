@@ -42,6 +42,10 @@ ADMIN_OBJECTS = {
     "grids.reveallog": "reveal",
     "grids.streetsegment": "segment",
     "cases.residentreporting": "resident_reporting",
+    "services.serviceitem": "service_item",
+    "services.servicerequest": "service_request",
+    "services.dutyslot": "duty_slot",
+    "services.dutybooking": "duty_booking",
 }
 
 
@@ -125,6 +129,7 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     resident_reporting, _created = ResidentReporting.objects.get_or_create(town=town)
     open311 = _open311_on(grid, name)
     return SimpleNamespace(
+        **_services_on(grid, town, platform, name),
         grid=grid,
         member=member,
         resident_reporting=resident_reporting,
@@ -194,6 +199,51 @@ def _open311_on(grid, name: str) -> SimpleNamespace:
         submission_id=submission_id(token),
     )
     return SimpleNamespace(service_code=category.pk, token=str(token))
+
+
+def _services_on(grid, town, platform, name: str) -> dict:
+    """A service item of the grid's village, a resident's request from the grid, a duty slot
+    of the town on a day off and a booking in it."""
+    from services import actions as service_actions
+    from services.models import DutySlot
+
+    item = service_actions.service_item_save(
+        actor=None,
+        node_id=grid.parent_id,
+        platform_id=platform.pk,
+        name=f"{name} 高龄补贴申请",
+        content="为八十周岁以上老年人发放高龄补贴。",
+        procedure=["提出申请", "审核", "发放"],
+        materials=[{"name": "居民身份证", "form": "original", "count": 1}],
+        promised_days=5,
+        online=True,
+        errand=True,
+    )
+    request = service_actions.service_request_receive(
+        actor=None,
+        item_id=item.pk,
+        node_id=grid.pk,
+        resident_name="张秀兰",
+        resident_phone="13800001234",
+        channel="online",
+    )
+    slot = DutySlot.objects.create(
+        town=town,
+        date=dt.date(2030, 1, 5),  # a Saturday
+        starts=dt.time(9),
+        ends=dt.time(12),
+        window=f"{name} 便民服务大厅",
+        capacity=3,
+    )
+    booking = service_actions.duty_book(
+        slot_id=slot.pk, resident_name="李四", resident_phone="13900001234", item_id=item.pk
+    )
+    return {
+        "service_item": item,
+        "service_request": request,
+        "duty_slot": slot,
+        "duty_booking": booking,
+    }
 
 
 def build_world(tree) -> SimpleNamespace:
