@@ -14,7 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services import workflow
-from services.actions.catalog import service_item_save
+from services.actions.catalog import (
+    CatalogRefused,
+    service_item_check,
+    service_item_save,
+    service_items_import,
+)
 from services.actions.duty import duty_book, duty_booking_cancel
 from services.actions.intake import service_request_receive
 from services.actions.sweep import RequestSweepResult, request_sweep
@@ -43,13 +48,16 @@ def perform(name: str, *, actor, request_id: int, values: dict, now=None):
 
 
 __all__ = [
+    "CatalogRefused",
     "RequestSweepResult",
     "duty_book",
     "duty_booking_cancel",
     "function_of",
     "perform",
     "request_sweep",
+    "service_item_check",
     "service_item_save",
+    "service_items_import",
     "service_request_accept",
     "service_request_complete",
     "service_request_decline",

@@ -192,6 +192,19 @@ def _staff(actor, staff_ids):
     return people
 
 
+def service_item_check(*, actor, node_id, platform_id, domain, staff_ids=None, **texts):
+    """What service_item_save would write, checked and read: (node, platform, the version's
+    fields, the staff or None); DomainError for the first thing wrong. Writes nothing."""
+    unknown = set(texts) - set(VERSION_FIELDS)
+    if unknown:
+        raise TypeError(f"service_item_save got unknown fields {sorted(unknown)}")
+    node = _place(actor, node_id)
+    platform = _platform(actor, platform_id, node)
+    if domain not in Domain.values:
+        raise DomainError(_("Choose the item's domain."), field="domain")
+    return node, platform, _texts(texts), _staff(actor, staff_ids)
+
+
 @transaction.atomic
 def service_item_save(
     *,
@@ -211,15 +224,14 @@ def service_item_save(
     they differ from the current one (the current text is never edited). `texts` are the
     version's fields (VERSION_FIELDS); `staff_ids` None leaves the staff in charge as they are."""
     now = now_or(now)
-    unknown = set(texts) - set(VERSION_FIELDS)
-    if unknown:
-        raise TypeError(f"service_item_save got unknown fields {sorted(unknown)}")
-    node = _place(actor, node_id)
-    platform = _platform(actor, platform_id, node)
-    if domain not in Domain.values:
-        raise DomainError(_("Choose the item's domain."), field="domain")
-    fields = _texts(texts)
-    people = _staff(actor, staff_ids)
+    node, platform, fields, people = service_item_check(
+        actor=actor,
+        node_id=node_id,
+        platform_id=platform_id,
+        domain=domain,
+        staff_ids=staff_ids,
+        **texts,
+    )
     if item_id is None:
         item = ServiceItem(code=_new_code(node, (code or "").strip()))
     else:
@@ -249,3 +261,96 @@ def service_item_save(
     if people is not None:
         item.staff.set(people)
     return item
+
+
+class CatalogRefused(DomainError):
+    """The sheet's rows that cannot be saved, each with why; nothing of the sheet was saved."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems[:20]))
+        self.problems = problems
+
+
+def _import_row(actor, row, now) -> str:
+    """Save one row of the catalog sheet: "added", "changed" or "unchanged"."""
+    from django.core.exceptions import ValidationError
+
+    from services import lines
+    from services.sheets import domain_of, yes_no
+
+    v = row.values
+    node = GridNode.objects.filter(code=v["node_code"], tier__in=(Tier.TOWN, Tier.VILLAGE)).first()
+    if node is None:
+        raise DomainError(
+            _("no town or village has the code “%(code)s”") % {"code": v["node_code"]}
+        )
+    units = Unit.objects.filter(
+        GridNode.ancestors_q(node, via="node"),
+        name=v["platform"],
+        kind__in=(Unit.Kind.PLATFORM, Unit.Kind.COUNTY_DEPARTMENT),
+    )
+    platform = units.first()
+    if platform is None:
+        raise DomainError(
+            _("“%(name)s” is no platform of the town or department of the county")
+            % {"name": v["platform"]}
+        )
+    domain = domain_of(v["domain"])
+    flags = {f: yes_no(v[f]) for f in ("online", "errand", "active")}
+    if domain is None or None in flags.values():
+        raise DomainError(_("write the domain as in the export, and 是 or 否 in the last columns"))
+    try:
+        texts = {
+            "procedure": lines.steps_from(v["procedure"]),
+            "basis": lines.basis_from(v["basis"]),
+            "materials": lines.materials_from(v["materials"]),
+        }
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages)) from None
+    item = ServiceItem.objects.filter(code=v["code"]).first() if v["code"] else None
+    before = item.current_id if item else None
+    saved = service_item_save(
+        actor=actor,
+        item_id=item.pk if item else None,
+        code="" if item else v["code"],
+        node_id=node.pk,
+        platform_id=platform.pk,
+        domain=domain,
+        active=flags["active"],
+        position=item.position if item else 0,
+        now=now,
+        name=v["name"],
+        content=v["content"],
+        phone=v["phone"],
+        statutory_days=v["statutory_days"],
+        promised_days=v["promised_days"],
+        fee=v["fee"],
+        fee_note=v["fee_note"],
+        online=flags["online"],
+        errand=flags["errand"],
+        **texts,
+    )
+    return "added" if item is None else "changed" if saved.current_id != before else "unchanged"
+
+
+@transaction.atomic
+def service_items_import(*, actor, rows, now: dt.datetime | None = None) -> dict[str, int]:
+    """The catalog sheet's rows (services.sheets.read_catalog), all saved or none: an existing
+    code changes that item (a new version when its texts changed), a new or empty code adds
+    one. CatalogRefused lists every row that cannot be saved."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+
+    now = now_or(now)
+    counts = {"added": 0, "changed": 0, "unchanged": 0}
+    problems = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                counts[_import_row(actor, row, now)] += 1
+        except (ValidationError, PermissionDenied, Http404) as exc:
+            why = " ".join(getattr(exc, "messages", [])) or _("outside your area")
+            problems.append(_("Item %(number)d: %(why)s.") % {"number": row.number, "why": why})
+    if problems:
+        raise CatalogRefused(problems)
+    return counts

@@ -62,6 +62,10 @@ class DutySlot(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.starts:%H:%M}–{self.ends:%H:%M} {self.window}"
 
+    @property
+    def access_node(self):
+        return self.town
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
