@@ -1,6 +1,7 @@
 """The desk dashboard in a fixed handful of queries whatever the size of the scope: the KPI set
 (`queries.kpis`, one query, which also gives the ladder), the 12-week trend (one query), the
-grid ranking and, for a county, the town-by-town comparison (cases.queries.ranking).
+grid ranking and, for a county, the town-by-town comparison (cases.queries.ranking), and the
+12345 hotline's three rates (one query, cases.queries.hotline).
 docs/kpis.md says what each figure counts."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cases.queries.figures import (
     scope_root,
     trend,
 )
+from cases.queries.hotline import HotlineRates, hotline_rates
 from cases.queries.periods import midnight
 from cases.queries.ranking import Standing, grid_ranking, town_comparison
 from grids.models import GridNode, Tier
@@ -58,6 +60,7 @@ class Dashboard:
     towns: list[Standing] | None
     generated_at: dt.datetime
     trend_as_of: dt.datetime | None = None
+    hotline: HotlineRates | None = None  # the 12345 hotline's 三率 (cases/queries/hotline.py)
 
     @property
     def trend_chart(self) -> dict:
@@ -96,4 +99,5 @@ def dashboard(node: GridNode, period: Period, now: dt.datetime | None = None) ->
         ranking=grid_ranking(node, period, today),
         towns=town_comparison(node, period) if node.tier == Tier.COUNTY else None,
         generated_at=now,
+        hotline=hotline_rates(node, *period.bounds, now=now),
     )

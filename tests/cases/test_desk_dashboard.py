@@ -313,9 +313,9 @@ def test_the_query_count_is_pinned_and_does_not_grow_with_the_data(
 ):
     user = county_staff if who == "county_staff" else cast.staff_town1
     # session, user, grants, the scope's node, KPIs, trend, grid list, ranking counts, patrol
-    # compliance and visit compliance (one grouped query each), the header's unread notices
-    # (+ town list and town counts for the county)
-    expected = 14 if who == "county_staff" else 12
+    # compliance and visit compliance (one grouped query each), the 12345 hotline's three
+    # rates, the header's unread notices (+ town list and town counts for the county)
+    expected = 15 if who == "county_staff" else 13
     client.force_login(user)
     _grow(tree, 1)
     with django_assert_num_queries(expected):
