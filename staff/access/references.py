@@ -36,6 +36,7 @@ _REFERENCE_PATHS = {
     "staff.assignment": "node",
     "gridgov.outboxmessage": "case__node",
     "gridgov.webhookendpoint": "town",
+    "gridgov.apiclient": "node",  # a 12345 hotline's settings name their client
     "services.serviceitem": "node",
     "services.serviceitemversion": "item__node",
     "services.servicerequest": "node",
