@@ -70,7 +70,15 @@ def holds(boundary, lat: Decimal, long: Decimal) -> bool:
     that is not a readable (Multi)Polygon holds nothing."""
     try:
         return _holds(boundary, float(long), float(lat), 0)
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError):
+    except (
+        TypeError,
+        ValueError,
+        IndexError,
+        KeyError,
+        AttributeError,
+        ZeroDivisionError,
+        OverflowError,
+    ):
         return False
 
 

@@ -9,6 +9,8 @@ import json
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases import actions
@@ -227,3 +229,32 @@ def test_every_method_speaks_the_callers_language(tree, cases):
     english = Open311(language="en").get("requests/ABCDEFGHJK")
     assert english["Content-Language"] == "en"
     assert "Accept-Language" in english["Vary"]
+
+
+def test_a_list_costs_the_same_few_queries_however_many_requests_it_holds(
+    open311, anyone, cast, tree, services
+):
+    def cost(call) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = call()
+        return len(ids(response)), len(queries)
+
+    def lists():
+        named = ",".join(c.tracking_code for c in made)
+        return (
+            cost(lambda: open311.get("requests")),
+            cost(lambda: anyone.get("requests", service_request_id=named)),
+        )
+
+    made = [_resident_case(cast, tree.grid_a, days_ago=1, category=services.fire)]
+    (few, keyed), (_few, named) = lists()
+    made.append(_resident_case(cast, tree.grid_b, days_ago=2, category=services.fire))
+    made += [
+        _resident_case(cast, tree.grid_a, "resolved", days_ago=3, category=services.fire)
+        for _ in range(5)
+    ]
+    (many, keyed_many), (_many, named_many) = lists()
+    assert (few, many) == (1, 7)
+    assert (keyed_many, named_many) == (keyed, named)
+    # The key and its client, the county, the grants, the page; without a key, the page.
+    assert (keyed, named) == (7, 2)
