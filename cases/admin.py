@@ -363,3 +363,7 @@ class ResidentReportingAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 request.user, "node.change", GridNode.objects.filter(tier=Tier.TOWN), via=""
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# The 12345 hotline's settings (their admin lives with the hotline's other modules).
+from cases.hotline import admin as _hotline_admin  # noqa: E402, F401
