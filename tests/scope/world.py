@@ -42,6 +42,7 @@ ADMIN_OBJECTS = {
     "grids.reveallog": "reveal",
     "grids.streetsegment": "segment",
     "cases.residentreporting": "resident_reporting",
+    "cases.hotlineconfig": "hotline_config",
     "services.serviceitem": "service_item",
     "services.servicerequest": "service_request",
     "services.dutyslot": "duty_slot",
@@ -127,12 +128,25 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     from cases.models import ResidentReporting
 
     resident_reporting, _created = ResidentReporting.objects.get_or_create(town=town)
+    from cases.models import HotlineConfig
+
+    hotline_client = api_client_create(
+        actor=None,
+        name=f"{name} 12345",
+        node_id=grid.pk,
+        roles=["grid_worker"],
+        endpoints=["hotline"],
+    )[0]
+    hotline_config = HotlineConfig.objects.create(
+        client=hotline_client, webhook_url="https://12345.example.org/gridgov", secret="x" * 43
+    )
     open311 = _open311_on(grid, name)
     return SimpleNamespace(
         **_services_on(grid, town, platform, name),
         grid=grid,
         member=member,
         resident_reporting=resident_reporting,
+        hotline_config=hotline_config,
         open311=open311,
         portrait=portrait,
         segment=segment,
