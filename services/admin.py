@@ -351,4 +351,3 @@ class DutyBookingAdmin(ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("resident's phone"))
     def masked_phone(self, obj):
         return mask_phone(obj.resident_phone)
-

@@ -1,0 +1,276 @@
+"""Reads of the services that pages and the figures share: the catalog of a place, the requests
+a person may see, the day's duty bookings, and the desk's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from grids.models import GridNode, Tier
+from services.models import (
+    Domain,
+    DutyBooking,
+    DutySlot,
+    RequestStatus,
+    ServiceItem,
+    ServiceRequest,
+)
+from staff import access
+
+SEARCH_CHARS = 40  # of a search box: a name or a few words
+S = RequestStatus
+
+
+@dataclass(frozen=True)
+class PublicStaff:
+    """Someone in charge of an item as the catalog shows them: a name and an opted-in work
+    phone, nothing else."""
+
+    name: str
+    phone: str
+
+
+def _staff_prefetch() -> Prefetch:
+    people = get_user_model().objects.filter(is_active=True).select_related("profile")
+    return Prefetch("staff", queryset=people.order_by("pk"), to_attr="staff_people")
+
+
+def public_staff(item: ServiceItem) -> list[PublicStaff]:
+    """The item's staff in charge (prefetched by the catalog reads), each with the work phone
+    only if they agreed to show it; never a private phone."""
+    out = []
+    for user in getattr(item, "staff_people", None) or item.staff.filter(is_active=True):
+        profile = getattr(user, "profile", None)
+        out.append(
+            PublicStaff(
+                name=user.get_full_name() or user.first_name or user.username,
+                phone=profile.public_phone if profile else "",
+            )
+        )
+    return out
+
+
+def offered_items() -> QuerySet:
+    return ServiceItem.objects.filter(active=True, current__isnull=False).select_related(
+        "current", "node", "platform"
+    )
+
+
+def catalog_for(node: GridNode, search: str = "") -> list[ServiceItem]:
+    """The items a resident of `node` can ask for: those of their town and of their village
+    (and of the place itself), searchable by name or content; two queries."""
+    items = offered_items().filter(GridNode.ancestors_q(node, via="node"))
+    search = (search or "").strip()[:SEARCH_CHARS]
+    if search:
+        items = items.filter(
+            Q(name__icontains=search)
+            | Q(code__iexact=search)
+            | Q(current__content__icontains=search)
+        )
+    items = items.prefetch_related(_staff_prefetch())
+    return list(items.order_by("domain", "position", "code"))
+
+
+def town_items(town: GridNode) -> list[ServiceItem]:
+    """Every item offered in the town or one of its villages: the handbook; two queries."""
+    items = offered_items().filter(GridNode.subtree_q(town, via="node"))
+    return list(items.prefetch_related(_staff_prefetch()).order_by("domain", "position", "code"))
+
+
+def by_domain(items: list[ServiceItem]) -> list[tuple[str, list[ServiceItem]]]:
+    """The items in the handbook's chapters, in the order of the domains."""
+    labels = dict(Domain.choices)
+    chapters: dict[str, list[ServiceItem]] = {}
+    for item in items:
+        chapters.setdefault(item.domain, []).append(item)
+    order = {value: i for i, value in enumerate(Domain.values)}
+    return [
+        (labels.get(domain, domain), chapters[domain])
+        for domain in sorted(chapters, key=lambda d: order.get(d, len(order)))
+    ]
+
+
+def item_by_code(code: str) -> ServiceItem | None:
+    item = offered_items().filter(code=code).prefetch_related(_staff_prefetch()).first()
+    return item
+
+
+def places_under(node: GridNode) -> QuerySet:
+    """Where a resident of an item's town or village may live: its villages and grids."""
+    return GridNode.objects.filter(
+        GridNode.subtree_q(node), tier__in=(Tier.TOWN, Tier.VILLAGE, Tier.GRID)
+    ).order_by(*GridNode.TREE_ORDER)
+
+
+# ---------------------------------------------------------------- requests (desk and phone)
+
+
+def visible_requests(user) -> QuerySet:
+    return access.scope(user, "servicerequest.view", ServiceRequest.objects.all(), via="node")
+
+
+# The filters a figure's link sets on the request list, and what each keeps.
+def _on_time(qs):
+    return qs.filter(due_at__isnull=False, decided_at__isnull=False, decided_at__lte=F("due_at"))
+
+
+def _late(qs):
+    return qs.filter(
+        Q(due_at__isnull=False)
+        & (Q(decided_at__gt=F("due_at")) | Q(decided_at__isnull=True, due_at__lt=timezone.now()))
+    )
+
+
+REQUEST_FILTERS = ("item", "status", "overdue", "timing", "visits", "channel", "from", "to")
+
+
+def filter_requests(qs: QuerySet, params) -> QuerySet:
+    """The requests behind a figure: the list's own filters, read from the address. Anything
+    that is not one of the filter's values is ignored."""
+    from gridgov.cleaning import parse_id
+
+    item = parse_id(params.get("item"))
+    if item:
+        qs = qs.filter(item_id=item)
+    status = params.get("status")
+    if status in S.values:
+        qs = qs.filter(status=status)
+    elif status == "open":
+        qs = qs.filter(status__in=[S.RECEIVED, S.INCOMPLETE, S.ACCEPTED, S.HANDED])
+    if params.get("overdue") == "1":
+        qs = qs.filter(overdue_since__isnull=False, status__in=[S.ACCEPTED, S.HANDED])
+    timing = params.get("timing")
+    if timing == "on_time":
+        qs = _on_time(qs)
+    elif timing == "late":
+        qs = _late(qs)
+    elif timing == "decided":
+        qs = qs.filter(due_at__isnull=False, decided_at__isnull=False)
+    visits = params.get("visits")
+    if visits == "one":
+        qs = qs.filter(visits__lte=1)
+    elif visits == "more":
+        qs = qs.filter(visits__gt=1)
+    channel = params.get("channel")
+    if channel in ("window", "errand", "online"):
+        qs = qs.filter(channel=channel)
+    start, end = period(params)
+    if params.get("from") or params.get("to"):
+        qs = qs.filter(received_at__gte=start, received_at__lt=end)
+    return qs
+
+
+def period(params) -> tuple[dt.datetime, dt.datetime]:
+    """The period of the figures: ?from= and ?to= (dates, both included), this month so far
+    by default; a date that is not one is ignored."""
+    today = timezone.localdate()
+
+    def day(name, default):
+        try:
+            return dt.date.fromisoformat((params.get(name) or "")[:10])
+        except ValueError:
+            return default
+
+    first = day("from", today.replace(day=1))
+    last = day("to", today)
+    if last < first:
+        first, last = last, first
+    first = max(first, dt.date(2000, 1, 1))
+    last = min(last, dt.date(2100, 1, 1))
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
+
+
+@dataclass
+class Figures:
+    start: dt.datetime
+    end: dt.datetime
+    received: int
+    decided: int
+    on_time: int
+    one_visit: int
+    more_visits: int
+    overdue_open: int
+    rows: list[dict]  # per item: {item, name, counts: {status: n}, total}
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.decided if self.decided else None
+
+    @property
+    def one_visit_rate(self) -> float | None:
+        return self.one_visit / self.received if self.received else None
+
+
+def figures(user, params) -> Figures:
+    """The desk's figures for the requests in the person's scope received in the period: by
+    item and status, the share decided within the promised time (of those decided in the
+    period), the share that needed at most one visit, and the overdue ones still open. Three
+    queries, however many requests."""
+    start, end = period(params)
+    mine = visible_requests(user)
+    received = mine.filter(received_at__gte=start, received_at__lt=end)
+    rows: dict[int, dict] = {}
+    for item_id, name, status, n in (
+        received.values_list("item_id", "item__name", "status")
+        .annotate(n=Count("pk"))
+        .order_by("item__code", "status")
+    ):
+        row = rows.setdefault(item_id, {"item": item_id, "name": name, "counts": {}, "total": 0})
+        row["counts"][status] = n
+        row["total"] += n
+    totals = received.aggregate(
+        received=Count("pk"),
+        one_visit=Count("pk", filter=Q(visits__lte=1)),
+        more_visits=Count("pk", filter=Q(visits__gt=1)),
+    )
+    decided = mine.filter(due_at__isnull=False, decided_at__gte=start, decided_at__lt=end)
+    timing = decided.aggregate(
+        decided=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at")))
+    )
+    overdue = mine.filter(overdue_since__isnull=False, status__in=[S.ACCEPTED, S.HANDED]).count()
+    return Figures(
+        start=start,
+        end=end,
+        received=totals["received"],
+        decided=timing["decided"],
+        on_time=timing["on_time"],
+        one_visit=totals["one_visit"],
+        more_visits=totals["more_visits"],
+        overdue_open=overdue,
+        rows=list(rows.values()),
+    )
+
+
+# ---------------------------------------------------------------- duty slots
+
+
+def upcoming_slots(town: GridNode, *, today: dt.date | None = None, days: int = 62) -> list:
+    """The town's duty slots from today on (about two months), with their free seats."""
+    today = today or timezone.localdate()
+    slots = (
+        DutySlot.objects.filter(
+            town=town, date__gte=today, date__lte=today + dt.timedelta(days=days)
+        )
+        .select_related("item")
+        .annotate(taken=Count("bookings", filter=Q(bookings__cancelled_at__isnull=True)))
+        .order_by("date", "starts", "window", "pk")[:200]
+    )
+    out = list(slots)
+    for slot in out:
+        slot.free = max(slot.capacity - slot.taken, 0)
+    return out
+
+
+def day_bookings(user, day: dt.date) -> QuerySet:
+    """The bookings of a day the person may see, with their slot and item: one query."""
+    qs = access.scope(user, "dutybooking.view", DutyBooking.objects.all(), via="slot__town")
+    return (
+        qs.filter(slot__date=day, cancelled_at__isnull=True)
+        .select_related("slot__town", "slot__item", "item")
+        .order_by("slot__starts", "slot__window", "seat")
+    )
