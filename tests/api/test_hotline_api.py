@@ -438,3 +438,22 @@ def test_the_answers_are_json_the_description_documents(api):
     response = api.post(ORDERS, order())
     assert response["Content-Type"] == "application/json"
     assert set(json.loads(response.content)) >= {"order_no", "case_id", "status", "respond_by"}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_pushes_racing_with_one_number_make_one_case(tree):
+    from django.db import connection
+
+    from tests.concurrency import run_at_once
+
+    assert connection.vendor == "postgresql"
+    key = make_hotline(tree.county).key
+
+    def push():
+        return Api(key).post(ORDERS, order("SX-RACE"))
+
+    outcomes = run_at_once(push, push)
+    assert sorted(o.status_code for o in outcomes) == [200, 201], outcomes
+    assert outcomes[0].json()["case_id"] == outcomes[1].json()["case_id"]
+    assert Case.objects.count() == 1 and HotlineOrder.objects.count() == 1
