@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.forms.models import _get_foreign_key
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.admin_site import ScopedForms, ScopedModelAdmin, site
@@ -59,6 +60,7 @@ class AssignmentInline(ScopedForms, admin.TabularInline):
     model = Assignment
     extra = 0
     can_delete = False  # a grant is ended (history kept), not deleted
+    room_for_new = 50
     fields = ("user", "node", "role", "starts", "ends", "title", "segment", "duties", "note")
     autocomplete_fields = ("user", "node")
     formfield_overrides = {
@@ -76,6 +78,15 @@ class AssignmentInline(ScopedForms, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
+        # Django builds as many forms as a POST's TOTAL_FORMS claims, up to 1,000 beyond
+        # max_num: a forged count would cost thousands of forms. The rows there are and room
+        # for as many new grants at once as anyone types is the honest limit.
+        if "max_num" not in kwargs:
+            rows = 0
+            if obj is not None:
+                fk = _get_foreign_key(self.parent_model, self.model, fk_name=self.fk_name)
+                rows = Assignment.objects.filter(**{fk.name: obj}).count()
+            kwargs["max_num"] = kwargs["absolute_max"] = rows + self.room_for_new
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = type("ScopedAssignmentForm", (_AssignmentForm, formset.form), {})
         formset.form.manager = request.user
