@@ -38,6 +38,10 @@ DESK_MENU: tuple[Link, ...] = (
     Link("node_list", _("Grid tree"), ("door.desk",)),
     Link("desk_bulletins", _("Print bulletins"), ("door.desk", "node.change")),
     Link("ledger_import", _("Ledger import"), ("door.desk", "household.change")),
+    Link("services_requests", _("Service requests"), ("door.desk", "servicerequest.view")),
+    Link("services_request_new", _("Take a request"), ("door.desk", "servicerequest.receive")),
+    Link("services_figures", _("Service figures"), ("door.desk", "servicerequest.view")),
+    Link("services_duty", _("Holiday duty bookings"), ("door.desk", "dutybooking.view")),
 )
 
 
