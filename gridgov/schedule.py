@@ -8,6 +8,7 @@ so each rhythm can be run and tested without a worker:
 | entry                    | when                              | command                     |
 |--------------------------|-----------------------------------|-----------------------------|
 | sweep-deadlines          | every GRIDGOV_SWEEP_SECONDS (300) | manage.py sweep_deadlines   |
+| sweep-service-requests   | every GRIDGOV_SWEEP_SECONDS (300) | manage.py sweep_service_requests |
 | deliver-notices          | every GRIDGOV_DELIVER_SECONDS (30)| manage.py deliver_notices   |
 | weekly-reports (yellow)  | Monday 06:00                      | manage.py generate_reports  |
 | monthly-reports (orange) | 1st of the month 06:30            | manage.py generate_reports  |
@@ -32,6 +33,12 @@ BEAT_SCHEDULE = {
         "task": "cases.tasks.sweep_deadlines",
         "schedule": float(SWEEP_SECONDS),
         "options": {"expires": SWEEP_SECONDS},  # a missed run is replaced by the next one
+    },
+    # 承诺时限: service requests past their promised working days are flagged overdue.
+    "sweep-service-requests": {
+        "task": "services.tasks.sweep_service_requests",
+        "schedule": float(SWEEP_SECONDS),
+        "options": {"expires": SWEEP_SECONDS},
     },
     "deliver-notices": {
         "task": "gridgov.tasks.deliver_notices",
