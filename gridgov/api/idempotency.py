@@ -60,6 +60,26 @@ def _stored(response) -> tuple[object, str]:
     return body, content_type
 
 
+def _claim(user, key: str, mark: str) -> tuple[IdempotencyRecord, bool]:
+    """(the record, True) when this request is the first with the key, else (the first's
+    record, False) once that one is committed. A record older than KEEP is forgotten here, when
+    its key comes again (not looked for on every request: a new key finds nothing)."""
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    user=user, key=key, fingerprint=mark, status_code=0, content_type=""
+                )
+            return record, True
+        except IntegrityError:
+            record = IdempotencyRecord.objects.get(user=user, key=key)
+            if record.created_at >= timezone.now() - KEEP:
+                return record, False
+            record.delete()
+    # A request racing this one took the key between the deletion and the second try.
+    return IdempotencyRecord.objects.get(user=user, key=key), False
+
+
 def run(request, handle) -> Response:
     """`handle()` once for this caller and key; the first answer for a retry."""
     key = request.headers.get(HEADER, "")
@@ -72,16 +92,8 @@ def run(request, handle) -> Response:
         )
     mark = fingerprint(request)
     with transaction.atomic():
-        IdempotencyRecord.objects.filter(
-            user=request.user, key=key, created_at__lt=timezone.now() - KEEP
-        ).delete()
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user=request.user, key=key, fingerprint=mark, status_code=0, content_type=""
-                )
-        except IntegrityError:
-            record = IdempotencyRecord.objects.get(user=request.user, key=key)
+        record, first = _claim(request.user, key, mark)
+        if not first:
             if record.fingerprint != mark:
                 return problem(
                     422,
