@@ -13,7 +13,6 @@ from rest_framework import serializers
 
 from cases import workflow
 from cases.models import (
-    Case,
     CaseEvent,
     Category,
     Color,
@@ -165,9 +164,11 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 # ---------------------------------------------------------------- cases
+# Plain serializers with every field declared: they only describe rows, and a ModelSerializer
+# would introspect the model again on every answer for fields that are all declared here.
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(serializers.Serializer):
     """A case as lists show it."""
 
     id = serializers.IntegerField(read_only=True, help_text=_("The case's id in gridgov."))
@@ -212,32 +213,11 @@ class CaseSerializer(serializers.ModelSerializer):
         help_text=_("Open (accepted, dispatched or handling) and past its deadline now.")
     )
 
-    class Meta:
-        model = Case
-        fields = (
-            "id",
-            "number",
-            "title",
-            "status",
-            "color",
-            "source",
-            "emergency",
-            "category",
-            "node",
-            "owner_node",
-            "created_at",
-            "accepted_at",
-            "clear_by",
-            "resolved_at",
-            "closed_at",
-            "overdue",
-        )
-
     def get_overdue(self, case) -> bool:
         return bool(case.is_open and case.clear_by and case.clear_by < timezone.now())
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(serializers.Serializer):
     action = serializers.CharField(
         read_only=True, help_text=_("The action's name (cases.workflow), or a rhythm's.")
     )
@@ -265,23 +245,6 @@ class EventSerializer(serializers.ModelSerializer):
     note = serializers.CharField(read_only=True, help_text=_("What was written with it."))
     created_at = serializers.DateTimeField(read_only=True, help_text=_("When."))
 
-    class Meta:
-        model = CaseEvent
-        fields = (
-            "action",
-            "label",
-            "automatic",
-            "from_status",
-            "to_status",
-            "from_owner",
-            "to_owner",
-            "actor",
-            "unit",
-            "handler",
-            "note",
-            "created_at",
-        )
-
     def get_label(self, event) -> str:
         return str(EVENT_LABELS.get(event.action, event.action))
 
@@ -295,7 +258,7 @@ class EventSerializer(serializers.ModelSerializer):
         return _person(event.handler)
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(serializers.Serializer):
     """乡呼县应: a town's call to a county department on a case."""
 
     id = serializers.IntegerField(read_only=True, help_text=_("The call's id."))
@@ -328,31 +291,11 @@ class CallSerializer(serializers.ModelSerializer):
     )
     created_at = serializers.DateTimeField(read_only=True, help_text=_("When the town called."))
 
-    class Meta:
-        model = CountyCall
-        fields = (
-            "id",
-            "case",
-            "case_number",
-            "town",
-            "department",
-            "grounds",
-            "emergency",
-            "state",
-            "respond_by",
-            "late",
-            "response",
-            "responded_at",
-            "town_rating",
-            "department_rating",
-            "created_at",
-        )
-
     def get_late(self, call) -> bool:
         return call.state == CountyCall.State.OPEN and call.respond_by < timezone.now()
 
 
-class MediationSerializer(serializers.ModelSerializer):
+class MediationSerializer(serializers.Serializer):
     level = serializers.IntegerField(
         source="level_id", read_only=True, help_text=_("The level that mediated (node id).")
     )
@@ -365,10 +308,6 @@ class MediationSerializer(serializers.ModelSerializer):
         read_only=True, help_text=_("The agreement, or what stands between them.")
     )
     created_at = serializers.DateTimeField(read_only=True, help_text=_("When."))
-
-    class Meta:
-        model = Mediation
-        fields = ("level", "mediator", "parties", "outcome", "agreement", "created_at")
 
     def get_mediator(self, mediation) -> str | None:
         return _person(mediation.mediator)
@@ -434,32 +373,6 @@ class CaseDetailSerializer(CaseSerializer):
             "/api/v1/cases/{id}/actions/{action}/ (the desk case page offers the same)."
         )
     )
-
-    class Meta(CaseSerializer.Meta):
-        fields = (
-            *CaseSerializer.Meta.fields,
-            "description",
-            "reporter_name",
-            "reporter_phone",
-            "parties",
-            "location",
-            "latitude",
-            "longitude",
-            "handler",
-            "handler_unit",
-            "merged_into",
-            "result",
-            "satisfaction",
-            "rated_at",
-            "extension_until",
-            "rework_count",
-            "escalation_count",
-            "reopen_count",
-            "history",
-            "mediations",
-            "county_calls",
-            "actions",
-        )
 
     def get_reporter_phone(self, case) -> str:
         return mask_phone(case.reporter_phone)
