@@ -21,21 +21,36 @@ def is_day_off(day: dt.date, cal: WorkCalendar | None = None) -> bool:
     return not (cal or WorkCalendar()).is_workday(day)
 
 
+def holiday_names(days, cal: WorkCalendar | None = None) -> dict[dt.date, str]:
+    """What each day off is called: the admin's name for it, the State Council's holiday, a
+    fixed statutory day, or "Weekend"; "" for a working day. Two queries for any days."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    cal = cal or WorkCalendar()
+    stored = dict(
+        Holiday.objects.filter(date__in=days).exclude(name="").values_list("date", "name")
+    )
+    names = {}
+    for day in days:
+        if cal.is_workday(day):
+            names[day] = ""
+            continue
+        try:
+            _on, holiday = chinese_calendar.get_holiday_detail(day)
+        except NotImplementedError:
+            holiday = None
+        names[day] = (
+            stored.get(day)
+            or (_PACKAGE_NAMES.get(holiday, holiday) if holiday else "")
+            or fixed_days_off(day.year).get(day)
+            or _("Weekend")
+        )
+    return names
+
+
 def holiday_name(day: dt.date) -> str:
-    """What a day off is called: the admin's name for it, the State Council's holiday, a fixed
-    statutory day, or "Weekend"; "" for a working day."""
-    if not is_day_off(day):
-        return ""
-    stored = Holiday.objects.filter(date=day).values_list("name", flat=True).first()
-    if stored:
-        return stored
-    try:
-        _on, holiday = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        holiday = None
-    if holiday is not None:
-        return _PACKAGE_NAMES.get(holiday, holiday)
-    return fixed_days_off(day.year).get(day) or _("Weekend")
+    return holiday_names([day])[day]
 
 
 def deadline(start: dt.datetime, days: int, cal: WorkCalendar | None = None) -> dt.datetime:

@@ -43,7 +43,10 @@ def public_staff(item: ServiceItem) -> list[PublicStaff]:
     """The item's staff in charge (prefetched by the catalog reads), each with the work phone
     only if they agreed to show it; never a private phone."""
     out = []
-    for user in getattr(item, "staff_people", None) or item.staff.filter(is_active=True):
+    people = (
+        item.staff_people if hasattr(item, "staff_people") else item.staff.filter(is_active=True)
+    )
+    for user in people:
         profile = getattr(user, "profile", None)
         out.append(
             PublicStaff(
@@ -158,9 +161,11 @@ def filter_requests(qs: QuerySet, params) -> QuerySet:
     channel = params.get("channel")
     if channel in ("window", "errand", "online"):
         qs = qs.filter(channel=channel)
-    start, end = period(params)
     if params.get("from") or params.get("to"):
-        qs = qs.filter(received_at__gte=start, received_at__lt=end)
+        # A timing figure counts what was decided in the period; every other one, what came in.
+        start, end = period(params)
+        when = "decided_at" if timing in ("on_time", "late", "decided") else "received_at"
+        qs = qs.filter(**{f"{when}__gte": start, f"{when}__lt": end})
     return qs
 
 

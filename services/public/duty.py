@@ -17,7 +17,7 @@ from gridgov.errors import add_to_form
 from grids.public.grid import not_found
 from grids.queries import public_node
 from services import actions, queries
-from services.calendar import holiday_name
+from services.calendar import holiday_name, holiday_names
 from services.models import DutyBooking
 from services.public.forms import CODE, GuardedForm, locked_out, normalised_code, resident_fields
 
@@ -44,7 +44,8 @@ def _days(slots) -> list[tuple]:
     days: dict = {}
     for slot in slots:
         days.setdefault(slot.date, []).append(slot)
-    return [(day, holiday_name(day), day_slots) for day, day_slots in days.items()]
+    names = holiday_names(days)
+    return [(day, names[day], day_slots) for day, day_slots in days.items()]
 
 
 @require_http_methods(["GET", "POST"])
