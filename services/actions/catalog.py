@@ -350,6 +350,7 @@ def service_items_import(*, actor, rows, now: dt.datetime | None = None) -> dict
                 counts[_import_row(actor, row, now)] += 1
         except (ValidationError, PermissionDenied, Http404) as exc:
             why = " ".join(getattr(exc, "messages", [])) or _("outside your area")
+            why = why.rstrip("。.")
             problems.append(_("Item %(number)d: %(why)s.") % {"number": row.number, "why": why})
     if problems:
         raise CatalogRefused(problems)
