@@ -93,6 +93,10 @@ def load_case_data(stdout=None) -> dict:
 
     say(f"reports: {len(generate_due())} generated for the last completed periods")
     bulletins = ensure_bulletins(say)
+    # services.demo reads this package's tree, people and units: imported once they are loaded.
+    from services.demo import ensure_services
+
+    services = ensure_services(say)  # 沙河营镇's 45 services, requests and duty slots
     return {
         "units": units,
         "responsibility_items": items_added,
@@ -101,5 +105,6 @@ def load_case_data(stdout=None) -> dict:
         "assignments": assignments,
         **cases,
         **bulletins,
+        **services,
         "logins": logins,
     }
