@@ -170,7 +170,7 @@ def filter_requests(qs: QuerySet, params) -> QuerySet:
 
 
 def period(params) -> tuple[dt.datetime, dt.datetime]:
-    """The period of the figures: ?from= and ?to= (dates, both included), this month so far
+    """The period of the figures: ?from= and ?to= (dates, both included), the last 30 days
     by default; a date that is not one is ignored."""
     today = timezone.localdate()
 
@@ -180,7 +180,7 @@ def period(params) -> tuple[dt.datetime, dt.datetime]:
         except ValueError:
             return default
 
-    first = day("from", today.replace(day=1))
+    first = day("from", today - dt.timedelta(days=29))
     last = day("to", today)
     if last < first:
         first, last = last, first
