@@ -79,24 +79,71 @@ class CaseActionForm(forms.Form):
         label=_("county call"), queryset=CountyCall.objects.none(), required=False
     )
 
-    def __init__(self, *args, user, case: Case, page: str = workflow.CASE_PAGE, **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        case: Case,
+        page: str = workflow.CASE_PAGE,
+        available: list[str] | None = None,
+        categories: list | None = None,
+        trail: list[GridNode] | None = None,
+        **kwargs,
+    ):
+        """`available` (the actions this person may take now), `categories` (the grouped
+        choices) and `trail` (the case's node and those above it, in tree order) may come from
+        the page, which asks once for all its forms."""
         super().__init__(*args, **kwargs)
         self.user, self.case = user, case
-        available = workflow.available_actions(user, case, page)
-        self.fields["action"].choices = [(a, workflow.ACTIONS[a].label) for a in available]
+        if available is None:
+            available = workflow.available_actions(user, case, page)
+        fields = self.fields
+        fields["action"].choices = [(a, workflow.ACTIONS[a].label) for a in available]
         node = case.node
-        ancestors = GridNode.objects.ancestors(node)
-        self.fields["owner_node"].queryset = ancestors
-        self.fields["village"].queryset = ancestors.filter(tier=Tier.VILLAGE)
-        handlers = access.assignments_over("case.sign", node).values("user_id")
-        self.fields["handler"].queryset = (
-            get_user_model().objects.filter(pk__in=handlers).order_by("username")
-        )
-        self.fields["unit"].queryset = units_serving(node)
-        if "recategorize" in available:
-            self.fields["category"].choices, _categories = category_choices()
+        if "owner_node" in fields or "village" in fields:
+            above = GridNode.objects.ancestors(node)
+            lists = {
+                "owner_node": (above, trail),
+                "village": (
+                    above.filter(tier=Tier.VILLAGE),
+                    trail and [n for n in trail if n.tier == Tier.VILLAGE],
+                ),
+            }
+            for name, (queryset, shown) in lists.items():
+                if name not in fields:
+                    continue
+                field = fields[name]
+                field.queryset = queryset  # what a sent value is checked against
+                if shown is not None:
+                    # The page has these nodes already (its breadcrumbs): no query to show them.
+                    field.widget.choices = [
+                        ("", field.empty_label),
+                        *((n.pk, field.label_from_instance(n)) for n in shown),
+                    ]
+        if "handler" in fields:
+            handlers = access.assignments_over("case.sign", node).values("user_id")
+            fields["handler"].queryset = (
+                get_user_model().objects.filter(pk__in=handlers).order_by("username")
+            )
+        if "unit" in fields:
+            fields["unit"].queryset = units_serving(node)
+        if "category" in fields and "recategorize" in available:
+            fields["category"].choices = categories or category_choices()[0]
             self.initial.setdefault("category", case.category_id)
-        self.fields["call"].queryset = case.county_calls.select_related("department")
+        if "call" in fields:
+            fields["call"].queryset = case.county_calls.select_related("department")
+
+    @classmethod
+    def showing(cls, action: str) -> type[CaseActionForm]:
+        """This form with only the fields one action's button shows: a page lists several
+        actions, and copying every field for each would cost more than the rest of the page."""
+        try:
+            return _SHOWING[action]
+        except KeyError:
+            keep = {"action", *workflow.ACTIONS[action].fields}
+            form = type(f"{action.title()}Form", (cls,), {})
+            form.base_fields = {n: f for n, f in cls.base_fields.items() if n in keep}
+            return _SHOWING.setdefault(action, form)
 
     def clean_into(self):
         number = self.cleaned_data["into"].strip()
@@ -113,6 +160,9 @@ class CaseActionForm(forms.Form):
         """Take the chosen action; DomainError, PermissionDenied and Http404 pass to the caller."""
         values = {k: getattr(v, "pk", v) for k, v in self.cleaned_data.items()}
         return actions.perform(values["action"], actor=self.user, case=self.case, values=values)
+
+
+_SHOWING: dict[str, type[CaseActionForm]] = {}
 
 
 class RevealReasonForm(forms.Form):

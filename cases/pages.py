@@ -67,23 +67,34 @@ def _deadline(case: Case) -> dict | None:
 
 
 def action_forms(
-    user, case: Case, bound: dict | None = None, page: str = workflow.CASE_PAGE
+    user,
+    case: Case,
+    bound: dict | None = None,
+    page: str = workflow.CASE_PAGE,
+    trail: list | None = None,
 ) -> list[dict]:
     """One small form per action the user may take now on this page, showing only the fields
     it needs (the case page at either door, and the admin's Work this case)."""
     out = []
-    for name in workflow.available_actions(user, case, page):
-        form = (bound or {}).get(name) or case_forms.CaseActionForm(
+    available = workflow.available_actions(user, case, page)
+    categories = case_forms.category_choices()[0] if "recategorize" in available else None
+    for name in available:
+        form = (bound or {}).get(name) or case_forms.CaseActionForm.showing(name)(
             user=user,
             case=case,
             page=page,
+            available=available,
+            categories=categories,
+            trail=trail,
             auto_id=f"id_{name}_%s",
             initial={"color": case.suggested_color} if name == "accept" else None,
         )
-        form.fields["text"].label = workflow.ACTIONS[name].text_label
-        form.fields["handler"].label_from_instance = lambda u: (
-            f"{u.first_name} ({u.username})" if u.first_name else u.username
-        )
+        if "text" in form.fields:
+            form.fields["text"].label = workflow.ACTIONS[name].text_label
+        if "handler" in form.fields:
+            form.fields["handler"].label_from_instance = lambda u: (
+                f"{u.first_name} ({u.username})" if u.first_name else u.username
+            )
         out.append(
             {
                 "name": name,
@@ -119,7 +130,7 @@ def case_context(request, case: Case, bound: dict | None = None) -> dict:
         "mediations": list(Mediation.objects.filter(case=case).select_related("level", "mediator")),
         "calls": list(case.county_calls.all()),
         "attachments": list(Attachment.objects.filter(case=case).order_by("created_at", "pk")),
-        "actions": action_forms(request.user, case, bound),
+        "actions": action_forms(request.user, case, bound, trail=trail),
     }
 
 

@@ -447,14 +447,17 @@ def available_actions(user, case: Case, page: str = CASE_PAGE) -> list[str]:
     """What this person may do to this case now on this page: the table, then the policy."""
     names = []
     calls = None
+    handles = None  # asked at most once: for a unit, it is a membership query
     for a in ACTIONS.values():
         if page not in a.pages:
             continue
         if a.fits_call is None:
+            if a.handler_only and handles is None and case.status in a.sources:
+                handles = may_handle(user, case)
             if (
                 case.status in a.sources
                 and access.can(user, a.permission, case)
-                and (not a.handler_only or may_handle(user, case))
+                and (not a.handler_only or handles)
                 and (a.fits_case is None or a.fits_case(case))
             ):
                 names.append(a.name)
