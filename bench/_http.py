@@ -293,6 +293,15 @@ class Server:
     def base(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    def cpu(self) -> dict[str, dict[int, float]]:
+        """CPU seconds so far of each worker and of each PostgreSQL backend serving this
+        project's database: {"app": {pid: s}, "db": {pid: s}}."""
+        workers = [pid for pid, ppid in _processes() if ppid == self.process.pid]
+        return {"app": _cpu_seconds(workers), "db": _cpu_seconds(_backends(self.database()))}
+
+    def database(self) -> str:
+        return urlparse(self.env["DATABASE_URL"]).path.lstrip("/")
+
     def start(self, ready_path: str = "/") -> Server:
         self.port = self.port or free_port()
         self.log = Path(tempfile.mkstemp(prefix=f"bench-{self.name}-", suffix=".log")[1])
@@ -323,6 +332,42 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+def _processes() -> list[tuple[int, int]]:
+    """(pid, parent pid) of every process of this machine."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                out.append((int(entry), int(stat.rsplit(")", 1)[1].split()[1])))
+    return out
+
+
+def _cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds of each process (those gone already are left out)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def _backends(database: str) -> list[int]:
+    admin = _admin()
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])
+        pids = [row[0] for row in cursor.fetchall()]
+    admin.close()
+    return pids
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two snapshots (a process new since the first: all of it)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
 
 
 def fetch(
@@ -467,7 +512,19 @@ class Call:
         return path, headers, body
 
 
-def statements(call: Call) -> int:
+_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL")
+
+
+@dataclasses.dataclass
+class Statements:
+    total: int
+    control: int  # BEGIN, COMMIT, SAVEPOINT, RELEASE, SET LOCAL: round trips, no rows
+
+    def __str__(self) -> str:
+        return f"{self.total} ({self.total - self.control} without transaction control)"
+
+
+def statements(call: Call) -> Statements:
     """The SQL statements one request of `call` runs in gridgov, counted in this process (the
     same code and database as the server's) through Django's test client."""
     from django.db import connection
@@ -483,7 +540,8 @@ def statements(call: Call) -> int:
         )
     if response.status_code not in call.expect:
         raise SystemExit(f"in process: {call.method} {path}: {response.status_code}")
-    return len(queries)
+    sql = [q["sql"].lstrip().upper() for q in queries.captured_queries]
+    return Statements(len(sql), sum(1 for q in sql if q.startswith(_CONTROL)))
 
 
 @dataclasses.dataclass
@@ -498,6 +556,10 @@ class Result:
     # Stopped at the bound on requests: wrk still counts the whole time, so the rate is then
     # a lower bound (raise the bound or shorten the run).
     limited: bool = False
+    # CPU per request of the gunicorn workers and of the PostgreSQL backends (milliseconds):
+    # what a request costs whatever else the machine is doing, unlike req/s.
+    app_cpu: float = 0.0
+    db_cpu: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -669,9 +731,15 @@ def load(server: Server, call: Call, *, seconds=10, connections=8, threads=2, li
     """`call` for `seconds` (at most `limit` requests when given) over `connections`."""
     python = os.environ.get("BENCH_LOAD") == "python" or not shutil.which("wrk")
     runner = _python if python else _wrk
-    return runner(
+    before = server.cpu()
+    result = runner(
         server, call, seconds=seconds, connections=connections, threads=threads, limit=limit
     )
+    after = server.cpu()
+    if result.requests:
+        result.app_cpu = _spent(before["app"], after["app"]) * 1000 / result.requests
+        result.db_cpu = _spent(before["db"], after["db"]) * 1000 / result.requests
+    return result
 
 
 @dataclasses.dataclass
@@ -734,6 +802,7 @@ def interleaved(
                 say(
                     f"round {r} {m.pair.label:<12} {side:<7} {result.rps:8.1f} req/s  "
                     f"p50 {result.p50:6.1f}  p95 {result.p95:6.1f}  p99 {result.p99:6.1f} ms  "
+                    f"CPU/request app {result.app_cpu:5.2f} db {result.db_cpu:5.2f} ms  "
                     f"({result.requests} requests"
                     + (f", UNEXPECTED {unexpected}" if unexpected else "")
                     + (f", {result.errors} errors" if result.errors else "")
@@ -745,20 +814,26 @@ def interleaved(
 
 @dataclasses.dataclass
 class Summary:
-    """A pair's figures: medians over the rounds (gridgov's latencies, and bare's p95)."""
+    """A pair's figures over the rounds: medians of req/s, of gridgov's latencies, of bare's
+    p95 and of the CPU per request (app + database) of each side; the ratio is the median of
+    each round's gridgov / bare, the two measured back to back."""
 
     label: str
     bare_rps: float
     gridgov_rps: float
+    ratio: float
     p50: float
     p95: float
     p99: float
     bare_p95: float
+    bare_cpu: float
+    gridgov_cpu: float
     ok: bool  # every answer was the one expected, no connection errors, no bound reached
 
     @property
-    def ratio(self) -> float:
-        return self.gridgov_rps / self.bare_rps if self.bare_rps else 0.0
+    def cpu_ratio(self) -> float:
+        """bare's CPU per request / gridgov's: the throughput ratio of an otherwise idle box."""
+        return self.bare_cpu / self.gridgov_cpu if self.gridgov_cpu else 0.0
 
 
 def _clean(results: list[Result], call: Call) -> bool:
@@ -774,10 +849,13 @@ def summarize(measured: Sequence[Measured]) -> list[Summary]:
             m.pair.label,
             median(r.rps for r in m.bare),
             median(r.rps for r in m.gridgov),
+            median(g.rps / b.rps if b.rps else 0.0 for b, g in zip(m.bare, m.gridgov, strict=True)),
             median(r.p50 for r in m.gridgov),
             median(r.p95 for r in m.gridgov),
             median(r.p99 for r in m.gridgov),
             median(r.p95 for r in m.bare),
+            median(r.app_cpu + r.db_cpu for r in m.bare),
+            median(r.app_cpu + r.db_cpu for r in m.gridgov),
             _clean(m.bare, m.pair.bare_call) and _clean(m.gridgov, m.pair.gridgov_call),
         )
         for m in measured
@@ -785,13 +863,14 @@ def summarize(measured: Sequence[Measured]) -> list[Summary]:
 
 
 def report(rows: Sequence[Summary], *, ratio_goals=None, p95_goal: float | None = None) -> bool:
-    """Print the table; True when every goal given is met."""
+    """Print the table; True when every goal given is met (the ratio goals by req/s)."""
     ratio_goals = ratio_goals or {}
     met = True
     print()
     print(
-        f"{'request':<14}{'bare req/s':>11}{'gridgov req/s':>15}{'ratio':>8}{'goal':>7}"
-        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'bare p95':>10}  verdict"
+        f"{'request':<12}{'bare req/s':>11}{'gridgov req/s':>14}{'ratio':>7}{'goal':>6}"
+        f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'bare p95':>9}"
+        f"{'CPU ms bare':>12}{'gridgov':>8}{'ratio':>7}  verdict"
     )
     for row in rows:
         goal = ratio_goals.get(row.label)
@@ -799,11 +878,15 @@ def report(rows: Sequence[Summary], *, ratio_goals=None, p95_goal: float | None 
         good = good and (p95_goal is None or row.p95 <= p95_goal)
         met = met and good
         print(
-            f"{row.label:<14}{row.bare_rps:>11.1f}{row.gridgov_rps:>15.1f}{row.ratio:>8.0%}"
-            f"{(f'{goal:.0%}' if goal else '—'):>7}{row.p50:>9.1f}{row.p95:>9.1f}{row.p99:>9.1f}"
-            f"{row.bare_p95:>10.1f}  {'met' if good else 'NOT MET'}"
+            f"{row.label:<12}{row.bare_rps:>11.1f}{row.gridgov_rps:>14.1f}{row.ratio:>7.0%}"
+            f"{(f'{goal:.0%}' if goal else '—'):>6}{row.p50:>8.1f}{row.p95:>8.1f}{row.p99:>8.1f}"
+            f"{row.bare_p95:>9.1f}{row.bare_cpu:>12.2f}{row.gridgov_cpu:>8.2f}"
+            f"{row.cpu_ratio:>7.0%}  {'met' if good else 'NOT MET'}"
             + ("" if row.ok else " (unexpected answers, errors or the request bound reached)")
         )
     if p95_goal is not None:
         print(f"(goal for gridgov's p95: ≤ {p95_goal:.0f} ms)")
+    print(
+        "(CPU ms: gunicorn workers + PostgreSQL backends per request; its ratio is bare / gridgov)"
+    )
     return met

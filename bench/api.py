@@ -103,8 +103,12 @@ def main() -> None:
         bare_url = bench.bare_database("gridgov_bench_api_bare", items=1000)
         gridgov_create, gridgov_retrieve = gridgov_calls()
         bare_create, bare_retrieve = bare_calls(1000)
-        sql = {"create": statements(gridgov_create), "retrieve": statements(gridgov_retrieve)}
-        print(f"SQL statements per gridgov request: {sql}", flush=True)
+        print(
+            f"SQL statements of one gridgov request: create {statements(gridgov_create)}, "
+            f"retrieve {statements(gridgov_retrieve)}; retrieve reads "
+            f"{len(gridgov_retrieve.paths)} demo cases in turn",
+            flush=True,
+        )
         # A client may make as many requests as the benchmark sends (the production default
         # is 600/min); the throttle still counts every request in Redis.
         gridgov = bench.gridgov_server(url, API_CLIENT_RATE="100000/s")
