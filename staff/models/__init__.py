@@ -1,4 +1,6 @@
-"""People and their grants on the tree. Who may do what is decided in staff/access.py only."""
+"""People and their grants on the tree, their rounds (patrols, visits), and their appraisal,
+points and the points shop (modules of this package). Who may do what is decided in
+staff/access only."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -323,3 +325,64 @@ class Visit(models.Model):
     @property
     def access_node(self):
         return self.household.node
+
+
+# --- Appraisal and pay, points and the points shop (考核, 积分, 积分超市) -----------------------
+# By subject, in modules of their own; importable from here like everything above.
+from staff.models.appraisal import (  # noqa: E402
+    AppraisalItem,
+    AppraisalLine,
+    AppraisalObjection,
+    AppraisalRule,
+    AppraisalScore,
+    AppraisalSheet,
+    Grade,
+    Measure,
+    SheetStatus,
+)
+from staff.models.points import (  # noqa: E402
+    AppendOnly,
+    EntryKind,
+    PointsAccount,
+    PointsEntry,
+    PointsMeasure,
+    PointsMonth,
+    PointsRole,
+    PointsRule,
+    PointsScheme,
+)
+from staff.models.shop import MoveKind, Redemption, ShopItem, StockMove  # noqa: E402
+
+__all__ = [
+    "PORTRAITS",
+    "ROLE_TIERS",
+    "AppendOnly",
+    "AppraisalItem",
+    "AppraisalLine",
+    "AppraisalObjection",
+    "AppraisalRule",
+    "AppraisalScore",
+    "AppraisalSheet",
+    "Assignment",
+    "AssignmentQuerySet",
+    "EntryKind",
+    "Grade",
+    "Measure",
+    "MoveKind",
+    "Patrol",
+    "PointsAccount",
+    "PointsEntry",
+    "PointsMeasure",
+    "PointsMonth",
+    "PointsRole",
+    "PointsRule",
+    "PointsScheme",
+    "Profile",
+    "Redemption",
+    "Role",
+    "SheetStatus",
+    "ShopItem",
+    "StockMove",
+    "Visit",
+    "VisitHow",
+]
