@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,11 +82,21 @@ def _rating(value) -> int:
 
 
 def _next_number(town: GridNode, now: dt.datetime) -> str:
+    """The town's next case number of the year: one statement that counts up and reads back,
+    so the row is locked from here to the commit only (callers ask last, just before they
+    save); the first report of a town's year makes the row."""
     year = timezone.localtime(now).year
-    seq, _created = CaseSequence.objects.select_for_update().get_or_create(town=town, year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"{town.code}-{year}-{seq.last:05d}"
+    table = connection.ops.quote_name(CaseSequence._meta.db_table)
+    bump = f"UPDATE {table} SET last = last + 1 WHERE town_id = %s AND year = %s RETURNING last"
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(bump, [town.pk, year])
+            row = cursor.fetchone()
+        if row is not None:
+            return f"{town.code}-{year}-{row[0]:05d}"
+        # get_or_create: a second first report racing this one finds the row the other made.
+        CaseSequence.objects.get_or_create(town=town, year=year)
+    raise RuntimeError("the case number sequence row vanished")  # pragma: no cover
 
 
 def _apply(case: Case, action: str, *fields: str, actor, now, event: dict | None = None) -> Case:

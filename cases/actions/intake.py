@@ -48,6 +48,44 @@ def case_report(
     description: str,
     source: str,
     category_id: int | None = None,
+    now: dt.datetime | None = None,
+    **fields,
+) -> Case:
+    """一访二报: a report comes in from a grid, a resident, the hotline or another system.
+
+    The other `fields` are _report's: `submission_id` is the id a phone made for this
+    submission (unique: a retry of the same submission fails on the constraint and the caller
+    answers with the first case); `photos` are files already checked and re-encoded
+    (cases.photos); `sms_opt_out`: the reporter asked for no text messages."""
+    node = GridNode.objects.filter(pk=node_id).first()
+    if node is None:
+        raise Http404("No such place.")
+    category = None
+    if category_id is not None:
+        category = Category.objects.filter(pk=category_id).first()
+        if category is None:
+            raise DomainError(_("Unknown category."))
+    return _report(
+        actor=actor,
+        node=node,
+        category=category,
+        title=title,
+        description=description,
+        source=source,
+        now=_now(now),
+        **fields,
+    )
+
+
+def _report(
+    *,
+    actor,
+    node: GridNode,
+    category: Category | None,
+    title: str,
+    description: str,
+    source: str,
+    now: dt.datetime,
     suggested_color: str = "",
     emergency: bool = False,
     reporter_name: str = "",
@@ -59,32 +97,16 @@ def case_report(
     submission_id: str | None = None,
     photos=(),
     sms_opt_out: bool = False,
-    now: dt.datetime | None = None,
 ) -> Case:
-    """一访二报: a report comes in from a grid, a resident, the hotline or another system.
-
-    `submission_id` is the id a phone made for this submission (unique: a retry of the same
-    submission fails on the constraint and the caller answers with the first case); `photos`
-    are files already checked and re-encoded (cases.photos); `sms_opt_out`: the reporter asked
-    for no text messages."""
-    now = _now(now)
-    node = GridNode.objects.filter(pk=node_id).first()
-    if node is None:
-        raise Http404("No such place.")
+    """case_report with its place and category read already, inside the caller's transaction."""
     _require(actor, "case.report", node)
     if source not in Source.values:
         raise DomainError(_("Unknown source."))
     if suggested_color and suggested_color not in Color.values:
         raise DomainError(_("Unknown color."))
-    category = None
-    if category_id is not None:
-        category = Category.objects.filter(pk=category_id).first()
-        if category is None:
-            raise DomainError(_("Unknown category."))
     if actor is None and not (reporter_name or "").strip():
         raise DomainError(_("Please give %(what)s.") % {"what": _("the reporter's name")})
     case = Case(
-        number=_next_number(node.town, now),
         title=_text(title, _("a title"), limit=200),
         description=_text(description, _("what happened")),
         source=source,
@@ -105,8 +127,26 @@ def case_report(
         created_at=now,
     )
     case.submission_id = submission_id or None
-    # The database's unique constraint decides a submission_id race, not a prior SELECT.
-    case.full_clean(exclude=["tracking_code", "submission_id"])
+    # The fields' own checks (lengths, choices, digits). The foreign keys are the rows read
+    # above, the number comes from the town's sequence, and the database enforces the check
+    # constraints and decides a submission_id race: asking it each of those again first
+    # would cost a statement (and a savepoint) apiece.
+    case.clean_fields(
+        exclude=[
+            "number",
+            "tracking_code",
+            "submission_id",
+            "category",
+            "node",
+            "owner_node",
+            "reporter",
+            "merged_into",
+            "handler",
+            "handler_unit",
+        ]
+    )
+    case.clean()
+    case.number = _next_number(node.town, now)
     case.save()
     for content in photos:
         Attachment.objects.create(case=case, file=content, is_photo=True, uploaded_by=actor)
@@ -128,27 +168,35 @@ def case_report_from_the_field(
     description: str,
     settled_result: str = "",
     now: dt.datetime | None = None,
+    known: tuple[dict, dict] = ({}, {}),
     **fields,
 ) -> Case:
     """A report from the phone: its title is the category and the first line of what happened,
     its source follows the reporter's post, and a matter the reporter settled where it happened
-    (`settled_result`) is recorded as settled on the spot in the same step."""
+    (`settled_result`) is recorded as settled on the spot in the same step.
+
+    `known`: the places and the categories by id that the caller's form has read in this
+    request; one found there is not read again (access is checked on it all the same)."""
     now = _now(now)
-    category = Category.objects.filter(pk=category_id).first()
+    places, categories = known
+    category = categories.get(category_id) or Category.objects.filter(pk=category_id).first()
     if category is None:
         raise DomainError(_("Unknown category."), field="category")
+    node = places.get(node_id) or GridNode.objects.filter(pk=node_id).first()
+    if node is None:
+        raise Http404("No such place.")
     roles = access.roles(actor)
     source = next((_SOURCE_OF_ROLE[r] for r in roles if r in _SOURCE_OF_ROLE), Source.PATROL)
     if Role.GRID_WORKER in roles:
         source = Source.PATROL
     first_line = (description or "").strip().splitlines()[0] if (description or "").strip() else ""
-    case = case_report(
+    case = _report(
         actor=actor,
-        node_id=node_id,
+        node=node,
+        category=category,
         title=f"{category.name}：{first_line}"[:200],
         description=description,
         source=source,
-        category_id=category.pk,
         now=now,
         **fields,
     )

@@ -143,6 +143,7 @@ class MobileReportForm(forms.Form):
             submission_id=d.get("submission_id") or None,
             photos=d.get("photos") or [],
             settled_result=d["result"] if d.get("settled") else "",
+            known=(self.nodes, self.categories),
         )
 
 

@@ -93,6 +93,25 @@ def test_a_grid_worker_reports_a_case_with_a_photo_and_lands_on_its_page(client,
     assert case.number in page_text(client.get(URL))  # under "my reports"
 
 
+def test_a_report_costs_twelve_statements_whatever_is_in_the_database(
+    client, cast, form, report, django_assert_num_queries
+):
+    login(client, cast.worker_a)
+    for i in range(5):
+        report(title=f"旧事 {i}")
+    # session, user, grants, the submission id's earlier case, the form's places, categories
+    # and ledger names, the town, the town's number, then the case, its history and its notice;
+    # the savepoint and its release are the action's transaction inside the test's own.
+    with django_assert_num_queries(12 + 2):
+        response = client.post(URL, form(submission_id="3f2b8c1e-0000-4000-8000-0000000000aa"))
+    assert response.status_code == 302
+    first = Case.objects.get(submission_id="3f2b8c1e-0000-4000-8000-0000000000aa")
+    with django_assert_num_queries(12 + 2):
+        client.post(URL, form(submission_id="3f2b8c1e-0000-4000-8000-0000000000ab"))
+    second = Case.objects.get(submission_id="3f2b8c1e-0000-4000-8000-0000000000ab")
+    assert int(second.number[-5:]) == int(first.number[-5:]) + 1
+
+
 def test_another_persons_submission_id_never_returns_their_case(client, cast, form):
     data = form(submission_id="3f2b8c1e-0000-4000-8000-00000000000b")
     login(client, cast.worker_a).post(URL, data)
