@@ -210,6 +210,19 @@ class Case(models.Model):
             models.Index(fields=["clear_by"], name="case_clear_by"),
             models.Index(fields=["closed_at"], name="case_closed"),
             models.Index(fields=["rated_at"], name="case_rated"),
+            # A worker's phone lists the open cases held at their nodes or handed to them,
+            # soonest deadline first: these read only those, however many cases other grids
+            # (or the worker's own closed years) hold.
+            models.Index(
+                fields=["owner_node", "clear_by"],
+                name="case_open_by_holder",
+                condition=Q(status__in=["accepted", "dispatched", "handling"]),
+            ),
+            models.Index(
+                fields=["handler", "clear_by"],
+                name="case_open_by_handler",
+                condition=Q(status__in=["accepted", "dispatched", "handling"]),
+            ),
         ]
 
     def __str__(self) -> str:

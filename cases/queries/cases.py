@@ -432,15 +432,20 @@ def level_history(case: Case) -> list[dict]:
 def my_open_cases(user, limit: int = 20) -> list[Case]:
     """A field worker's open cases: handled by them or held at a level they handle; those
     waiting for them to sign first (`awaiting_my_sign`), then soonest deadline first. One query."""
-    held_here = access.scope(user, "case.sign", Case.objects.all(), via="owner_node")
+    # The nodes where the person handles cases, as ids: the cases are then found by the open
+    # cases' holder index, never by walking every case's holder through the tree.
+    my_nodes = access.scope(user, "case.sign", GridNode.objects.all(), via="").values("pk")
+    held_here = Q(owner_node_id__in=my_nodes)
     # What workflow.available_actions offers as "sign", in SQL: dispatched, held where the
     # person handles cases, and handed to them or to nobody in particular (a village).
-    signable = Q(status=Status.DISPATCHED, pk__in=held_here.values("pk")) & (
-        Q(handler_id=user.pk) | Q(handler__isnull=True, handler_unit__isnull=True)
+    signable = (
+        Q(status=Status.DISPATCHED)
+        & held_here
+        & (Q(handler_id=user.pk) | Q(handler__isnull=True, handler_unit__isnull=True))
     )
     return list(
         Case.objects.filter(status__in=OPEN_STATUSES)
-        .filter(Q(handler_id=user.pk) | Q(pk__in=held_here.values("pk")))
+        .filter(Q(handler_id=user.pk) | held_here)
         .annotate(awaiting_my_sign=ExpressionWrapper(signable, output_field=BooleanField()))
         .select_related("node")
         .only("pk", "number", "title", "color", "status", "clear_by", "created_at", "node__name")
