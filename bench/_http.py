@@ -128,8 +128,9 @@ def load_gridgov(*, demo: bool = True, cases: int = 0, quiet: bool = True) -> No
 
 def add_cases(n: int) -> None:
     """`n` cases set-based, copied from the first demo case and spread over every grid and
-    micro-grid: status and color vary inside every node (the node is g mod nodes, the status
-    follows g and the lap g / nodes), reported over the last 365 days, ~65% closed."""
+    micro-grid: the node is g mod nodes, and status, color and settlement follow the lap
+    (g / nodes) too, so that every node holds every status and color once it has 20 cases;
+    reported over the last 365 days, 65% closed."""
     from django.db import connection
     from django.utils import timezone
 
@@ -172,14 +173,14 @@ def add_cases(n: int) -> None:
         "accepted_at": "CASE WHEN s.k >= 2 THEN s.created + interval '1 hour' END",
         "resolved_at": "CASE WHEN s.k >= 6 THEN s.created + s.clear * s.took END",
         "closed_at": "CASE WHEN s.k >= 7 THEN s.created + s.clear * s.took + interval '2h' END",
-        "satisfaction": "CASE WHEN s.k >= 7 AND mod(s.g, 3) = 0 THEN 1 + mod(s.g, 5) END",
-        "rated_at": "CASE WHEN s.k >= 7 AND mod(s.g, 3) = 0 "
+        "satisfaction": "CASE WHEN s.k >= 7 AND mod(s.lap, 3) = 0 THEN 1 + mod(s.ni + s.lap, 5) END",
+        "rated_at": "CASE WHEN s.k >= 7 AND mod(s.lap, 3) = 0 "
         "THEN s.created + s.clear * s.took + interval '1 day' END",
         "rework_count": "CASE WHEN mod(s.g, 13) = 0 THEN 1 ELSE 0 END",
         "escalation_count": "CASE WHEN mod(s.g, 11) = 0 THEN 1 ELSE 0 END",
         "reopen_count": "0",
         "settled_tier": "CASE WHEN s.k >= 7 THEN (ARRAY['micro_grid','grid','grid','village',"
-        "'town'])[1 + mod(s.g, 5)] ELSE '' END",
+        "'town'])[1 + mod(2 * s.ni + s.lap, 5)] ELSE '' END",
         "created_at": "s.created",
         "updated_at": "s.created",
     }
@@ -192,14 +193,16 @@ def add_cases(n: int) -> None:
             INSERT INTO cases_case ({", ".join(columns)})
             SELECT {select}
             FROM (SELECT * FROM cases_case ORDER BY id LIMIT 1) AS t CROSS JOIN (
-                SELECT g, mod(g * 7 + g / %(nodes)s, 20) AS k, n.node_id AS node,
-                    (ARRAY['yellow','yellow','yellow','orange','red'])[1 + mod(g, 5)] AS color,
+                SELECT g, lap, n.i AS ni, mod(n.i + lap, 20) AS k, n.node_id AS node,
+                    (ARRAY['yellow','yellow','yellow','orange','red'])[1 + mod(2 * n.i + 3 * lap, 5)]
+                        AS color,
                     (ARRAY[interval '1 day', interval '1 day', interval '1 day',
-                           interval '7 days', interval '30 days'])[1 + mod(g, 5)] AS clear,
+                           interval '7 days', interval '30 days'])[1 + mod(2 * n.i + 3 * lap, 5)]
+                        AS clear,
                     CASE WHEN mod(g, 7) = 0 THEN 1.5 ELSE 0.5 END AS took,
                     %(now)s - mod(g, 365) * interval '1 day' - mod(g, 17) * interval '1 hour'
                         AS created
-                FROM generate_series(1, %(n)s) AS g
+                FROM (SELECT g, g / %(nodes)s AS lap FROM generate_series(1, %(n)s) AS g) AS gs
                 JOIN bench_nodes n ON n.i = mod(g, %(nodes)s)
             ) AS s
             """,
