@@ -74,6 +74,30 @@ def test_town_staff_see_their_open_cases_overdue_first_and_nothing_of_the_other_
     assert f'href="/desk/cases/{both_towns["late"].pk}/"' in client.get(BOARD).content.decode()
 
 
+def test_the_board_puts_the_longest_overdue_first_then_the_soonest_due_and_no_deadline_last(
+    client, cast, open_case
+):
+    from cases.models import Case
+
+    later = open_case("下月到期", color="red")
+    longest = open_case("逾期最久", days_ago=9)
+    overdue = open_case("刚逾期", days_ago=3)
+    sooner = open_case("下周到期", color="orange")
+    undated = open_case("没有时限")
+    Case.objects.filter(pk=undated.pk).update(clear_by=None)
+    text = page_text(_login(client, cast.staff_town1).get(BOARD))
+    shown = sorted(
+        (text.index(c.title), c.title) for c in (later, longest, overdue, sooner, undated)
+    )
+    assert [title for _at, title in shown] == [
+        "逾期最久",
+        "刚逾期",
+        "下周到期",
+        "下月到期",
+        "没有时限",
+    ]
+
+
 def test_the_other_town_sees_only_its_own(client, cast, both_towns):
     text = page_text(_login(client, cast.staff_town2).get(BOARD))
     assert "博望街道的事件" in text
