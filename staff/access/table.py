@@ -134,6 +134,26 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "dutyslot.change": frozenset({R.ADMIN, R.CENTER_STAFF, R.LEADER}),
     "dutybooking.view": WINDOW | {R.ADMIN},
     # --- end of the services block ---
+    # --- People and points: the monthly appraisal and pay, points, the points shop ---
+    # A sheet is a village's; its lines are seen where each worker works. The village (its
+    # commander) and the town score the manual items; the town (centre staff, leaders: posts
+    # held only at a town or the county) recomputes, signs, publishes and answers objections,
+    # and hands the pay sheet to the finance office. A worker objects to their own line only
+    # (staff.actions checks the person). The county's administrators keep the rules.
+    "appraisal.view": TOWN_CALLERS | {R.COMMANDER, R.SUPERVISOR, R.GRID_CHIEF, R.ADMIN},
+    "appraisal.score": TOWN_CALLERS | {R.COMMANDER},
+    "appraisal.review": TOWN_CALLERS,
+    "appraisal.object": frozenset({R.GRID_WORKER}),
+    "appraisal.pay": TOWN_CALLERS | {R.ADMIN},
+    "appraisalrule.change": frozenset({R.ADMIN}),
+    # Points are the village's: its grid chief and commander (and the town) compute, award
+    # and publish them, open residents' cards and keep the shop's shelf and counter.
+    "points.view": TOWN_CALLERS | {R.COMMANDER, R.SUPERVISOR, R.GRID_CHIEF, R.ADMIN},
+    "points.award": TOWN_CALLERS | {R.COMMANDER, R.GRID_CHIEF},
+    "shop.stock": TOWN_CALLERS | {R.COMMANDER, R.GRID_CHIEF},
+    "shop.redeem": TOWN_CALLERS | {R.COMMANDER, R.GRID_CHIEF},
+    "pointsrule.change": frozenset({R.ADMIN}),
+    # --- end of the people and points block ---
     "door.mobile": FIELD_ROLES,
     "door.desk": DESK_ROLES | {R.ADMIN},
     "door.admin": frozenset({R.ADMIN}),
@@ -150,4 +170,4 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Actions on what the whole county shares rather than on a place: only a grant on a county
 # itself (the root of its tree) carries them, never one on a town below it.
-_COUNTY_WIDE = frozenset({"reference.change"})
+_COUNTY_WIDE = frozenset({"reference.change", "appraisalrule.change", "pointsrule.change"})

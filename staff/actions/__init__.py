@@ -1,4 +1,5 @@
-"""Every write about people and their grants."""
+"""Every write about people: their grants, profiles and rounds here; their appraisal, points and
+the points shop in this package's modules."""
 
 from __future__ import annotations
 
@@ -362,3 +363,57 @@ def visit_record(
         visit.save(update_fields=["case"])
     household_visited(household_id=household.pk, on=date)
     return visit
+
+
+# --- Appraisal and pay, points and the points shop (考核, 积分, 积分超市) -----------------------
+# One module per subject; every action importable from here like those above.
+from staff.actions.appraisal import (  # noqa: E402
+    appraisal_answer,
+    appraisal_compute,
+    appraisal_compute_due,
+    appraisal_object,
+    appraisal_publish,
+    appraisal_score,
+    appraisal_sign,
+)
+from staff.actions.points import (  # noqa: E402
+    points_account_open,
+    points_award,
+    points_compute_due,
+    points_compute_month,
+    points_publish_month,
+)
+from staff.actions.shop import (  # noqa: E402
+    shop_item_save,
+    shop_redeem,
+    shop_stock_count,
+    shop_stock_in,
+)
+
+__all__ = [
+    "appraisal_answer",
+    "appraisal_compute",
+    "appraisal_compute_due",
+    "appraisal_object",
+    "appraisal_publish",
+    "appraisal_score",
+    "appraisal_sign",
+    "assignment_end",
+    "assignment_grant",
+    "assignment_update",
+    "login_attempts_purge",
+    "patrol_finish",
+    "patrol_start",
+    "points_account_open",
+    "points_award",
+    "points_compute_due",
+    "points_compute_month",
+    "points_publish_month",
+    "profile_update",
+    "shop_item_save",
+    "shop_redeem",
+    "shop_stock_count",
+    "shop_stock_in",
+    "user_create",
+    "visit_record",
+]
