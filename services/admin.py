@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.admin_site import ReadOnly, ReadOnlyInline, ScopedAdminMixin, site
+from gridgov.cleaning import parse_id
 from gridgov.errors import add_to_form
 from grids.models import GridNode, Tier
 from grids.privacy import mask_phone
@@ -31,6 +32,21 @@ from services.models import (
 )
 
 MAX_UPLOAD = 5 * 1024 * 1024
+
+
+class SafeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django looks the chosen ids up as they came: an id too big for the column is then an
+    exception of the database. Anything that is no id is refused on the field first."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class ServiceItemForm(forms.ModelForm):
@@ -183,6 +199,10 @@ class ServiceItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 kind__in=(Unit.Kind.PLATFORM, Unit.Kind.COUNTY_DEPARTMENT)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs["form_class"] = SafeMultipleChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         item = actions.service_item_save(

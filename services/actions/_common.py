@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov import outbox
+from gridgov.cleaning import parse_int
 from gridgov.errors import DomainError
 from grids.models import GridNode
 from services import workflow
@@ -92,10 +93,7 @@ def materials_in_hand(request: ServiceRequest, chosen) -> list[int]:
     known = {m.index for m in request.version.material_list}
     picked = set()
     for value in chosen or ():
-        try:
-            index = int(value)
-        except (TypeError, ValueError):
-            index = -1
+        index = parse_int(value) if isinstance(value, str) else value
         if index not in known:
             raise DomainError(_("Choose the materials from the item's list."), field="materials")
         picked.add(index)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from gridgov.cleaning import parse_int
 from gridgov.errors import DomainError
 from grids.models import GridNode, Tier
 from services.actions._common import event, next_number, notify, now_or, text, visit
@@ -79,7 +80,8 @@ def service_request_receive(
         if channel == Channel.ERRAND and not version.errand:
             raise DomainError(_("This item cannot be done by an errand-runner."), field="item")
     known = {m.index for m in version.material_list}
-    received = sorted({int(i) for i in materials or () if str(i).isdigit() and int(i) in known})
+    typed = (parse_int(i) if isinstance(i, str) else i for i in materials or ())
+    received = sorted({i for i in typed if isinstance(i, int) and i in known})
     request = ServiceRequest.objects.create(
         number=next_number(item.node.town, now),
         item=item,

@@ -17,14 +17,18 @@ from grids.privacy import mask_phone
 from services import actions, queries
 from services.calendar import holiday_name
 from services.models import DutySlot
+from services.models.duty import EARLIEST, LATEST
 from staff import access
 
 
 def _day(value) -> dt.date:
+    """The day asked for (?date=2026-12-05); today for anything else, or a year the holiday
+    calendar cannot reach."""
     try:
-        return dt.date.fromisoformat((value or "")[:10])
+        day = dt.date.fromisoformat((value or "")[:10])
     except ValueError:
         return timezone.localdate()
+    return day if EARLIEST <= day <= LATEST else timezone.localdate()
 
 
 @access.door_required("desk", "dutybooking.view")

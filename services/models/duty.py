@@ -3,6 +3,8 @@ per item or for any item, and residents book a seat in a slot."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import new_tracking_code
 
 LARGEST_SLOT = 50  # residents one duty slot may take: a window on a day off is small
+# The days a slot may be on: the holiday calendar reads a year around a day, so not the ends
+# of the calendar.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 class DutySlot(models.Model):
@@ -75,7 +80,12 @@ class DutySlot(models.Model):
         errors = {}
         if self.town_id and self.town.tier != Tier.TOWN:
             errors["town"] = _("Duty slots are published by a town.")
-        if self.date and not is_day_off(self.date):
+        if self.date and not EARLIEST <= self.date <= LATEST:
+            errors["date"] = _("Choose a day between %(first)s and %(last)s.") % {
+                "first": EARLIEST,
+                "last": LATEST,
+            }
+        elif self.date and not is_day_off(self.date):
             errors["date"] = _(
                 "%(date)s is a working day: duty slots are for days off (the holiday calendar)."
             ) % {"date": self.date}
