@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from cases import actions, sheets
 from cases.models import Case
 from cases.queries import board
 from gridgov.cleaning import id_or_404, parse_id
+from gridgov.paging import CappedPaginator
 from staff import access
 
 PAGE_SIZE = 50
@@ -32,7 +32,7 @@ def board_page(request):
         return _supervise(request)
     now = timezone.now()
     filters = board.parse_filters(request.user, request.GET)
-    page = Paginator(board.board_cases(request.user, filters, now), PAGE_SIZE).get_page(
+    page = CappedPaginator(board.board_cases(request.user, filters, now), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -18,6 +17,7 @@ from cases.forms import RevealReasonForm
 from cases.models import Attachment, Status
 from cases.pages import act, case_context, find_case, visible_cases
 from cases.queries import CASE_FILTERS, filter_cases
+from gridgov.paging import CappedPaginator
 from grids.models import GridNode
 from grids.privacy import mask_phone
 from staff import access
@@ -37,7 +37,7 @@ def case_list(request):
         cases = cases.filter(Q(number__icontains=term) | Q(title__icontains=term))
     nodes = access.scope(request.user, "case.view", GridNode.objects.all(), via="")
     cases, description = filter_cases(cases, request.GET, nodes=nodes)
-    page = Paginator(cases.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+    page = CappedPaginator(cases.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     # The figure's filters ride along with the search form and the pager.

@@ -98,6 +98,31 @@ def test_the_board_puts_the_longest_overdue_first_then_the_soonest_due_and_no_de
     ]
 
 
+@pytest.mark.parametrize(("url", "words"), [(BOARD, "open cases"), ("/desk/cases/", "cases")])
+def test_a_long_list_is_counted_only_up_to_the_cap_and_says_more_than(
+    client, cast, open_case, monkeypatch, url, words
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.paging import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for i in range(5):
+        open_case(f"事件{i}")
+    client = _login(client, cast.staff_town1)
+    client.cookies["django_language"] = "en"
+    with CaptureQueriesContext(connection) as queries:
+        text = page_text(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    assert f"More than 3 {words}" in text
+    (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper()][:1]
+    assert "LIMIT 4" in count.upper()
+
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    text = page_text(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "More than" not in text and f"5 {words}" in text
+
+
 def test_the_other_town_sees_only_its_own(client, cast, both_towns):
     text = page_text(_login(client, cast.staff_town2).get(BOARD))
     assert "博望街道的事件" in text
