@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import TruncWeek
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,6 +102,12 @@ def scope_root(user) -> GridNode | None:
 # ---------------------------------------------------------------- links to the cases behind
 
 
+@functools.lru_cache(maxsize=16)
+def _page_url(page: str, prefix: str) -> str:
+    # A dashboard makes thousands of links to two pages: resolve each page once per prefix.
+    return reverse(page)
+
+
 def cases_link(node: GridNode, page: str = CASES_PAGE, **filters) -> str:
     """The list of cases behind a figure: the cases page (or the board, `page` names it) with
     its filters."""
@@ -108,12 +116,32 @@ def cases_link(node: GridNode, page: str = CASES_PAGE, **filters) -> str:
         if value is None or value == "":
             continue
         query[key] = value.isoformat() if isinstance(value, dt.date) else value
-    return f"{reverse(page)}?{urlencode(query)}"
+    return f"{_page_url(page, get_script_prefix())}?{urlencode(query)}"
+
+
+class _Links(Mapping):
+    """A figure's links by name, each made when a page first shows it: a dashboard shows a
+    few of them for each of hundreds of rows and weeks."""
+
+    def __init__(self, node: GridNode, specs: dict[str, tuple[str, dict]]):
+        self._node, self._specs, self._made = node, specs, {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._made:
+            page, filters = self._specs[name]
+            self._made[name] = cases_link(self._node, page, **filters)
+        return self._made[name]
+
+    def __iter__(self):
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
 
 
 def _figure_links(
     node: GridNode, start: dt.date, end: dt.date, as_of: dt.datetime | None = None
-) -> dict[str, str]:
+) -> Mapping[str, str]:
     """Links for the KPI figures of one node and period [start, end). `as_of` is the moment the
     overdue are counted at when the period has not ended yet (kpis' `now`)."""
     last = end - dt.timedelta(days=1)
@@ -124,26 +152,27 @@ def _figure_links(
         overdue = timezone.localtime(as_of).replace(microsecond=0).isoformat()
     else:
         overdue = last  # the end of the period's last day
-    return {
-        "received": cases_link(node, **received),
-        "accepted": cases_link(node, accepted_from=start, accepted_to=last),
-        "due": cases_link(node, **due),
-        "closed": cases_link(node, status=Status.CLOSED, **due),
-        "closed_on_time": cases_link(node, status=Status.CLOSED, on_time="closed", **due),
-        "resolved_on_time": cases_link(node, on_time="resolved", **due),
-        "overdue": cases_link(node, overdue_at=overdue),
-        "open_due": cases_link(node, page=BOARD_PAGE, **due),
-        "closed_in_period": cases_link(node, **closed),
-        "settled_grid": cases_link(node, settled="grid", **closed),
-        "settled_village": cases_link(node, settled="village", **closed),
-        "settled_town": cases_link(node, settled="town", **closed),
-        "settled_county": cases_link(node, settled="county", **closed),
-        "settled_other": cases_link(node, settled=SETTLED_OTHER, **closed),
-        "verified_in_time": cases_link(node, verified_in_time=1, **closed),
-        "escalated": cases_link(node, accepted_from=start, accepted_to=last, escalated=1),
-        "reworked": cases_link(node, reworked=1, **closed),
-        "rated": cases_link(node, rated_from=start, rated_to=last),
+    specs = {
+        "received": (CASES_PAGE, {**received}),
+        "accepted": (CASES_PAGE, {"accepted_from": start, "accepted_to": last}),
+        "due": (CASES_PAGE, {**due}),
+        "closed": (CASES_PAGE, {"status": Status.CLOSED, **due}),
+        "closed_on_time": (CASES_PAGE, {"status": Status.CLOSED, "on_time": "closed", **due}),
+        "resolved_on_time": (CASES_PAGE, {"on_time": "resolved", **due}),
+        "overdue": (CASES_PAGE, {"overdue_at": overdue}),
+        "open_due": (BOARD_PAGE, {**due}),
+        "closed_in_period": (CASES_PAGE, {**closed}),
+        "settled_grid": (CASES_PAGE, {"settled": "grid", **closed}),
+        "settled_village": (CASES_PAGE, {"settled": "village", **closed}),
+        "settled_town": (CASES_PAGE, {"settled": "town", **closed}),
+        "settled_county": (CASES_PAGE, {"settled": "county", **closed}),
+        "settled_other": (CASES_PAGE, {"settled": SETTLED_OTHER, **closed}),
+        "verified_in_time": (CASES_PAGE, {"verified_in_time": 1, **closed}),
+        "escalated": (CASES_PAGE, {"accepted_from": start, "accepted_to": last, "escalated": 1}),
+        "reworked": (CASES_PAGE, {"reworked": 1, **closed}),
+        "rated": (CASES_PAGE, {"rated_from": start, "rated_to": last}),
     }
+    return _Links(node, specs)
 
 
 # ---------------------------------------------------------------- the figures
