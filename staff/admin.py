@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.admin_site import ScopedForms, ScopedModelAdmin, site
 from staff import access, actions
-from staff.models import Assignment, Profile
+from staff.models import (
+    AppraisalItem,
+    AppraisalRule,
+    Assignment,
+    PointsMonth,
+    PointsRule,
+    PointsScheme,
+    Profile,
+)
 from staff.portraits import clean_portrait
 
 User = get_user_model()
@@ -279,3 +287,129 @@ class ScopedUserAdmin(ScopedModelAdmin, UserAdmin):
 
 
 site.unregister(Group)  # gridgov decides access by assignments, not Django groups
+
+
+# --- The county's rules of the monthly appraisal and of points (data, one version a month) ------
+
+
+def _counties_of(user) -> list[int]:
+    """The trees (counties) where the person holds the admin door: their county's rules are
+    theirs to read, whatever the level of their post."""
+    from grids.models import GridNode
+
+    nodes = access.nodes_where(user, "door.admin")
+    return list(GridNode.objects.filter(pk__in=nodes).values_list("tree_id", flat=True))
+
+
+class CountyRuleAdmin(ScopedModelAdmin, admin.ModelAdmin):
+    """A county's rule: read by the administrators of the county and its towns, changed by the
+    county's own; once a month's sheets are made under a version it is kept as it was (a change
+    is a new version from a later month)."""
+
+    change_action = ""  # set by each rule's admin
+    list_display = ("name", "county", "valid_from")
+    list_filter = ("valid_from",)
+    ordering = ("county", "-valid_from")
+
+    @property
+    def reference_action(self):
+        return self.change_action
+
+    def get_queryset(self, request):
+        rules = super().get_queryset(request).select_related("county")
+        if request.user.is_superuser:
+            return rules
+        return rules.filter(county__tree_id__in=_counties_of(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "county":
+            from grids.models import GridNode, Tier
+
+            kwargs["queryset"] = GridNode.objects.filter(tier=Tier.COUNTY)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def used(self, obj) -> bool:
+        """Has a month been worked out under this version? Then it stays as it was."""
+        return False
+
+    def has_module_permission(self, request):
+        return access.can_anywhere(request.user, "door.admin")
+
+    def has_view_permission(self, request, obj=None):
+        if not access.can_anywhere(request.user, "door.admin"):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return access.can_anywhere(request.user, self.change_action)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return access.can_anywhere(request.user, self.change_action)
+        return access.can(request.user, self.change_action, obj) and not self.used(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and self.has_change_permission(request, obj)
+
+
+class _RuleLines(ScopedForms, admin.TabularInline):
+    """The lines of a rule, changed with it."""
+
+    extra = 0
+    change_action = ""
+
+    @property
+    def reference_action(self):
+        return self.change_action
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_anywhere(request.user, "door.admin")
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or self.admin_site._registry[self.parent_model].has_change_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+
+class AppraisalItemInline(_RuleLines):
+    model = AppraisalItem
+    change_action = "appraisalrule.change"
+    fields = ("position", "label", "measure", "per_unit", "cap", "floor", "default_points")
+
+
+@admin.register(AppraisalRule, site=site)
+class AppraisalRuleAdmin(CountyRuleAdmin):
+    change_action = "appraisalrule.change"
+    inlines = [AppraisalItemInline]
+    fieldsets = (
+        (None, {"fields": ("county", "valid_from", "name", "note")}),
+        (_("Score and grades"), {"fields": ("full_score", "excellent_from", "competent_from",
+                                            "basic_from", "objection_days")}),
+        (_("Pay"), {"fields": ("base_pay", "performance_pay", "coefficient_a", "coefficient_b",
+                               "coefficient_c")}),
+    )  # fmt: skip
+
+    def used(self, obj) -> bool:
+        return obj.sheets.exists()
+
+
+class PointsRuleInline(_RuleLines):
+    model = PointsRule
+    change_action = "pointsrule.change"
+    fields = ("role", "measure", "points", "monthly_cap")
+
+
+@admin.register(PointsScheme, site=site)
+class PointsSchemeAdmin(CountyRuleAdmin):
+    change_action = "pointsrule.change"
+    inlines = [PointsRuleInline]
+    fields = ("county", "valid_from", "name", "note")
+
+    def used(self, obj) -> bool:
+        return PointsMonth.objects.filter(scheme=obj).exists()

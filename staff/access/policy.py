@@ -8,7 +8,7 @@ import functools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from grids.models import GridNode
@@ -118,7 +118,21 @@ def _managing_grants(user, action: str) -> list[Grant]:
 def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
     """The objects of `queryset` on which `user` may take `action`; `via` is the path to the node
     ("" when the queryset is of GridNode itself)."""
-    return _filtered(user, action, queryset, lambda grants: GridNode.subtree_q(*grants, via=via))
+    by_county = via == "node" and _keeps_county(queryset.model)
+
+    def condition(grants):
+        q = GridNode.subtree_q(*grants, via=via)
+        if by_county:
+            # The same rows, said so that the indexes leading with the county can be used.
+            q &= Q(county_tree__in=sorted({g.tree_id for g in grants}))
+        return q
+
+    return _filtered(user, action, queryset, condition)
+
+
+def _keeps_county(model) -> bool:
+    """Does the model carry its county's tree id (cases.Case.county_tree)?"""
+    return any(f.name == "county_tree" for f in model._meta.concrete_fields)
 
 
 def _filtered(user, action: str, queryset: QuerySet, condition=None, *, narrow=None) -> QuerySet:

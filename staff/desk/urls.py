@@ -1,9 +1,21 @@
-"""The desk's front page, at /desk/."""
+"""The desk's front page, at /desk/, and the pages of people and points: the monthly appraisal
+and pay, points, and the village points shops."""
 
 from django.urls import path
 
-from staff.desk import home
+from staff.desk import appraisal, home, points, shop
 
 urlpatterns = [
     path("", home.desk_home, name="desk_home"),
+    path("appraisal/", appraisal.appraisal_page, name="appraisal"),
+    path("appraisal/<int:node_id>/", appraisal.appraisal_page, name="appraisal_node"),
+    path("appraisal/<int:node_id>/pay.xlsx", appraisal.pay_sheet, name="appraisal_pay"),
+    path("points/", points.points_page, name="points"),
+    path("points/<int:node_id>/", points.points_page, name="points_node"),
+    path("points/<int:node_id>/published/", points.publication_page, name="points_publication"),
+    path("points/cards/<int:account_id>/", points.account_page, name="points_account"),
+    path("shop/", shop.shop_page, name="shop"),
+    path("shop/<int:node_id>/", shop.shop_page, name="shop_node"),
+    path("shop/<int:node_id>/stocktake/", shop.stock_take_page, name="shop_stocktake"),
+    path("shop/<int:node_id>/stocktake.xlsx", shop.stock_take_sheet, name="shop_stocktake_sheet"),
 ]

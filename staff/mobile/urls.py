@@ -1,12 +1,18 @@
-"""The phone's front page and the daily rounds (patrol, household visits), under /m/."""
+"""The phone's front page, the daily rounds (patrol, household visits), the person's appraisal
+and points, and the village shop's counter, under /m/."""
 
 from django.urls import path
 
-from staff.mobile import patrol, today, visits
+from staff.mobile import appraisal, patrol, points, today, visits
 
 urlpatterns = [
     path("", today.mobile_home, name="mobile_home"),
     path("patrol/", patrol.patrol_today, name="patrol_today"),
     path("visits/", visits.visit_list, name="visit_list"),
     path("visits/<int:household_id>/new/", visits.visit_new, name="visit_new"),
+    path("appraisal/", appraisal.my_appraisal, name="appraisal_mine"),
+    path("appraisal/<int:line_id>/", appraisal.appraisal_line, name="appraisal_line"),
+    path("points/", points.my_points, name="points_mine"),
+    path("shop/", points.counter, name="shop_counter"),
+    path("shop/card/<str:card_code>/", points.card, name="shop_card"),
 ]
