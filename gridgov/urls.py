@@ -25,6 +25,7 @@ public = [  # residents, from the QR code on their grid's bulletin board: no log
     path("", include("grids.public.urls")),
     path("", include("cases.public.urls")),
     path("", include("services.public.urls")),
+    path("", include("staff.public.urls")),  # a resident's points card
 ]
 account = [
     path(
