@@ -20,6 +20,8 @@ PARAMETERS = {
     "notice_id": "notice",  # a person's own notice is inside; anyone else's is outside
     "call_id": "county_call",
     "request_id": "service_request",  # a one-window request of services
+    "line_id": "appraisal_line",  # a worker's line of a month's appraisal (on their grid)
+    "account_id": "points_account",  # a person's points card (where the person is)
 }
 # A parameter that names a kind of thing rather than a row: the same on either side.
 WORDS = {
@@ -53,6 +55,8 @@ CODES = {
     "item_code": ("service_item", "code"),
     "request_code": ("service_request", "tracking_code"),
     "booking_code": ("duty_booking", "code"),
+    # A points card by its code: the resident's own page, and the shop's counter that scans it.
+    "card_code": ("points_account", "code"),
 }
 # Admin pages that are no object's own page.
 ADMIN_OTHER = {"admin:view_on_site", "admin:app_list"}

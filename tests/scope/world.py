@@ -61,6 +61,7 @@ def shared_objects() -> dict:
         matter="邻里纠纷调解", domain="综治", owner="town", lead_unit="镇综治中心"
     )
     return {
+        **_county_rules(),
         "cases.category": Category.objects.create(name="邻里纠纷", group="dispute"),
         "cases.holiday": Holiday.objects.create(date="2026-10-01", kind="off", name="国庆节"),
         "cases.responsibilityitem": item,
@@ -76,6 +77,28 @@ def shared_objects() -> dict:
         ),
         "axes.accesslog": AccessLog.objects.create(username="x", ip_address="127.0.0.1"),
     }
+
+
+def _county_rules() -> dict:
+    """The shared cast's county's appraisal rule (the one its world's sheets follow) and points
+    rules: county reference data, read by its towns' admins, changed by the county's."""
+    from decimal import Decimal
+
+    from grids.models import GridNode
+    from staff.models import AppraisalItem, AppraisalRule, PointsRule, PointsScheme
+
+    county = GridNode.objects.get(code="610722")
+    rule, _created = AppraisalRule.objects.get_or_create(
+        county=county,
+        valid_from=dt.date(2026, 1, 1),
+        defaults={"name": "考核办法", "base_pay": Decimal(1800), "performance_pay": Decimal(1200)},
+    )
+    AppraisalItem.objects.get_or_create(
+        rule=rule, measure="patrol_days", defaults={"label": "巡查天数", "cap": Decimal(25)}
+    )
+    scheme = PointsScheme.objects.create(county=county, valid_from=dt.date(2026, 1, 1), name="积分")
+    PointsRule.objects.create(scheme=scheme, role="grid_worker", measure="visit", points=1)
+    return {"staff.appraisalrule": rule, "staff.pointsscheme": scheme}
 
 
 def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
@@ -143,6 +166,7 @@ def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
     open311 = _open311_on(grid, name)
     return SimpleNamespace(
         **_services_on(grid, town, platform, name),
+        **_people_on(grid, county, resident, name),
         grid=grid,
         member=member,
         resident_reporting=resident_reporting,
@@ -258,6 +282,40 @@ def _services_on(grid, town, platform, name: str) -> dict:
         "duty_slot": slot,
         "duty_booking": booking,
     }
+
+
+def _people_on(grid, county, resident, name: str) -> dict:
+    """A grid worker's line of a published October appraisal of the grid's village (under the
+    county's rule), and a points card of the grid's resident at the village's shop."""
+    from decimal import Decimal
+
+    from staff.models import AppraisalLine, AppraisalRule, AppraisalSheet, PointsAccount
+
+    now = timezone.now()
+    rule, _created = AppraisalRule.objects.get_or_create(
+        county=county,
+        valid_from=dt.date(2026, 1, 1),
+        defaults={"name": "考核办法", "base_pay": Decimal(1800), "performance_pay": Decimal(1200)},
+    )
+    sheet, _created = AppraisalSheet.objects.get_or_create(
+        village=grid.parent,
+        month=dt.date(2026, 10, 1),
+        defaults={
+            "rule": rule,
+            "computed_at": now,
+            "status": "published",
+            "signed_at": now,
+            "published_at": now,
+            "objections_until": now + dt.timedelta(days=5),
+        },
+    )
+    worker = UserFactory(username=f"appraised_{name}", first_name=f"网格员{name}")
+    grant(worker, grid, "grid_worker")
+    line = AppraisalLine.objects.create(
+        sheet=sheet, worker=worker, grid=grid, coefficient=Decimal(1), grade="competent"
+    )
+    account = PointsAccount.objects.create(village=grid.parent, node=grid, resident=resident)
+    return {"appraisal_line": line, "points_account": account}
 
 
 def build_world(tree) -> SimpleNamespace:
