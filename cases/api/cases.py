@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from cases import actions
 from cases.api.serializers import CaseCreateSerializer, CaseDetailSerializer, CaseSerializer
-from cases.models import Case, Color, CountyCall, Source, Status
+from cases.models import Case, Color, CountyCall, Mediation, Source, Status
 from cases.pages import visible_cases
 from cases.queries import CASE_FILTERS, filter_cases
 from cases.queries.cases import overdue_at
@@ -110,8 +110,19 @@ def list_cases(user, params):
     return cases
 
 
-# The county calls in one query, for the answer and for the actions on them.
-_CALLS = Prefetch("county_calls", CountyCall.objects.select_related("department"))
+# What the answer shows beside the case, one query each: the county calls with their
+# departments (for the answer and for the actions on them), the mediations with the mediators.
+_RELATED = (
+    Prefetch("county_calls", CountyCall.objects.select_related("department")),
+    Prefetch("mediations", Mediation.objects.select_related("mediator")),
+)
+# A case reported in this very transaction: no one else can have called the county on it or
+# mediated it yet, and reporting does neither (tests/api/test_lean_answers.py compares the
+# answer with a later read of the case).
+_NONE_YET = (
+    Prefetch("county_calls", CountyCall.objects.none()),
+    Prefetch("mediations", Mediation.objects.none()),
+)
 
 
 def _answered_case(request, case_id: int) -> Case:
@@ -121,7 +132,7 @@ def _answered_case(request, case_id: int) -> Case:
     cases = visible_cases(request.user).select_related(
         "node", "owner_node", "handler", "handler_unit"
     )
-    return get_object_or_404(cases.prefetch_related(_CALLS), pk=case_id)
+    return get_object_or_404(cases.prefetch_related(*_RELATED), pk=case_id)
 
 
 def _answer(request, case: Case, code: int = status.HTTP_200_OK) -> Response:
@@ -198,7 +209,7 @@ class CaseList(ApiView):
         # any case.
         if not access.can(request.user, "case.view", case):
             raise Http404
-        prefetch_related_objects([case], _CALLS)
+        prefetch_related_objects([case], *_NONE_YET)
         return _answer(request, case, status.HTTP_201_CREATED)
 
 

@@ -391,8 +391,8 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(MediationSerializer(many=True))
     def get_mediations(self, case):
-        rows = Mediation.objects.filter(case=case).select_related("mediator")
-        return MediationSerializer(rows, many=True).data
+        # Read with the case, mediators and all (cases.api.cases).
+        return MediationSerializer(case.mediations.all(), many=True).data
 
     @extend_schema_field(CallSerializer(many=True))
     def get_county_calls(self, case):
