@@ -178,7 +178,7 @@ ACTIONS: dict[str, RequestAction] = {
 
 TRANSITIONS = {a.name: (a.sources, a.target) for a in ACTIONS.values()}
 ACTION_LABELS = {
-    "receive": gettext_lazy("Received"),
+    "receive": gettext_lazy("Taken in"),
     "overdue": gettext_lazy("Past the promised time"),
     **{a.name: a.label for a in ACTIONS.values()},
 }

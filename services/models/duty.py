@@ -28,8 +28,8 @@ class DutySlot(models.Model):
         related_name="duty_slots",
     )
     date = models.DateField(_("date"))
-    starts = models.TimeField(_("from"))
-    ends = models.TimeField(_("until"))
+    starts = models.TimeField(_("starts at"))
+    ends = models.TimeField(_("ends at"))
     window = models.CharField(_("window"), max_length=100)
     item = models.ForeignKey(
         "services.ServiceItem",

@@ -18,7 +18,7 @@ class Channel(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", _("Taken in")
     INCOMPLETE = "incomplete", _("Materials incomplete")
     ACCEPTED = "accepted", _("Accepted")
     HANDED = "handed", _("With the back office")
@@ -118,13 +118,13 @@ class ServiceRequest(models.Model):
     result = models.TextField(_("result"), blank=True)
     # Told to the resident: shown on the tracking page.
     refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
-    visits = models.PositiveSmallIntegerField(_("visits"), default=0)
+    visits = models.PositiveSmallIntegerField(_("trips to the window"), default=0)
     received_at = models.DateTimeField(_("received at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     handed_at = models.DateTimeField(_("handed to the back office at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    due_at = models.DateTimeField(_("promised by"), null=True, blank=True)
     overdue_since = models.DateTimeField(_("overdue since"), null=True, blank=True)
     # Made on the phone for each errand, so that a retried submission finds this request.
     submission_id = models.CharField(

@@ -78,7 +78,7 @@ def resident_fields(form: forms.Form) -> None:
     """The resident's name and phone, as every services' form asks them."""
     form.fields["resident_name"] = forms.CharField(label=_("Your name"), max_length=50)
     form.fields["resident_phone"] = forms.CharField(
-        label=_("Your phone"),
+        label=_("Your phone number"),
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
