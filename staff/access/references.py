@@ -42,6 +42,11 @@ _REFERENCE_PATHS = {
     "services.servicerequest": "node",
     "services.dutyslot": "town",
     "services.dutybooking": "slot__town",
+    "services.volunteerteam": "node",
+    "services.volunteer": "team__node",
+    "services.activity": "team__node",
+    "services.activitysignup": "activity__team__node",
+    "services.helporder": "node",
 }
 
 

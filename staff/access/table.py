@@ -133,6 +133,17 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "servicerequest.deliver": WINDOW | ERRAND_RUNNERS,
     "dutyslot.change": frozenset({R.ADMIN, R.CENTER_STAFF, R.LEADER}),
     "dutybooking.view": WINDOW | {R.ADMIN},
+    # Volunteers (群众点单、社区派单、志愿者接单): teams and activities are kept by the town's
+    # and village's desk; a resident's order is placed by them online or through whoever serves
+    # them (a grid worker), dispatched by the village's or town's dispatchers, taken and done by
+    # a volunteer of the team it went to (services.orders also asks that), confirmed and rated.
+    "volunteer.view": ALL_ROLES,
+    "volunteer.change": frozenset({R.ADMIN, R.CENTER_STAFF, R.LEADER, R.COMMANDER, R.GRID_CHIEF}),
+    "helporder.place": (FIELD_ROLES - {R.VOLUNTEER}) | DISPATCHERS,
+    "helporder.dispatch": frozenset({R.CENTER_STAFF, R.LEADER, R.COMMANDER, R.GRID_CHIEF}),
+    "helporder.take": frozenset({R.VOLUNTEER}),
+    "helporder.confirm": (FIELD_ROLES - {R.VOLUNTEER}) | DISPATCHERS,
+    "activity.join": frozenset({R.VOLUNTEER}),
     # --- end of the services block ---
     # --- People and points: the monthly appraisal and pay, points, the points shop ---
     # A sheet is a village's; its lines are seen where each worker works. The village (its
