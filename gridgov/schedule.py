@@ -14,6 +14,7 @@ so each rhythm can be run and tested without a worker:
 | monthly-reports (orange) | 1st of the month 06:30            | manage.py generate_reports  |
 | quarterly-reports (red)  | 1st of Jan/Apr/Jul/Oct 07:00      | manage.py generate_reports  |
 | flag-daily               | 07:00 daily                       | manage.py flag_daily        |
+| month-end (appraisal, points) | 1st of the month 05:00       | manage.py month_end         |
 | purge-old-login-attempts | 03:17 daily                       | (staff.actions)             |
 | purge-idempotency        | 03:37 daily                       | (gridgov.api.idempotency)   |
 
@@ -65,6 +66,12 @@ BEAT_SCHEDULE = {
         "task": "staff.tasks.flag_daily",
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 6 * 3600},
+    },
+    # 考核 / 积分: last month's appraisal sheets and points of every village, on the 1st.
+    "month-end": {
+        "task": "staff.tasks.month_end",
+        "schedule": crontab(hour=5, minute=0, day_of_month="1"),
+        "options": {"expires": 12 * 3600},
     },
     "purge-old-login-attempts": {
         "task": "staff.tasks.purge_login_attempts",

@@ -103,3 +103,31 @@ def daily_flags(now: dt.datetime | None = None) -> Flags:
         missed_patrols=_queue("missed_patrol", missed, queued_at=queued_at),
         overdue_visits=_queue("visit_overdue", overdue, queued_at=queued_at),
     )
+
+
+# --- The 1st of each month: last month's appraisal sheets and points (考核, 积分) ---------------
+
+
+@dataclass
+class MonthEnd:
+    appraisal_sheets: int = 0
+    points_months: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def month_end(now: dt.datetime | None = None) -> MonthEnd:
+    """On the 1st (beat): compute last month's appraisal sheet of every village with grid
+    workers and last month's points of every village, where the county has rules in force and
+    the month is not computed yet. Each village in its own transaction; a second run the same
+    day (or a replay) finds nothing left to do."""
+    from staff.actions import appraisal_compute_due, points_compute_due
+
+    now = now or timezone.now()
+    if timezone.is_naive(now):
+        now = timezone.make_aware(now)
+    return MonthEnd(
+        appraisal_sheets=appraisal_compute_due(now=now),
+        points_months=points_compute_due(now=now),
+    )

@@ -13,3 +13,10 @@ def flag_daily() -> dict:
     from staff import rhythms
 
     return rhythms.daily_flags().as_dict()
+
+
+@shared_task
+def month_end() -> dict:
+    from staff import rhythms
+
+    return rhythms.month_end().as_dict()

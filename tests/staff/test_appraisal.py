@@ -430,3 +430,26 @@ def test_the_rule_refuses_grades_out_of_order_and_a_rule_not_on_the_first_of_a_m
     with pytest.raises(ValidationError) as refused:
         rule.full_clean()
     assert {"valid_from", "competent_from"} <= set(refused.value.message_dict)
+
+
+def test_beat_runs_the_month_end_on_the_first_and_the_command_does_the_same(cast, tree):
+    import io
+
+    from celery.schedules import crontab
+    from django.core.management import call_command
+
+    from gridgov.schedule import BEAT_SCHEDULE
+    from staff import tasks
+
+    entry = BEAT_SCHEDULE["month-end"]
+    assert entry["task"] == "staff.tasks.month_end" and tasks.month_end.name == entry["task"]
+    assert entry["schedule"] == crontab(hour=5, minute=0, day_of_month="1")
+    make_rule(tree.county)
+    out = io.StringIO()
+    call_command("month_end", now="2026-11-01T05:00:00", stdout=out)
+    assert out.getvalue().split() == ["appraisal_sheets=1", "points_months=0"]
+    call_command("month_end", now="2026-11-01T05:00:00", stdout=out)
+    assert AppraisalSheet.objects.filter(month=OCT).count() == 1
+    # The task runs as of now: the month before the real clock's is the one computed.
+    assert tasks.month_end.run() == {"appraisal_sheets": 1, "points_months": 0}
+    assert tasks.month_end.run() == {"appraisal_sheets": 0, "points_months": 0}
