@@ -75,7 +75,7 @@ def build_cases(county, cases: int, now):
                 node_id, owner_node_id, color, suggested_color, status, reporter_name,
                 reporter_phone, parties, location, result, clear_by, accepted_at, resolved_at,
                 closed_at, rework_count, escalation_count, reopen_count, settled_tier,
-                extension_reason, created_at, updated_at)
+                extension_reason, created_at, updated_at, county_tree)
             SELECT 'D-' || s.g, 'DT' || s.g, '基准事件', '基准事件的描述', 'patrol', false,
                 s.node, s.node, CASE WHEN s.k <= 1 THEN '' ELSE s.color END, '',
                 CASE WHEN s.k = 0 THEN 'reported' WHEN s.k = 1 THEN 'rejected'
@@ -90,7 +90,7 @@ def build_cases(county, cases: int, now):
                 CASE WHEN s.k < 5 THEN ''
                      ELSE (ARRAY['micro_grid','grid','grid','grid','grid','grid','village',
                                  'village','town','county'])[1 + mod(s.g, 10)] END,
-                '', s.created, s.created
+                '', s.created, s.created, %(tree)s
             FROM (
                 SELECT g, mod(g * 7, 20) AS k,
                     CASE WHEN mod(g, 10) = 0 THEN gr.node_id ELSE mi.node_id END AS node,
@@ -105,7 +105,13 @@ def build_cases(county, cases: int, now):
                 JOIN bench_grid gr ON gr.i = mod(g / 10, %(grids)s)
             ) AS s
             """,
-            {"cases": cases, "now": now, "grids": len(grids), "micro": len(micro)},
+            {
+                "cases": cases,
+                "now": now,
+                "grids": len(grids),
+                "micro": len(micro),
+                "tree": county.tree_id,
+            },
         )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE cases_case")  # as autovacuum would after a bulk load

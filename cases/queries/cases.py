@@ -173,8 +173,10 @@ def units_serving(node: GridNode) -> QuerySet:
 
 
 def cases_in(node: GridNode, queryset: QuerySet | None = None) -> QuerySet:
-    """Cases that happened in the node's subtree: one range condition."""
-    return subtree(node, Case.objects.all() if queryset is None else queryset, via="node")
+    """Cases that happened in the node's subtree: one range condition, and the county's tree
+    that the date indexes lead with."""
+    queryset = Case.objects.all() if queryset is None else queryset
+    return subtree(node, queryset, via="node").filter(county_tree=node.tree_id)
 
 
 def kpis(

@@ -224,7 +224,20 @@ def node_move(*, actor, node_id: int, new_parent_id: int, new_code: str | None =
         for pk, code in codes.items():
             GridNode.objects.filter(pk=pk).update(code=code)
     node.refresh_from_db()
+    if node.tree_id != subtree[0].tree_id:
+        _follow_to_tree([n.pk for n in subtree], node.tree_id)
     return node
+
+
+def _follow_to_tree(node_ids: list[int], tree_id: int) -> None:
+    """Rows that keep their place's county tree (a case's `county_tree`) follow a move into
+    another county. Found by the field, so the tree needs to know no app above it."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        if {"county_tree", "node"} <= names:
+            model._default_manager.filter(node_id__in=node_ids).update(county_tree=tree_id)
 
 
 @transaction.atomic

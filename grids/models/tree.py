@@ -167,13 +167,16 @@ def _range_q(spans, via: str, relation: tuple[str, str]) -> Q:
     lft, rght = relation
     q = Q(pk__in=[])
     for i, span in enumerate(spans):
-        one = Q(
-            **{
-                f"{prefix}tree_id": span.tree_id,
-                f"{prefix}lft__{lft}": span.lft,
-                f"{prefix}rght__{rght}": span.rght,
-            }
-        )
+        bounds = {
+            f"{prefix}tree_id": span.tree_id,
+            f"{prefix}lft__{lft}": span.lft,
+            f"{prefix}rght__{rght}": span.rght,
+        }
+        if relation != _AROUND:
+            # Implied by the two above, but it bounds the index scan on (tree_id, lft) at the
+            # span's end instead of running on to the end of the county.
+            bounds[f"{prefix}lft__{rght}"] = span.rght
+        one = Q(**bounds)
         q = one if i == 0 else q | one
     return q
 
