@@ -39,6 +39,17 @@ def target_url(user, notice: Notice, visible: bool) -> str | None:
         return reverse("patrol_today")
     if kind == "visit_overdue" and isinstance(payload.get("household"), int):
         return reverse("ledger_household", args=[payload["household"]])
+    if kind in ("appraisal_published", "appraisal_answered") and access.can_anywhere(
+        user, "door.mobile"
+    ):
+        return reverse("appraisal_mine")
+    node = payload.get("node")
+    if (
+        kind == "appraisal_objected"
+        and isinstance(node, int)
+        and access.can_anywhere(user, "door.desk")
+    ):
+        return reverse("appraisal_node", args=[node])
     if kind == "channel_failed" and access.can_anywhere(user, "door.admin"):
         return reverse("admin:gridgov_delivery_changelist")
     return None

@@ -79,6 +79,10 @@ TEXTS = {
     "hotline_return_refused": lambda: _(
         "The 12345 hotline will not take back case {number}; it stays with you: {title}"
     ),
+    # The monthly appraisal (staff/actions/appraisal.py): {date} is the month, {node} the place.
+    "appraisal_published": lambda: _("The appraisal of {date} in {node} is published."),
+    "appraisal_objected": lambda: _("A grid worker in {node} objects to the appraisal of {date}."),
+    "appraisal_answered": lambda: _("The town answered your objection to the appraisal of {date}."),
 }
 # What the resident who reported a case is texted (gridgov/sms.py), in the site's language:
 # {code} is the tracking code, {where} where to follow it, {reply} the reply to the resident.
@@ -196,6 +200,8 @@ def recipients(message: OutboxMessage) -> set:
         return {a.user for a in access.assignments_over("node.change", town)} if town else set()
     if message.kind in ("missed_patrol", "visit_overdue"):
         return _field_recipients(message)
+    if message.kind in APPRAISAL_KINDS:
+        return _appraisal_recipients(message)
     if message.kind == "report_ready":
         from grids.models import GridNode
 
@@ -267,6 +273,26 @@ def _field_recipients(message: OutboxMessage) -> set:
         return chiefs | set(get_user_model().objects.filter(pk=p.get("user"), is_active=True))
     household = Household.objects.filter(pk=p.get("household")).select_related("node").first()
     return set(access.who_can("visit.record", household)) if household else set()
+
+
+APPRAISAL_KINDS = {"appraisal_published", "appraisal_objected", "appraisal_answered"}
+
+
+def _appraisal_recipients(message: OutboxMessage) -> set:
+    """A published sheet: its workers; an objection: the town's reviewers over the worker's
+    grid; an answer: the worker who objected."""
+    from grids.models import GridNode
+    from staff.models import AppraisalLine
+
+    p = message.payload
+    people = get_user_model().objects.filter(is_active=True)
+    if message.kind == "appraisal_published":
+        workers = AppraisalLine.objects.filter(sheet_id=p.get("sheet")).values("worker_id")
+        return set(people.filter(pk__in=workers))
+    if message.kind == "appraisal_answered":
+        return set(people.filter(pk=p.get("user")))
+    node = GridNode.objects.filter(pk=p.get("node")).first()
+    return _dispatchers(node, permission="appraisal.review") if node else set()
 
 
 def _fan_out(message: OutboxMessage, now: dt.datetime) -> None:
