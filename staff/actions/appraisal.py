@@ -404,7 +404,7 @@ def appraisal_publish(*, actor, sheet_id: int, now: dt.datetime | None = None) -
         dedupe_key=f"appraisal_published:{sheet.pk}",
         sheet=sheet.pk,
         node=sheet.village_id,
-        date=sheet.month.isoformat(),
+        date=f"{sheet.month:%Y-%m}",
     )
     return sheet
 
@@ -438,7 +438,7 @@ def appraisal_object(
         objection=objection.pk,
         node=line.grid_id,
         user=actor.pk,
-        date=sheet.month.isoformat(),
+        date=f"{sheet.month:%Y-%m}",
     )
     return objection
 
@@ -507,6 +507,6 @@ def appraisal_answer(
         objection=objection.pk,
         node=line.grid_id,
         user=line.worker_id,
-        date=line.sheet.month.isoformat(),
+        date=f"{line.sheet.month:%Y-%m}",
     )
     return objection

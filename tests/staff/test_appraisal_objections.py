@@ -211,3 +211,40 @@ def test_a_worker_objects_only_to_their_own_line_with_a_reason(sheet, cast, tree
         actions.appraisal_object(actor=cast.worker_b, line_id=line_b.pk, reason="  ", now=T0)
     with pytest.raises(Http404):
         actions.appraisal_object(actor=cast.worker_b, line_id=10**9, reason="x", now=T0)
+
+
+def test_publication_objection_and_answer_each_reach_their_people(client, sheet, cast, settings):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from gridgov import notify
+    from gridgov.models import Notice
+
+    settings.LANGUAGE_CODE = "en"
+    published(sheet, cast)
+    notify.deliver_pending(now=T0)
+    assert set(Notice.objects.values_list("user__username", flat=True)) == {"worker_a", "worker_b"}
+    line = sheet.lines.get(worker=cast.worker_a)
+    objection = actions.appraisal_object(actor=cast.worker_a, line_id=line.pk, reason="有误", now=T0)
+    notify.deliver_pending(now=T0)
+    objected = Notice.objects.get(message__kind="appraisal_objected")
+    assert objected.user == cast.staff_town1  # the town's reviewers, not the town's admin
+    actions.appraisal_answer(
+        actor=cast.staff_town1, objection_id=objection.pk, upheld=False, answer="无误", now=T0
+    )
+    notify.deliver_pending(now=T0)
+    answered = Notice.objects.get(message__kind="appraisal_answered")
+    assert answered.user == cast.worker_a
+    with translation.override("en"):
+        assert notify.text_for(answered.message) == (
+            "The town answered your objection to the appraisal of 2026-10."
+        )
+        assert notify.text_for(objected.message) == (
+            "A grid worker in 梁家庵村第一网格 objects to the appraisal of 2026-10."
+        )
+    client.force_login(cast.worker_a)
+    opened = client.get(reverse("notice_open", args=[answered.pk]))
+    assert opened["Location"] == reverse("appraisal_mine")
+    client.force_login(cast.staff_town1)
+    opened = client.get(reverse("notice_open", args=[objected.pk]))
+    assert opened["Location"] == reverse("appraisal_node", args=[line.grid_id])
