@@ -19,5 +19,10 @@ def mobile_home(request):
         "posts": posts(request.user),
         "my_cases": cases,
         "today": today_list(request.user),  # patrol and visits due
+        # The person's appraisal (grid workers), points, and the village shop's counter.
+        "people_links": {
+            "appraisal": access.can_anywhere(request.user, "appraisal.object"),
+            "shop": access.can_anywhere(request.user, "shop.redeem"),
+        },
     }
     return render(request, "mobile/home.html", context)
