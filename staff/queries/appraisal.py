@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Q, QuerySet
 
+from gridgov.cleaning import parse_int
 from grids.models import GridNode, Tier
 from staff import access
 from staff.models import (
@@ -26,11 +27,11 @@ LINES_FROM = (Tier.TOWN, Tier.AREA, Tier.VILLAGE, Tier.GRID, Tier.MICRO_GRID)
 
 def parse_month(value: str | None) -> dt.date | None:
     """A month written YYYY-MM (as the month chooser sends it); None for anything else."""
-    text = (value or "").strip()
-    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if len(text) != 7 or text[4] != "-":
         return None
-    year, month = int(text[:4]), int(text[5:])
-    if not (2000 <= year <= 2999 and 1 <= month <= 12):
+    year, month = parse_int(text[:4], minimum=2000), parse_int(text[5:], minimum=1, maximum=12)
+    if year is None or month is None or text[5] == "-":
         return None
     return dt.date(year, month, 1)
 
