@@ -1,0 +1,445 @@
+"""Growth and shared counties: a county's desk pages should cost what the page shows, not what
+the county has piled up over the years, nor what other counties hold in the same database.
+
+1. Ten times the data. One county as bench/dashboard.py builds it (10 towns, 100 villages, 600
+   grids, 6,000 micro-grids) with 50,000 cases, then the same county grown to 500,000 (inserted
+   set-based, VACUUM ANALYZE). Pages: the board (`/desk/board/`) as the town's center staff and
+   as the county's, the county's case list (`/desk/cases/`), the town and county dashboards
+   (`/desk/dashboard/`). Goal per page: median at 500k ≤ 1.3× the median at 50k, same query
+   count.
+2. Shared database. The same county (a second database) with 100,000 cases alone, then with 19
+   other counties of 100,000 cases each in the same database (2,000,000 in all). The other
+   counties have a smaller tree (10 towns, 50 villages, 200 grids, 400 micro-grids): what they
+   put in the way of the first county's queries is their case rows, not their nodes. Pages: the
+   town and county dashboards and the board. Goal: shared ≤ 1.2× alone, same query count.
+
+Every page runs through Django's test client (production settings, a local-memory cache so
+that no other process's cache is touched; the cache is cleared after each load, then each page
+is warmed once, so the dashboard's 12-week trend is read from the cache as in steady state).
+Timed in interleaved rounds: every page a few requests, then the next page, round after round,
+so that a shared machine's load falls on all pages alike. For each page the heaviest statement
+is run again under EXPLAIN (ANALYZE, BUFFERS) and its buffers and scans are printed.
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/gridgov_bench_growth \\
+        .venv/bin/python bench/growth.py [--requests 15] [--skip-shared] [--plans]
+"""
+
+import argparse
+import os
+import re
+import statistics
+import time
+from urllib.parse import urlparse, urlunparse
+
+from _setup import drop, fresh_postgres
+from dashboard import build_tree
+
+ROUNDS = 3  # each page gets requests // ROUNDS requests per round
+OTHER_COUNTIES = 19
+OTHER_SHAPE = (10, 5, 4, 2)  # towns, villages per town, grids per village, micro-grids per grid
+
+_COLUMNS = """number, tracking_code, title, description, source, emergency, node_id, owner_node_id,
+    color, suggested_color, status, handler_id, reporter_name, reporter_phone, parties, location,
+    result, public_reply, sms_opt_out, clear_by, accepted_at, resolved_at, closed_at,
+    rework_count, escalation_count, reopen_count, settled_tier, extension_reason, created_at,
+    updated_at, county_tree"""
+
+
+def build_small_county(index: int):
+    """Another county, with a smaller tree (OTHER_SHAPE) built with tree_bulk_create."""
+    from grids import actions as grid_actions
+    from grids.actions import NodeRow
+
+    code = f"6197{index:02d}"
+    county = grid_actions.node_create(
+        actor=None, parent_id=None, name=f"共享县{index}", tier="county", code=code
+    )
+    towns, villages, grids, micro = OTHER_SHAPE
+    rows = []
+    for t in range(1, towns + 1):
+        town = f"{code}{100 + t:03d}"
+        rows.append(NodeRow(code, f"县{index}镇{t}", "town", town))
+        for v in range(1, villages + 1):
+            village = f"{town}{200 + v:03d}"
+            rows.append(NodeRow(town, f"镇{t}村{v}", "village", village))
+            for g in range(1, grids + 1):
+                grid = f"{village}{g:03d}"
+                rows.append(
+                    NodeRow(village, f"村{v}网格{g}", "grid", grid, {"difficulty": "ABC"[g % 3]})
+                )
+                for m in range(1, micro + 1):
+                    rows.append(NodeRow(grid, f"微网格{m}", "micro_grid", f"{grid}{m:03d}"))
+    grid_actions.tree_bulk_create(actor=None, root_id=county.pk, rows=rows)
+    county.refresh_from_db()
+    return county
+
+
+def insert_cases(county, first: int, last: int, now) -> None:
+    """Cases numbered first..last in the county, set-based (INSERT … SELECT generate_series).
+    9 in 10 in a micro-grid, 1 in 10 in a grid; reported evenly over 730 days. Status and color
+    come from a hash of the number, so every grid mixes them (15% open, 75% closed, the rest
+    untriaged or rejected), as bench/phone_home.py does."""
+    from django.db import connection
+
+    from grids.models import GridNode
+
+    def ids(tier):
+        return list(
+            GridNode.objects.filter(tree_id=county.tree_id, tier=tier)
+            .order_by("lft")
+            .values_list("pk", flat=True)
+        )
+
+    micro, grids = ids("micro_grid"), ids("grid")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO cases_case ({_COLUMNS})
+            SELECT 'G-' || s.g, 'GT' || s.g, '基准事件', '基准事件的描述', 'patrol', false,
+                s.node, s.node, CASE WHEN s.k <= 1 THEN '' ELSE s.color END, '',
+                CASE WHEN s.k = 0 THEN 'reported' WHEN s.k = 1 THEN 'rejected'
+                     WHEN s.k = 2 THEN 'accepted' WHEN s.k = 3 THEN 'dispatched'
+                     WHEN s.k = 4 THEN 'handling' ELSE 'closed' END,
+                NULL, '', '', '', '', '', '', false,
+                CASE WHEN s.k >= 2 THEN s.created + s.clear END,
+                CASE WHEN s.k >= 2 THEN s.created + interval '1 hour' END,
+                CASE WHEN s.k >= 5 THEN s.created + s.clear * s.took END,
+                CASE WHEN s.k >= 5 THEN s.created + s.clear * s.took + interval '2 hours' END,
+                CASE WHEN mod(s.g, 13) = 0 THEN 1 ELSE 0 END,
+                CASE WHEN mod(s.g, 11) = 0 THEN 1 ELSE 0 END, 0,
+                CASE WHEN s.k < 5 THEN ''
+                     ELSE (ARRAY['micro_grid','grid','grid','grid','grid','grid','village',
+                                 'village','town','county'])[1 + mod(s.g, 10)] END,
+                '', s.created, s.created, %(tree)s
+            FROM (
+                SELECT g, mod(h.v, 20) AS k,
+                    CASE WHEN mod(g, 10) = 0
+                         THEN (%(grids)s::int[])[1 + mod(g / 10, %(n_grids)s)]
+                         ELSE (%(micro)s::int[])[1 + mod(g, %(n_micro)s)] END AS node,
+                    (ARRAY['yellow','yellow','yellow','orange','red'])[1 + mod(h.v / 20, 5)]
+                        AS color,
+                    (ARRAY[interval '1 day', interval '1 day', interval '1 day',
+                           interval '7 days', interval '30 days'])[1 + mod(h.v / 20, 5)] AS clear,
+                    CASE WHEN mod(h.v / 100, 7) = 0 THEN 1.5 ELSE 0.5 END AS took,
+                    %(now)s - mod(g, 730) * interval '1 day' - mod(g, 17) * interval '1 hour'
+                        AS created
+                FROM generate_series(%(first)s, %(last)s) AS g
+                CROSS JOIN LATERAL (SELECT hashint4(g)::bigint + 2147483648 AS v) AS h
+            ) AS s
+            """,
+            {
+                "first": first,
+                "last": last,
+                "now": now,
+                "tree": county.tree_id,
+                "micro": micro,
+                "n_micro": len(micro),
+                "grids": grids,
+                "n_grids": len(grids),
+            },
+        )
+
+
+def settle() -> None:
+    """After a bulk load: VACUUM ANALYZE as autovacuum would, and an empty cache."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE cases_case")
+        cursor.execute("ANALYZE")
+    cache.clear()
+
+
+def people(county):
+    """The first town's center staff and the county's."""
+    from grids.models import GridNode
+    from staff.models import Assignment
+    from tests.factories import UserFactory
+
+    town = GridNode.objects.filter(tree_id=county.tree_id, tier="town").order_by("lft").first()
+    town_user = UserFactory(username=f"growth_town_{county.pk}")
+    county_user = UserFactory(username=f"growth_county_{county.pk}")
+    Assignment.objects.create(user=town_user, node=town, role="center_staff")
+    Assignment.objects.create(user=county_user, node=county, role="center_staff")
+    return town_user, county_user
+
+
+def pages(town_user, county_user, names):
+    """name → a function making that page's request (each person on their own client)."""
+    from django.test import Client
+
+    clients = {}
+    for label, user in (("town", town_user), ("county", county_user)):
+        clients[label] = Client()
+        clients[label].force_login(user)
+    every = {
+        "board, town": ("town", "/desk/board/"),
+        "board, county": ("county", "/desk/board/"),
+        "case list, county": ("county", "/desk/cases/"),
+        "dashboard, town": ("town", "/desk/dashboard/"),
+        "dashboard, county": ("county", "/desk/dashboard/"),
+    }
+    result = {}
+    for name in names:
+        who, path = every[name]
+
+        def get(client=clients[who], path=path):
+            response = client.get(path, secure=True)
+            assert response.status_code == 200, (path, response.status_code)
+            return response
+
+        result[name] = (get, path)
+    return result
+
+
+def captured(fn):
+    """Run fn once; its SQL statements as (sql, params, seconds)."""
+    from django.db import connection
+
+    statements = []
+
+    def keep(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((sql, params, time.perf_counter() - t))
+
+    with connection.execute_wrapper(keep):
+        fn()
+    return statements
+
+
+def explain(sql: str, params) -> dict:
+    """EXPLAIN (ANALYZE, BUFFERS) of one statement: execution time, buffers, scans, plan."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = [row[0] for row in cursor.fetchall()]
+    buffers = next((line for line in plan if "Buffers:" in line), "")
+    hit = re.search(r"hit=(\d+)", buffers)
+    read = re.search(r"read=(\d+)", buffers)
+    execution = next((line for line in plan if line.startswith("Execution Time")), "")
+    ms = re.search(r"([\d.]+) ms", execution)
+    scans = []
+    for line in plan:
+        for kind, name in re.findall(
+            r"(Index Only Scan|Bitmap Index Scan|Index Scan|Seq Scan)(?: Backward)? (?:using|on) "
+            r"(\w+)",
+            line,
+        ):
+            label = name if kind != "Seq Scan" else f"seq scan {name}"
+            if label not in scans:
+                scans.append(label)
+    return {
+        "ms": float(ms.group(1)) if ms else 0.0,
+        "buffers": (int(hit.group(1)) if hit else 0) + (int(read.group(1)) if read else 0),
+        "scans": scans,
+        "plan": plan,
+    }
+
+
+def measure(page_fns: dict, requests: int, plans: bool, label: str) -> dict:
+    """Median ms per page over interleaved rounds, its query count, its heaviest statement."""
+    result = {}
+    for name, (fn, _path) in page_fns.items():
+        fn()  # warm: templates, the trend's cache entry, the connection
+        statements = captured(fn)
+        heaviest = max(
+            (s for s in statements if "cases_case" in s[0]), key=lambda s: s[2], default=None
+        )
+        result[name] = {"queries": len(statements), "times": []}
+        if heaviest is not None:
+            info = explain(heaviest[0], heaviest[1])
+            info["sql"] = heaviest[0]
+            result[name]["heaviest"] = info
+            if plans:
+                print(f"  [{label}] {name}: heaviest statement {heaviest[0][:160]} …")
+                for line in info["plan"]:
+                    print("      " + line)
+    per_round = max(1, requests // ROUNDS)
+    for _ in range(ROUNDS):
+        for name, (fn, _path) in page_fns.items():
+            for _ in range(per_round):
+                t = time.perf_counter()
+                fn()
+                result[name]["times"].append(time.perf_counter() - t)
+    for row in result.values():
+        row["ms"] = statistics.median(row["times"]) * 1000
+    return result
+
+
+def table(title: str, before: dict, after: dict, labels: tuple[str, str], goal: float) -> bool:
+    print()
+    print(title)
+    a, b = labels
+    print(
+        f"{'page':<20} {'ms ' + a:>12} {'ms ' + b:>12} {'ratio':>7} {'queries':>9} "
+        f"{'goal':>6}  heaviest statement ({a} → {b}): PG ms, buffers"
+    )
+    met = True
+    for name in before:
+        x, y = before[name], after[name]
+        ratio = y["ms"] / x["ms"]
+        same = x["queries"] == y["queries"]
+        ok = ratio <= goal and same
+        met = met and ok
+        hx, hy = x.get("heaviest"), y.get("heaviest")
+        heavy = (
+            f"{hx['ms']:.1f} → {hy['ms']:.1f} ms, {hx['buffers']:,} → {hy['buffers']:,}"
+            if hx and hy
+            else "-"
+        )
+        print(
+            f"{name:<20} {x['ms']:>12.1f} {y['ms']:>12.1f} {ratio:>6.2f}× "
+            f"{x['queries']:>4}/{y['queries']:<4} {'met' if ok else 'NOT':>6}  {heavy}"
+        )
+    print(f"goal: ≤ {goal}× and equal query counts — {'met' if met else 'NOT met'} on every page")
+    return met
+
+
+def scans_of(result: dict) -> None:
+    for name, row in result.items():
+        info = row.get("heaviest")
+        if info:
+            print(f"  {name}: {', '.join(info['scans'])}")
+
+
+def setup_django():
+    from django.conf import settings
+    from django.test import override_settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets the test client in (ALLOWED_HOSTS)
+    plain = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    override_settings(
+        STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": plain}},
+        # A cache of this process only: the benchmark clears it after each load.
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    ).enable()
+
+
+def growth(args) -> None:
+    from django.utils import timezone
+
+    from grids.models import GridNode
+
+    t = time.perf_counter()
+    county = build_tree()
+    nodes = GridNode.objects.filter(tree_id=county.tree_id).count()
+    print(f"built the tree: {nodes:,} nodes in {time.perf_counter() - t:.1f} s")
+    town_user, county_user = people(county)
+    now = timezone.now()
+    names = (
+        "board, town",
+        "board, county",
+        "case list, county",
+        "dashboard, town",
+        "dashboard, county",
+    )
+    results = []
+    done = 0
+    for size in (args.small, args.large):
+        t = time.perf_counter()
+        insert_cases(county, done + 1, size, now)
+        settle()
+        done = size
+        print(f"{size:,} cases in the county, loaded in {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        results.append(
+            measure(pages(town_user, county_user, names), args.requests, args.plans, f"{size:,}")
+        )
+        print(f"  measured in {time.perf_counter() - t:.1f} s")
+        scans_of(results[-1])
+    table(
+        f"10× data: {args.small:,} → {args.large:,} cases in one county "
+        f"(median of {ROUNDS * max(1, args.requests // ROUNDS)} requests per page)",
+        results[0],
+        results[1],
+        (f"{args.small // 1000}k", f"{args.large // 1000}k"),
+        1.3,
+    )
+
+
+def shared(args) -> None:
+    from django.utils import timezone
+
+    from cases.models import Case
+
+    t = time.perf_counter()
+    county = build_tree()
+    town_user, county_user = people(county)
+    now = timezone.now()
+    insert_cases(county, 1, args.county, now)
+    settle()
+    print(f"one county, {args.county:,} cases, built in {time.perf_counter() - t:.1f} s")
+    names = ("board, town", "board, county", "dashboard, town", "dashboard, county")
+    alone = measure(pages(town_user, county_user, names), args.requests, args.plans, "alone")
+    scans_of(alone)
+    t = time.perf_counter()
+    trees = 0.0
+    for i in range(1, OTHER_COUNTIES + 1):
+        t_tree = time.perf_counter()
+        other = build_small_county(i)
+        trees += time.perf_counter() - t_tree
+        insert_cases(other, i * args.county + 1, (i + 1) * args.county, now)
+    settle()
+    total = Case.objects.count()
+    print(
+        f"{OTHER_COUNTIES} other counties added ({total:,} cases in all) in "
+        f"{time.perf_counter() - t:.1f} s (their trees {trees:.1f} s)"
+    )
+    together = measure(pages(town_user, county_user, names), args.requests, args.plans, "shared")
+    scans_of(together)
+    table(
+        f"Shared database: the county's {args.county:,} cases alone → with {OTHER_COUNTIES} "
+        f"other counties ({total:,} cases)",
+        alone,
+        together,
+        ("alone", "shared"),
+        1.2,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", type=int, default=50_000)
+    parser.add_argument("--large", type=int, default=500_000)
+    parser.add_argument("--county", type=int, default=100_000, help="cases per shared county")
+    parser.add_argument("--requests", type=int, default=15, help="timed requests per page")
+    parser.add_argument("--skip-growth", action="store_true")
+    parser.add_argument("--skip-shared", action="store_true")
+    parser.add_argument("--plans", action="store_true", help="print each heaviest plan")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    url = fresh_postgres("gridgov_bench_growth")
+    try:
+        setup_django()
+        if not args.skip_growth:
+            growth(args)
+    finally:
+        if not args.keep:
+            drop(url)
+    if not args.skip_shared:
+        parsed = urlparse(url)
+        shared_url = urlunparse(parsed._replace(path=parsed.path + "_shared"))
+        from django.db import connections
+
+        connections.close_all()
+        os.environ["BENCH_DATABASE_URL"] = shared_url
+        settings_dict = connections["default"].settings_dict
+        settings_dict["NAME"] = urlparse(shared_url).path.lstrip("/")
+        try:
+            fresh_postgres("gridgov_bench_growth_shared")  # created and migrated
+            shared(args)
+        finally:
+            if not args.keep:
+                drop(shared_url)
+    print(f"\nwhole run {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
