@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.admin_site import ReadOnly, ReadOnlyInline, ScopedAdminMixin, site
+from gridgov.admin_site import ReadOnly, ReadOnlyInline, ScopedAdminMixin, ScopedForms, site
 from gridgov.cleaning import parse_id
 from gridgov.errors import add_to_form
 from grids.models import GridNode, Tier
@@ -23,12 +23,19 @@ from grids.privacy import mask_phone
 from services import actions, lines, sheets
 from services.actions.catalog import VERSION_FIELDS
 from services.models import (
+    Activity,
+    ActivitySignup,
     DutyBooking,
     DutySlot,
+    HelpKind,
+    HelpOrder,
+    HelpOrderEvent,
     ServiceItem,
     ServiceItemVersion,
     ServiceRequest,
     ServiceRequestEvent,
+    Volunteer,
+    VolunteerTeam,
 )
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -367,6 +374,98 @@ class DutyBookingAdmin(ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("resident's name"))
     def masked_name(self, obj):
         return obj.resident_name[:1] + "*" * max(len(obj.resident_name) - 1, 1)
+
+    @admin.display(description=_("resident's phone"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.resident_phone)
+
+
+# ---------------------------------------------------------------- volunteers
+
+
+class TeamForm(forms.ModelForm):
+    """What a team offers, chosen from the residents' menu."""
+
+    offers = forms.MultipleChoiceField(
+        label=_("what it offers"),
+        choices=HelpKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = VolunteerTeam
+        fields = ("name", "kind", "node", "leader", "offers", "active")
+
+
+class VolunteerInline(ScopedForms, admin.TabularInline):
+    model = Volunteer
+    extra = 0
+    fields = ("user", "skills", "availability", "joined")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(VolunteerTeam, site=site)
+class VolunteerTeamAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A village's or town's volunteer teams, their volunteers and what they offer."""
+
+    form = TeamForm
+    view_action = "volunteer.view"
+    change_action = add_action = delete_action = "volunteer.change"
+    list_display = ("name", "kind", "node", "leader", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name",)
+    list_select_related = ("node", "leader")
+    autocomplete_fields = ("node", "leader")
+    inlines = [VolunteerInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "node":
+            kwargs["queryset"] = GridNode.objects.filter(
+                tier__in=(Tier.TOWN, Tier.VILLAGE, Tier.GRID)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SignupInline(ReadOnlyInline):
+    model = ActivitySignup
+    fields = ("volunteer", "signed_at", "checked_in_at", "hours")
+    readonly_fields = fields
+
+
+@admin.register(Activity, site=site)
+class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    view_action = "volunteer.view"
+    change_action = add_action = delete_action = "volunteer.change"
+    scope_via = "team__node"
+    list_display = ("title", "team", "place", "starts", "capacity")
+    list_select_related = ("team",)
+    date_hierarchy = "starts"
+    search_fields = ("title",)
+    fields = ("team", "title", "place", "starts", "ends", "capacity", "description")
+    inlines = [SignupInline]
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = HelpOrderEvent
+    fields = ("created_at", "action", "actor", "automatic", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+
+@admin.register(HelpOrder, site=site)
+class HelpOrderAdmin(ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+    """Orders are read here; they are dispatched on the desk and taken on the phone."""
+
+    view_action = "volunteer.view"
+    list_display = ("pk", "kind", "node", "status", "team", "placed_at")
+    list_filter = ("status", "kind")
+    list_select_related = ("node", "team")
+    inlines = [OrderEventInline]
+    exclude = ("resident_phone",)
+
+    def get_readonly_fields(self, request, obj=None):
+        names = [f.name for f in HelpOrder._meta.fields if f.name != "resident_phone"]
+        return [*names, "masked_phone"]
 
     @admin.display(description=_("resident's phone"))
     def masked_phone(self, obj):

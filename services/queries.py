@@ -279,3 +279,87 @@ def day_bookings(user, day: dt.date) -> QuerySet:
         .select_related("slot__town", "slot__item", "item")
         .order_by("slot__starts", "slot__window", "seat")
     )
+
+
+# ---------------------------------------------------------------- volunteers
+
+
+def visible_orders(user) -> QuerySet:
+    from services.models import HelpOrder
+
+    return access.scope(user, "helporder.dispatch", HelpOrder.objects.all(), via="node")
+
+
+def volunteer_tasks(user) -> dict:
+    """A volunteer's phone list: orders dispatched to their teams (or to them) waiting to be
+    taken, and those they took and have not finished; their teams' coming activities."""
+    from services.models import Activity, HelpOrder, OrderStatus, Volunteer
+
+    teams = list(Volunteer.objects.filter(user=user).values_list("team_id", flat=True))
+    waiting = HelpOrder.objects.filter(status=OrderStatus.DISPATCHED, team_id__in=teams).filter(
+        Q(volunteer__isnull=True) | Q(volunteer__user=user)
+    )
+    mine = HelpOrder.objects.filter(status=OrderStatus.TAKEN, volunteer__user=user)
+    coming = (
+        Activity.objects.filter(team_id__in=teams, ends__gte=timezone.now())
+        .select_related("team")
+        .annotate(taken=Count("signups"))
+        .order_by("starts")[:20]
+    )
+    return {
+        "waiting": list(waiting.select_related("node").order_by("take_by")),
+        "mine": list(mine.select_related("node").order_by("taken_at")),
+        "activities": list(coming),
+    }
+
+
+@dataclass
+class OrderFigures:
+    placed: int
+    dispatched: int
+    taken: int
+    done: int
+    overdue: int
+    teams: list[dict]  # {team, name, hours}
+
+
+def order_figures(user, params) -> OrderFigures:
+    """Orders placed in the period and how far they got (dispatched, taken, done), the overdue
+    ones still waiting, and the hours each team served in the period (activities and orders).
+    Four queries."""
+    from django.db.models import Sum
+
+    from services.models import ActivitySignup, OrderStatus
+
+    start, end = period(params)
+    mine = visible_orders(user)
+    placed = mine.filter(placed_at__gte=start, placed_at__lt=end)
+    reached = placed.aggregate(
+        placed=Count("pk"),
+        dispatched=Count("pk", filter=Q(dispatched_at__isnull=False)),
+        taken=Count("pk", filter=Q(taken_at__isnull=False)),
+        done=Count("pk", filter=Q(done_at__isnull=False)),
+    )
+    overdue = mine.filter(
+        overdue_since__isnull=False, status__in=[OrderStatus.PLACED, OrderStatus.DISPATCHED]
+    ).count()
+    hours: dict[int, dict] = {}
+    served = mine.filter(done_at__gte=start, done_at__lt=end, team__isnull=False)
+    for team_id, name, n in (
+        served.order_by().values_list("team_id", "team__name").annotate(n=Sum("hours"))
+    ):
+        hours.setdefault(team_id, {"team": team_id, "name": name, "hours": 0})["hours"] += n or 0
+    signups = access.scope(
+        user, "helporder.dispatch", ActivitySignup.objects.all(), via="activity__team__node"
+    ).filter(activity__starts__gte=start, activity__starts__lt=end, hours__isnull=False)
+    for team_id, name, n in (
+        signups.order_by()
+        .values_list("activity__team_id", "activity__team__name")
+        .annotate(n=Sum("hours"))
+    ):
+        hours.setdefault(team_id, {"team": team_id, "name": name, "hours": 0})["hours"] += n or 0
+    return OrderFigures(
+        **reached,
+        overdue=overdue,
+        teams=sorted(hours.values(), key=lambda t: (-t["hours"], t["name"])),
+    )

@@ -5,4 +5,6 @@ from services import actions
 
 @shared_task
 def sweep_service_requests() -> dict:
-    return actions.request_sweep().as_dict()
+    result = actions.request_sweep()
+    result.orders_overdue = actions.orders_sweep()
+    return result.as_dict()

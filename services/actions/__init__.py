@@ -23,6 +23,17 @@ from services.actions.catalog import (
 from services.actions.duty import duty_book, duty_booking_cancel
 from services.actions.intake import service_request_receive
 from services.actions.sweep import RequestSweepResult, request_sweep
+from services.actions.volunteers import (
+    activity_check_in,
+    activity_sign_up,
+    help_order_cancel,
+    help_order_confirm,
+    help_order_dispatch,
+    help_order_finish,
+    help_order_place,
+    help_order_take,
+    orders_sweep,
+)
 from services.actions.window import (
     service_request_accept,
     service_request_complete,
@@ -47,7 +58,26 @@ def perform(name: str, *, actor, request_id: int, values: dict, now=None):
     return function_of(name)(actor=actor, request_id=request_id, now=now, **kwargs)
 
 
+def perform_on_order(name: str, *, actor, order_id: int, values: dict, now=None):
+    """Take an action of the orders' table (services.orders) with a page's parsed values."""
+    from services import orders
+
+    action = orders.ACTIONS[name]
+    kwargs = action.arguments(values)
+    return globals()[action.function](actor=actor, order_id=order_id, now=now, **kwargs)
+
+
 __all__ = [
+    "activity_check_in",
+    "activity_sign_up",
+    "help_order_cancel",
+    "help_order_confirm",
+    "help_order_dispatch",
+    "help_order_finish",
+    "help_order_place",
+    "help_order_take",
+    "orders_sweep",
+    "perform_on_order",
     "CatalogRefused",
     "RequestSweepResult",
     "duty_book",

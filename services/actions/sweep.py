@@ -23,6 +23,7 @@ from services.models.requests import CLOCKED_STATUSES
 @dataclass
 class RequestSweepResult:
     overdue: int = 0
+    orders_overdue: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -1,6 +1,7 @@
 """The services' figures on the desk (/desk/services/figures/): requests by item and status, the
 share decided within the promised time, the share that needed at most one visit (最多跑一次) and
-the overdue ones; each figure opens the list of requests behind it."""
+the overdue ones; the volunteers' orders placed, dispatched, taken and done, and the hours each
+team served. Each figure opens the list behind it."""
 
 from __future__ import annotations
 
@@ -25,5 +26,10 @@ def figures_page(request):
     return render(
         request,
         "services/desk/figures.html",
-        {"f": figures, "period": period, "statuses": RequestStatus.choices},
+        {
+            "f": figures,
+            "orders": queries.order_figures(request.user, request.GET),
+            "period": period,
+            "statuses": RequestStatus.choices,
+        },
     )

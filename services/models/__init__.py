@@ -14,8 +14,30 @@ from services.models.requests import (
     ServiceRequestSequence,
     ServiceVisit,
 )
+from services.models.volunteers import (
+    OPEN_ORDER_STATUSES,
+    Activity,
+    ActivitySignup,
+    HelpKind,
+    HelpOrder,
+    HelpOrderEvent,
+    OrderStatus,
+    TeamKind,
+    Volunteer,
+    VolunteerTeam,
+)
 
 __all__ = [
+    "OPEN_ORDER_STATUSES",
+    "Activity",
+    "ActivitySignup",
+    "HelpKind",
+    "HelpOrder",
+    "HelpOrderEvent",
+    "OrderStatus",
+    "TeamKind",
+    "Volunteer",
+    "VolunteerTeam",
     "OPEN_REQUEST_STATUSES",
     "Channel",
     "Delivery",

@@ -4,7 +4,7 @@ is named by its code, an item by its code, a request and a booking by their code
 from django.urls import path, register_converter
 
 import grids.public.urls  # noqa: F401 - registers the "place" converter these pages share
-from services.public import apply, catalog, duty, item, track
+from services.public import apply, catalog, duty, help, item, track
 
 
 class ItemCode:
@@ -29,4 +29,7 @@ urlpatterns = [
     path("services/<item:item_code>/card/", item.card, name="public_service_card"),
     path("services/<item:item_code>/apply/", apply.apply, name="public_service_apply"),
     path("duty/<str:booking_code>/", duty.booking, name="public_duty_booking"),
+    path("<place:code>/help/", help.order, name="public_help"),
+    path("help/<str:help_code>/", help.track, name="public_help_track"),
+    path("help/<str:help_code>/confirm/", help.confirm, name="public_help_confirm"),
 ]

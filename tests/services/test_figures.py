@@ -129,8 +129,8 @@ def test_the_desk_lists_and_figures_take_the_same_queries_however_many_rows(
         client,
         urls,
         lambda: _grow(make_request, make_item, tree, 6),
-        # session, user, grants, (count + page | four figures), the menu's notices
-        {urls[0]: 6, urls[1]: 8, urls[2]: 6},
+        # session, user, grants, (count + page | four figures and four of the orders), notices
+        {urls[0]: 6, urls[1]: 12, urls[2]: 6},
     )
 
 
