@@ -20,6 +20,8 @@ PARAMETERS = {
     "notice_id": "notice",  # a person's own notice is inside; anyone else's is outside
     "call_id": "county_call",
     "request_id": "service_request",  # a one-window request of services
+    "help_order_id": "help_order",  # a resident's order of volunteers' help (on their grid)
+    "activity_id": "activity",  # a volunteer team's activity (the team serves a grid here)
     "line_id": "appraisal_line",  # a worker's line of a month's appraisal (on their grid)
     "account_id": "points_account",  # a person's points card (where the person is)
 }
@@ -55,6 +57,7 @@ CODES = {
     "item_code": ("service_item", "code"),
     "request_code": ("service_request", "tracking_code"),
     "booking_code": ("duty_booking", "code"),
+    "help_code": ("help_order", "tracking_code"),
     # A points card by its code: the resident's own page, and the shop's counter that scans it.
     "card_code": ("points_account", "code"),
 }

@@ -47,6 +47,9 @@ ADMIN_OBJECTS = {
     "services.servicerequest": "service_request",
     "services.dutyslot": "duty_slot",
     "services.dutybooking": "duty_booking",
+    "services.volunteerteam": "volunteer_team",
+    "services.activity": "activity",
+    "services.helporder": "help_order",
 }
 
 
@@ -241,9 +244,10 @@ def _open311_on(grid, name: str) -> SimpleNamespace:
 
 def _services_on(grid, town, platform, name: str) -> dict:
     """A service item of the grid's village, a resident's request from the grid, a duty slot
-    of the town on a day off and a booking in it."""
+    of the town on a day off and a booking in it; the grid's volunteer team with a volunteer
+    and an activity, and a resident's order of help."""
     from services import actions as service_actions
-    from services.models import DutySlot
+    from services.models import Activity, DutySlot, Volunteer, VolunteerTeam
 
     item = service_actions.service_item_save(
         actor=None,
@@ -276,7 +280,25 @@ def _services_on(grid, town, platform, name: str) -> dict:
     booking = service_actions.duty_book(
         slot_id=slot.pk, resident_name="李四", resident_phone="13900001234", item_id=item.pk
     )
+    team = VolunteerTeam.objects.create(
+        name=f"{name} 志愿服务队", kind="elderly", node=grid, offers=["care_visit", "company"]
+    )
+    helper = UserFactory(username=f"volunteer_{name}", first_name=f"志愿者{name}")
+    grant(helper, grid, "volunteer")
+    Volunteer.objects.create(user=helper, team=team, joined=dt.date(2026, 1, 1))
+    starts = timezone.now() + dt.timedelta(days=1)
+    activity = Activity.objects.create(
+        team=team, title=f"{name} 关爱留守儿童", place="村活动室", starts=starts,
+        ends=starts + dt.timedelta(hours=2), capacity=5,
+    )  # fmt: skip
+    order = service_actions.help_order_place(
+        actor=None, kind="care_visit", node_id=grid.pk, resident_name="孙奶奶",
+        resident_phone="13600001234",
+    )  # fmt: skip
     return {
+        "volunteer_team": team,
+        "activity": activity,
+        "help_order": order,
         "service_item": item,
         "service_request": request,
         "duty_slot": slot,
