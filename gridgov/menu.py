@@ -42,6 +42,7 @@ DESK_MENU: tuple[Link, ...] = (
     Link("services_request_new", _("Take a request"), ("door.desk", "servicerequest.receive")),
     Link("services_figures", _("Service figures"), ("door.desk", "servicerequest.view")),
     Link("services_duty", _("Holiday duty bookings"), ("door.desk", "dutybooking.view")),
+    Link("help_orders", _("Help orders"), ("door.desk", "helporder.dispatch")),
     Link("appraisal", _("Monthly appraisal"), ("door.desk", "appraisal.view")),
     Link("points", _("Points"), ("door.desk", "points.view")),
     Link("shop", _("Points shop"), ("door.desk", "points.view")),
