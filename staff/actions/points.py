@@ -78,6 +78,12 @@ def _quantities(rule, village: GridNode, month: Month, people: list[int]) -> dic
         return measures.visits(village, month, people, on_time=False)
     if m == PointsMeasure.PATROL_DAY:
         return measures.patrol_days(village, month, people)
+    if m == PointsMeasure.VOLUNTEER_HOURS:
+        return measures.volunteer_hours(village, month, people)
+    if m == PointsMeasure.VOLUNTEER_ACTIVITY:
+        return measures.volunteer_activities(village, month, people)
+    if m == PointsMeasure.HELP_ORDER:
+        return measures.help_orders(village, month, people)
     if m == PointsMeasure.CLOSED_ON_TIME:
         return {
             person: sum(by_difficulty.values())

@@ -43,6 +43,9 @@ class PointsMeasure(models.TextChoices):
     CLOSED_ON_TIME = "closed_on_time", _("A case closed on time")
     APPRAISAL_EXCELLENT = "appraisal_excellent", _("An “excellent” monthly appraisal")
     APPRAISAL_COMPETENT = "appraisal_competent", _("A “competent” monthly appraisal")
+    VOLUNTEER_HOURS = "volunteer_hours", _("An hour of volunteer service")
+    VOLUNTEER_ACTIVITY = "volunteer_activity", _("A volunteer activity attended")
+    HELP_ORDER = "help_order", _("A resident's help order done")
 
 
 class PointsScheme(models.Model):

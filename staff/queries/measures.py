@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, F, Q, When
+from django.db.models import Count, F, Q, Sum, When
 
 from cases.models import Case, CaseEvent, Mediation, Source, Status
 from cases.queries.cases import STANDING
@@ -215,6 +215,52 @@ def appraisal_grades(village: GridNode, month: Month, people, grade: str) -> dic
         .order_by()
     )
     return _counts(rows, "worker_id")
+
+
+def _done_orders(month: Month, people):
+    from services.models import HelpOrder, OrderStatus
+
+    return HelpOrder.objects.filter(
+        _in("done_at", month),
+        volunteer__user_id__in=people,
+        status__in=[OrderStatus.DONE, OrderStatus.CONFIRMED],
+    )
+
+
+def _attended(month: Month, people):
+    from services.models import ActivitySignup
+
+    return ActivitySignup.objects.filter(
+        _in("activity__starts", month), volunteer__user_id__in=people, checked_in_at__isnull=False
+    )
+
+
+def volunteer_hours(village: GridNode, month: Month, people) -> dict[int, int]:
+    """Per volunteer: the hours they served in the month, in activities (by the activity's
+    start) and on residents' help orders (by when the order was done), wherever they served,
+    rounded to the whole hour (half up)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for rows in (
+        _attended(month, people).filter(hours__isnull=False),
+        _done_orders(month, people).filter(hours__isnull=False),
+    ):
+        for row in rows.values("volunteer__user_id").annotate(h=Sum("hours")).order_by():
+            totals[row["volunteer__user_id"]] += row["h"]
+    return {p: int(h.quantize(Decimal(1), ROUND_HALF_UP)) for p, h in totals.items()}
+
+
+def volunteer_activities(village: GridNode, month: Month, people) -> dict[int, int]:
+    """Per volunteer: activities of the month they checked in to."""
+    rows = _attended(month, people).values("volunteer__user_id").annotate(n=Count("pk"))
+    return _counts(rows.order_by(), "volunteer__user_id")
+
+
+def help_orders(village: GridNode, month: Month, people) -> dict[int, int]:
+    """Per volunteer: residents' help orders they did in the month (done or confirmed)."""
+    rows = _done_orders(month, people).values("volunteer__user_id").annotate(n=Count("pk"))
+    return _counts(rows.order_by(), "volunteer__user_id")
 
 
 GRADE_OF = {"appraisal_excellent": Grade.EXCELLENT, "appraisal_competent": Grade.COMPETENT}

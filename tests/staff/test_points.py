@@ -1,5 +1,5 @@
 """Points computed from a village's October records for each role (grid worker, grid chief,
-party-member household, resident of the ledger; volunteers by hand), caps, a second run adding
+party-member household, volunteer by the hours served, resident of the ledger), caps, a second run adding
 nothing, the month's publication, awards and deductions with reasons, and the append-only
 ledger whose sum is the balance and which never goes below nothing."""
 
@@ -329,3 +329,62 @@ def test_a_grid_worker_neither_computes_nor_awards_and_another_town_sees_nothing
             village_id=tree.village1.pk, month=OCT, actor=cast.worker_a, now=T0
         )
     assert Decimal(account.balance) == Decimal(33)
+
+
+def test_a_volunteer_earns_by_the_hours_activities_and_help_orders_of_the_month(cast, tree, people):
+    from services.models import Activity, ActivitySignup, HelpOrder, Volunteer, VolunteerTeam
+
+    _party, volunteer, _resident, _neighbour = people
+    make_scheme(
+        tree.county,
+        rules=[
+            ("volunteer", "volunteer_hours", 2, 30),
+            ("volunteer", "volunteer_activity", 5, None),
+            ("volunteer", "help_order", 3, None),
+        ],
+    )
+    team = VolunteerTeam.objects.create(name="梁家庵村关爱队", kind="elderly", node=tree.village1)
+    member = Volunteer.objects.create(user=volunteer, team=team, joined=dt.date(2026, 1, 1))
+    for day, hours, checked in ((5, "2.5", True), (12, "3.0", True), (19, None, False)):
+        activity = Activity.objects.create(
+            team=team, title=f"探访{day}", place="村委会", starts=at(day, 9), ends=at(day, 12)
+        )
+        ActivitySignup.objects.create(
+            activity=activity,
+            volunteer=member,
+            signed_at=at(1),
+            checked_in_at=at(day, 9) if checked else None,
+            hours=Decimal(hours) if hours else None,
+        )
+    september = Activity.objects.create(
+        team=team, title="九月", place="村委会", starts=at(20, 9, month=9), ends=at(20, 11, month=9)
+    )
+    ActivitySignup.objects.create(
+        activity=september, volunteer=member, signed_at=at(1, 9, month=9),
+        checked_in_at=at(20, 9, month=9), hours=Decimal(2),
+    )  # fmt: skip
+    for status, done, hours in (("done", at(22), "1.5"), ("confirmed", at(25), "2"),
+                                ("taken", None, None)):  # fmt: skip
+        HelpOrder.objects.create(
+            kind="care_visit",
+            node=tree.grid_a,
+            resident_name="李大妈",
+            status=status,
+            team=team,
+            volunteer=member,
+            hours=Decimal(hours) if hours else None,
+            placed_at=at(21),
+            dispatch_by=at(22),
+            done_at=done,
+        )
+    actions.points_compute_month(
+        village_id=tree.village1.pk, month=OCT, actor=cast.staff_town1, now=T0
+    )
+    account = PointsAccount.objects.get(user=volunteer)
+    # 2.5 + 3 + 1.5 + 2 = 9 hours × 2; two activities attended × 5; two orders done × 3
+    assert earned(account) == {
+        "volunteer_hours": (9, 18),
+        "volunteer_activity": (2, 10),
+        "help_order": (2, 6),
+    }
+    assert account.balance == 34 and account.node == tree.grid_a
