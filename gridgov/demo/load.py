@@ -97,6 +97,9 @@ def load_case_data(stdout=None) -> dict:
     from services.demo import ensure_services
 
     services = ensure_services(say)  # 沙河营镇's 45 services, requests and duty slots
+    from staff.demo import ensure_people_and_points
+
+    people = ensure_people_and_points(say)  # appraisal, points and the villages' shops
     return {
         "units": units,
         "responsibility_items": items_added,
@@ -106,5 +109,6 @@ def load_case_data(stdout=None) -> dict:
         **cases,
         **bulletins,
         **services,
+        **people,
         "logins": logins,
     }
