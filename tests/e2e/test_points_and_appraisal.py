@@ -22,7 +22,7 @@ def _posts_held_since_january(cast):
 
 
 def test_a_worker_sees_the_published_score_on_the_phone_and_objects(
-    phone, live_server, cast, tree, offsite_requests, screenshot
+    phone, desk, live_server, cast, tree, offsite_requests, screenshot
 ):
     make_rule(tree.county)
     build_october(cast, tree)
@@ -45,6 +45,21 @@ def test_a_worker_sees_the_published_score_on_the_phone_and_objects(
     screenshot(phone, "objected")
     objection = AppraisalObjection.objects.get()
     assert objection.line.worker == cast.worker_a and objection.is_open
+    # The town answers on the desk: upheld, one more patrol day; the phone shows the answer.
+    login(desk, live_server, "staff_town1", PASSWORD)
+    desk.goto(url(live_server, f"/desk/appraisal/{tree.town1.pk}/?month=2026-10"))
+    answer = desk.locator("form.answer-form")
+    answer.locator("input[name=upheld][value=yes]").check()
+    patrol = objection.line.scores.get(item__measure="patrol_days")
+    answer.locator(f"input[name=item_{patrol.item_id}]").fill("13")
+    answer.locator("textarea[name=answer]").fill("核实属实，补记一天")
+    screenshot(desk, "answer")
+    answer.locator("button").click()
+    desk.wait_for_load_state()
+    expect(desk.locator("tr.objection")).to_contain_text("12.00 → 13.00")
+    phone.reload()
+    expect(phone.locator("#my-score")).to_have_text("71.67")
+    expect(phone.locator(".objections")).to_contain_text("核实属实，补记一天")
     assert offsite_requests == []
 
 
