@@ -89,6 +89,7 @@ class AppraisalRule(models.Model):
         _("coefficient of a C grid"), max_digits=4, decimal_places=2, default=Decimal("0.80")
     )
     excellent_from = models.DecimalField(
+        # xgettext:no-python-format
         _("excellent from (% of the full score)"),
         max_digits=5,
         decimal_places=2,
@@ -96,6 +97,7 @@ class AppraisalRule(models.Model):
         validators=PERCENT_VALIDATORS,
     )
     competent_from = models.DecimalField(
+        # xgettext:no-python-format
         _("competent from (% of the full score)"),
         max_digits=5,
         decimal_places=2,
@@ -103,6 +105,7 @@ class AppraisalRule(models.Model):
         validators=PERCENT_VALIDATORS,
     )
     basic_from = models.DecimalField(
+        # xgettext:no-python-format
         _("basically competent from (% of the full score)"),
         max_digits=5,
         decimal_places=2,
