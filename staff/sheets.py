@@ -66,7 +66,7 @@ def pay_xlsx(node, month: dt.date, lines, totals: dict) -> bytes:
         _("No."),
         _("Village"),
         _("Grid"),
-        _("Name"),
+        _("Person's name"),
         _("Difficulty"),
         _("Coefficient"),
         _("Score"),
@@ -149,7 +149,7 @@ def stock_take_xlsx(village, month: dt.date, rows) -> bytes:
     sheet.title = _("Stock-take")[:31]
     headers = [
         _("Goods"),
-        _("Unit"),
+        _("Unit of sale"),
         _("Price in points"),
         _("Opening stock"),
         _("Stocked"),

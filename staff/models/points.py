@@ -30,7 +30,7 @@ class PointsRole(models.TextChoices):
     GRID_WORKER = "grid_worker", _("Grid worker")
     PARTY_HOUSEHOLD = "party_household", _("Party-member household")
     VOLUNTEER = "volunteer", _("Volunteer")
-    RESIDENT = "resident", _("Resident")
+    RESIDENT = "resident", _("Residents")
 
 
 class PointsMeasure(models.TextChoices):
@@ -292,7 +292,7 @@ class PointsEntry(models.Model):
         related_name="entry",
     )
     # An earned entry's key (month, rule, account): a second run of the month adds nothing.
-    key = models.CharField(_("key"), max_length=80, unique=True, null=True, blank=True)
+    key = models.CharField(_("earning key"), max_length=80, unique=True, null=True, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -225,7 +225,9 @@ def test_publication_objection_and_answer_each_reach_their_people(client, sheet,
     notify.deliver_pending(now=T0)
     assert set(Notice.objects.values_list("user__username", flat=True)) == {"worker_a", "worker_b"}
     line = sheet.lines.get(worker=cast.worker_a)
-    objection = actions.appraisal_object(actor=cast.worker_a, line_id=line.pk, reason="有误", now=T0)
+    objection = actions.appraisal_object(
+        actor=cast.worker_a, line_id=line.pk, reason="有误", now=T0
+    )
     notify.deliver_pending(now=T0)
     objected = Notice.objects.get(message__kind="appraisal_objected")
     assert objected.user == cast.staff_town1  # the town's reviewers, not the town's admin

@@ -101,7 +101,7 @@ def test_the_month_is_computed_published_and_printed_for_the_board(
     listing = page_text(
         client.get(reverse("points_publication", args=[tree.village1.pk]) + f"?month={OCT}")
     )
-    assert "王刚" in listing and "33" in listing and "A household visit × 7 = 10" in listing
+    assert "王刚" in listing and "33" in listing and "× 7 = 10" in listing
     again = client.post(points_url(tree.village1), {"do": "publish", "record": record.pk})
     assert again.status_code == 400
 
@@ -113,7 +113,7 @@ def test_a_card_is_opened_for_a_resident_found_by_name_and_awarded_with_a_reason
     resident = Resident.objects.create(household=household, name="赵奶奶")
     client.force_login(commanders[0])
     found = client.get(points_url(tree.village1, q="赵奶"))
-    assert "赵奶奶" in page_text(found) and "Open a card" in found.content.decode()
+    assert "赵奶奶" in page_text(found) and 'value="open"' in found.content.decode()
     opened = client.post(points_url(tree.village1), {"do": "open", "resident": resident.pk})
     account = PointsAccount.objects.get(resident=resident)
     assert opened["Location"] == reverse("points_account", args=[account.pk])
@@ -154,7 +154,7 @@ def test_a_person_sees_their_balance_earnings_and_redemptions_on_the_phone(
     text = page_text(page)
     account = PointsAccount.objects.get(user=cast.worker_a)
     assert "33" in text and account.code in text and "<svg" in page.content.decode()
-    assert "A household visit × 7" in text and "+10" in text
+    assert "× 7" in text and "+10" in text
 
 
 def test_a_residents_card_opens_by_its_code_showing_the_name_masked(client, cast, tree, october):
