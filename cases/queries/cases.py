@@ -132,6 +132,16 @@ def overdue_at(moment: dt.datetime) -> Q:
     )
 
 
+def overdue_candidates(moment: dt.datetime) -> Q:
+    """A superset of `overdue_at(moment)` that an index can bound: the cases open now, those
+    resolved and not yet closed, and those closed at or after `moment` (a case is closed after
+    its resolution). `overdue_at` alone says only "a deadline before `moment`", which every old
+    case has: PostgreSQL then reads the county's whole history (bench/growth.py)."""
+    return Q(status__in=[*OPEN_STATUSES, Status.RESOLVED]) | Q(
+        status=Status.CLOSED, closed_at__gte=moment
+    )
+
+
 def closed_on_time() -> Q:
     """按期结案: closed (verified) no later than the deadline."""
     return Q(status=Status.CLOSED, closed_at__lte=F("clear_by"))
@@ -194,15 +204,15 @@ def kpis(
     rated = Q(rated_at__gte=start, rated_at__lt=end, satisfaction__isnull=False)
     handling = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
     # Every figure below counts only cases with one of these dates in the period (or, for the
-    # overdue, a deadline before it): saying so lets PostgreSQL read those rows through the
-    # date indexes instead of the whole subtree.
+    # overdue, still open or resolved, or closed since): saying so lets PostgreSQL read those
+    # rows through the date indexes instead of the whole subtree.
     relevant = (
         Q(**in_period)
         | accepted
         | Q(clear_by__gte=start, clear_by__lt=end)
         | Q(closed_at__gte=start, closed_at__lt=end)
         | Q(rated_at__gte=start, rated_at__lt=end)
-        | overdue
+        | overdue_candidates(as_of)
     )
     row = (
         cases_in(node)
