@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from staff import actions
+from staff import access, actions
 from staff.models import Redemption, ShopItem, StockMove
 from tests.conftest import page_text
 from tests.factories import UserFactory, grant
@@ -266,3 +266,26 @@ def test_bad_quantities_on_the_phone_are_refused(client, cast, tree, shop, quant
         reverse("shop_card", args=[card.code]), {"item": soap.pk, "quantity": quantity}
     )
     assert response.status_code == 400 and not Redemption.objects.exists()
+
+
+def test_the_phone_counter_finds_only_the_chiefs_own_villages_cards(client, cast, tree, shop):  # noqa: F811
+    other = card_of("李四婶", tree.grid_c, points=10)
+    client.force_login(cast.village_chief)
+    page = client.get(reverse("shop_counter") + "?q=李")
+    assert "李大妈" in page_text(page) and "李四婶" not in page_text(page)
+    assert client.get(reverse("shop_card", args=[other.code])).status_code == 404
+
+
+def test_the_list_of_a_counties_shops_takes_the_same_queries_for_two_or_five_villages(
+    client, cast, tree
+):
+    from tests.factories import make_node
+
+    client.force_login(cast.county_admin)
+    small = count(client, reverse("shop"))
+    for i in range(3):
+        make_node(tree.town1, "village", f"新村{i}")
+    access.forget_grants(cast.county_admin)
+    page = client.get(reverse("shop"))
+    assert page_text(page).count("新村") == 3
+    assert count(client, reverse("shop")) == small
