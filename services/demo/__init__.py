@@ -2,7 +2,7 @@
 window clerks of its 便民服务平台 (one shows her work phone, one does not), five weeks of
 one-window requests worked through services.actions (errands by 王刚, requests online, a
 one-time notice, second trips, a refusal, two past their promised time), and holiday duty slots
-on the coming days off with a few bookings. Everything goes through the actions; what is there
+on the coming days off with a few bookings; the volunteers (services.demo.volunteers). Everything goes through the actions; what is there
 already (an item by its place and name, a person by username, a slot by its window and time) is
 left as it is, and requests are made only once, so a second run adds nothing."""
 
@@ -40,7 +40,15 @@ def ensure_services(say) -> dict:
     village = GridNode.objects.filter(code=LIANGJIAAN, tier=Tier.VILLAGE).first()
     if town is None or village is None:
         say("services: 沙河营镇 is not in the tree, no services added")
-        return {"service_items": 0, "service_requests": 0, "duty_slots": 0, "duty_bookings": 0}
+        return {
+            "service_items": 0,
+            "service_requests": 0,
+            "duty_slots": 0,
+            "duty_bookings": 0,
+            "volunteer_teams": 0,
+            "activities": 0,
+            "help_orders": 0,
+        }
     owners = _owners(town)
     clerks = _clerks(town, owners["convenience"])
     added, items = _items(town, village, owners, clerks)
@@ -50,7 +58,10 @@ def ensure_services(say) -> dict:
         f"services: {added} service items, {requests} requests, "
         f"{slots} duty slots and {bookings} bookings added"
     )
+    from services.demo.volunteers import ensure_volunteers
+
     return {
+        **ensure_volunteers(say),
         "service_items": added,
         "service_requests": requests,
         "duty_slots": slots,

@@ -10,13 +10,33 @@ from django.urls import reverse
 from gridgov import demo
 from gridgov.demo import SHAHEYING, load_demo
 from grids.models import GridNode
-from services.models import DutyBooking, DutySlot, ServiceItem, ServiceRequest, ServiceRequestEvent
+from services.models import (
+    Activity,
+    ActivitySignup,
+    DutyBooking,
+    DutySlot,
+    HelpOrder,
+    ServiceItem,
+    ServiceRequest,
+    ServiceRequestEvent,
+    VolunteerTeam,
+)
 
 
 def _counts() -> dict:
     return {
         m.__name__: m.objects.count()
-        for m in (ServiceItem, ServiceRequest, ServiceRequestEvent, DutySlot, DutyBooking)
+        for m in (
+            ServiceItem,
+            ServiceRequest,
+            ServiceRequestEvent,
+            DutySlot,
+            DutyBooking,
+            VolunteerTeam,
+            Activity,
+            ActivitySignup,
+            HelpOrder,
+        )
     }
 
 
@@ -94,4 +114,23 @@ def test_loading_the_demo_twice_adds_no_service_data(_loaded_once, db):
         second["service_requests"],
         second["duty_slots"],
         second["duty_bookings"],
-    ) == (0, 0, 0, 0)
+        second["volunteer_teams"],
+        second["activities"],
+        second["help_orders"],
+    ) == (0, 0, 0, 0, 0, 0, 0)
+
+
+def test_shaheying_has_17_volunteer_teams_and_31_activities_with_hours_served(loaded):
+    teams = VolunteerTeam.objects.filter(GridNode.subtree_q(_town(), via="node"))
+    assert teams.count() == 17 == loaded["volunteer_teams"]
+    assert Activity.objects.filter(team__in=teams).count() == 31 == loaded["activities"]
+    assert ActivitySignup.objects.filter(hours__isnull=False).exists()
+    assert all(t.leader_id for t in teams)
+    kinds = set(teams.values_list("kind", flat=True))
+    assert {"education", "health", "environment"} <= kinds
+
+
+def test_the_demo_orders_stand_at_every_step(loaded):
+    statuses = set(HelpOrder.objects.values_list("status", flat=True))
+    assert statuses == {"placed", "dispatched", "taken", "done", "confirmed", "cancelled"}
+    assert HelpOrder.objects.filter(overdue_since__isnull=False).exists()
