@@ -74,11 +74,14 @@ def build_small_county(index: int):
     return county
 
 
-def insert_cases(county, first: int, last: int, now) -> None:
+def insert_cases(
+    county, first: int, last: int, now, *, days: int = 730, before: int = 0, closed: bool = False
+) -> None:
     """Cases numbered first..last in the county, set-based (INSERT … SELECT generate_series).
     9 in 10 in a micro-grid, 1 in 10 in a grid; reported evenly over 730 days. Status and color
     come from a hash of the number, so every grid mixes them (15% open, 75% closed, the rest
-    untriaged or rejected), as bench/phone_home.py does."""
+    untriaged or rejected), as bench/phone_home.py does. `days` and `before`: reported over the
+    `days` days that end `before` days ago; `closed`: every case closed (a county's history)."""
     from django.db import connection
 
     from grids.models import GridNode
@@ -112,7 +115,7 @@ def insert_cases(county, first: int, last: int, now) -> None:
                                  'village','town','county'])[1 + mod(s.g, 10)] END,
                 '', s.created, s.created, %(tree)s
             FROM (
-                SELECT g, mod(h.v, 20) AS k,
+                SELECT g, greatest(mod(h.v, 20), %(min_k)s) AS k,
                     CASE WHEN mod(g, 10) = 0
                          THEN (%(grids)s::int[])[1 + mod(g / 10, %(n_grids)s)]
                          ELSE (%(micro)s::int[])[1 + mod(g, %(n_micro)s)] END AS node,
@@ -121,7 +124,7 @@ def insert_cases(county, first: int, last: int, now) -> None:
                     (ARRAY[interval '1 day', interval '1 day', interval '1 day',
                            interval '7 days', interval '30 days'])[1 + mod(h.v / 20, 5)] AS clear,
                     CASE WHEN mod(h.v / 100, 7) = 0 THEN 1.5 ELSE 0.5 END AS took,
-                    %(now)s - mod(g, 730) * interval '1 day' - mod(g, 17) * interval '1 hour'
+                    %(now)s - (%(before)s + mod(g, %(days)s)) * interval '1 day' - mod(g, 17) * interval '1 hour'
                         AS created
                 FROM generate_series(%(first)s, %(last)s) AS g
                 CROSS JOIN LATERAL (SELECT hashint4(g)::bigint + 2147483648 AS v) AS h
@@ -136,6 +139,9 @@ def insert_cases(county, first: int, last: int, now) -> None:
                 "n_micro": len(micro),
                 "grids": grids,
                 "n_grids": len(grids),
+                "days": days,
+                "before": before,
+                "min_k": 5 if closed else 0,
             },
         )
 
@@ -343,7 +349,16 @@ def growth(args) -> None:
     done = 0
     for size in (args.small, args.large):
         t = time.perf_counter()
-        insert_cases(county, done + 1, size, now)
+        if args.history:
+            # The same monthly volume and open backlog at both sizes: the first load covers the
+            # last tenth of the 730 days, the growth is the nine tenths before it, all closed.
+            span = 730 * args.small // args.large
+            if done == 0:
+                insert_cases(county, 1, size, now, days=span)
+            else:
+                insert_cases(county, done + 1, size, now, days=730 - span, before=span, closed=True)
+        else:
+            insert_cases(county, done + 1, size, now)
         settle()
         done = size
         print(f"{size:,} cases in the county, loaded in {time.perf_counter() - t:.1f} s")
@@ -410,6 +425,11 @@ def main() -> None:
     parser.add_argument("--county", type=int, default=100_000, help="cases per shared county")
     parser.add_argument("--requests", type=int, default=15, help="timed requests per page")
     parser.add_argument("--skip-growth", action="store_true")
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="grow by older, closed cases (same monthly volume and open backlog at both sizes)",
+    )
     parser.add_argument("--skip-shared", action="store_true")
     parser.add_argument("--plans", action="store_true", help="print each heaviest plan")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
