@@ -6,7 +6,9 @@ the county has piled up over the years, nor what other counties hold in the same
    set-based, VACUUM ANALYZE). Pages: the board (`/desk/board/`) as the town's center staff and
    as the county's, the county's case list (`/desk/cases/`), the town and county dashboards
    (`/desk/dashboard/`). Goal per page: median at 500k ≤ 1.3× the median at 50k, same query
-   count.
+   count. By default both sizes are spread over the same 730 days (10× the month's cases and
+   10× the open backlog); with --history the growth is 450,000 older, closed cases (the same
+   month and backlog at both sizes: what the pages show does not change).
 2. Shared database. The same county (a second database) with 100,000 cases alone, then with 19
    other counties of 100,000 cases each in the same database (2,000,000 in all). The other
    counties have a smaller tree (10 towns, 50 villages, 200 grids, 400 micro-grids): what they
