@@ -359,12 +359,15 @@ class AppraisalScore(models.Model):
         AppraisalLine, verbose_name=_("line"), on_delete=models.CASCADE, related_name="scores"
     )
     item = models.ForeignKey(
-        AppraisalItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+        AppraisalItem,
+        verbose_name=_("appraisal item"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     quantity = models.DecimalField(
         _("counted"), max_digits=12, decimal_places=4, null=True, blank=True
     )
-    points = models.DecimalField(_("points"), **POINTS)
+    points = models.DecimalField(_("points scored"), **POINTS)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
