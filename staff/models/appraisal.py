@@ -185,7 +185,7 @@ class AppraisalItem(models.Model):
         AppraisalRule, verbose_name=_("rule"), on_delete=models.CASCADE, related_name="items"
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    label = models.CharField(_("item"), max_length=60)
+    label = models.CharField(_("name of the item"), max_length=60)
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
     per_unit = models.DecimalField(
         _("points per unit"),
