@@ -114,8 +114,11 @@ else:
     # costs more than it saves (bench/dashboard.py: the town dashboard 104 → 95 ms with 0).
     # Raise it on a big server if county-wide reports need it.
     _parallel = env_int("PG_MAX_PARALLEL_WORKERS_PER_GATHER", 0)
+    # JIT compiling pays off for long analytic queries, not for pages: the county dashboard
+    # spent 93 of its 365 ms compiling (bench/growth.py).
+    _jit = "on" if env_bool("PG_JIT", False) else "off"
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c max_parallel_workers_per_gather={_parallel}"
+        f"-c max_parallel_workers_per_gather={_parallel} -c jit={_jit}"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

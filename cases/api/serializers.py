@@ -345,8 +345,8 @@ class CaseDetailSerializer(CaseSerializer):
     handler_unit = UnitRefSerializer(
         read_only=True, allow_null=True, help_text=_("The unit it was dispatched to, or null.")
     )
-    merged_into = serializers.SlugRelatedField(
-        slug_field="number",
+    merged_into = serializers.CharField(
+        source="merged_into.number",
         read_only=True,
         allow_null=True,
         help_text=_("The number of the case it was merged into, or null."),

@@ -227,6 +227,13 @@ class Case(models.Model):
                 name="case_open_by_handler",
                 condition=Q(status__in=["accepted", "dispatched", "handling"]),
             ),
+            # The board: a county's open cases by deadline, without walking its closed years
+            # (and without another county's open cases in a shared database).
+            models.Index(
+                fields=["county_tree", "clear_by"],
+                name="case_open_by_county",
+                condition=Q(status__in=["accepted", "dispatched", "handling"]),
+            ),
         ]
 
     def __str__(self) -> str:
