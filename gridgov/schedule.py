@@ -41,6 +41,12 @@ BEAT_SCHEDULE = {
         "schedule": float(SWEEP_SECONDS),
         "options": {"expires": SWEEP_SECONDS},
     },
+    # The province summary reads rollup tables; figures at most five minutes old.
+    "refresh-rollups": {
+        "task": "cases.tasks.refresh_rollups",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
     "deliver-notices": {
         "task": "gridgov.tasks.deliver_notices",
         "schedule": float(DELIVER_SECONDS),

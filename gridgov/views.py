@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from staff import access
 
-DOOR_URLS = {"admin": "admin:index", "desk": "desk_home", "mobile": "mobile_home"}
+DOOR_URLS = {
+    "admin": "admin:index",
+    "desk": "desk_home",
+    "province": "province_summary",
+    "mobile": "mobile_home",
+}
 
 
 @login_required

@@ -304,3 +304,55 @@ class StreetSegmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         for f in StreetSegment._meta.concrete_fields:
             setattr(obj, f.attname, getattr(saved, f.attname))
         obj._state.adding = False
+
+
+from grids.models import Province  # noqa: E402
+
+
+class ProvinceForm(forms.ModelForm):
+    counties = forms.ModelMultipleChoiceField(
+        label=_("counties"),
+        queryset=GridNode.objects.filter(parent__isnull=True).order_by("code"),
+        required=False,
+    )
+
+    class Meta:
+        model = Province
+        fields = ("code", "name")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["counties"].initial = list(
+                self.instance.counties.values_list("pk", flat=True)
+            )
+
+
+@admin.register(Province, site=site)
+class ProvinceAdmin(ScopedModelAdmin, admin.ModelAdmin):
+    """Provinces sit above every county's tree, so only superusers keep them."""
+
+    form = ProvinceForm
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+    def _superuser(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_module_permission = _superuser
+    has_view_permission = _superuser
+    has_add_permission = _superuser
+    has_change_permission = _superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a province that counties or posts point at is emptied, not deleted
+
+    def save_model(self, request, obj, form, change):
+        actions.province_save(
+            actor=request.user,
+            province=obj,
+            county_ids=[c.pk for c in form.cleaned_data["counties"]],
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the counties were set with the province, in one action

@@ -19,6 +19,7 @@ from staff.models import (
     PointsRule,
     PointsScheme,
     Profile,
+    ProvincePost,
 )
 from staff.portraits import clean_portrait
 
@@ -413,3 +414,23 @@ class PointsSchemeAdmin(CountyRuleAdmin):
 
     def used(self, obj) -> bool:
         return PointsMonth.objects.filter(scheme=obj).exists()
+
+
+@admin.register(ProvincePost, site=site)
+class ProvincePostAdmin(ScopedModelAdmin, admin.ModelAdmin):
+    """Province staff read every county of their province, above any county admin's reach:
+    only superusers grant it."""
+
+    list_display = ("user", "province", "starts", "ends")
+    list_filter = ("province",)
+    autocomplete_fields = ("user",)
+    reference_action = "user.change"
+
+    def _superuser(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_module_permission = _superuser
+    has_view_permission = _superuser
+    has_add_permission = _superuser
+    has_change_permission = _superuser
+    has_delete_permission = _superuser

@@ -23,7 +23,7 @@ def _node(request) -> GridNode:
     node = GridNode.objects.filter(pk=parse_id(raw) or 0).first()
     if node is None:
         raise Http404("No such node.")
-    access.require(request.user, "report.view", node)
+    access.require(request.user, "dashboard.view", node)
     return node
 
 
@@ -31,7 +31,7 @@ def _now():
     return timezone.now()  # one seam, so tests can fix "today"
 
 
-@access.required("report.view")
+@access.required("dashboard.view")
 def dashboard(request):
     node = _node(request)
     now = _now()

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from cases.desk import board, calls, case_page, dashboard, intake, meeting, reports, verify
+from cases.desk import (
+    board,
+    calls,
+    case_page,
+    dashboard,
+    intake,
+    meeting,
+    province,
+    reports,
+    verify,
+)
 
 urlpatterns = [
     path("intake/", intake.intake_queue, name="intake_queue"),
@@ -22,6 +32,7 @@ urlpatterns = [
     path("calls/", calls.calls_page, name="desk_calls"),
     path("meeting/", meeting.meeting_page, name="desk_meeting"),
     path("dashboard/", dashboard.dashboard, name="desk_dashboard"),
+    path("province/", province.province_summary, name="province_summary"),
     path("reports/", reports.report_list, name="report_list"),
     path("reports/<int:report_id>/xlsx/", reports.report_download, name="report_download"),
 ]

@@ -8,6 +8,7 @@ from cases.models.hotline import HotlineConfig, HotlineOrder, order_of
 from cases.models.policy import Holiday, TriagePolicy
 from cases.models.public import ResidentReporting
 from cases.models.reports import PeriodicReport
+from cases.models.rollups import RollupState, TownDay, TownDue
 from cases.models.units import Category, ResponsibilityItem, Unit
 
 __all__ = [
@@ -28,8 +29,11 @@ __all__ = [
     "PeriodicReport",
     "ResidentReporting",
     "ResponsibilityItem",
+    "RollupState",
     "Source",
     "Status",
+    "TownDay",
+    "TownDue",
     "TriagePolicy",
     "Unit",
     "attachment_path",

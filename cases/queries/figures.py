@@ -96,7 +96,7 @@ def parse_period(params, today: dt.date) -> Period:
 
 def scope_root(user) -> GridNode | None:
     """Where the user's dashboard opens: the highest node on which they may see reports."""
-    return access.top_node(user, "report.view")
+    return access.top_node(user, "dashboard.view")
 
 
 # ---------------------------------------------------------------- links to the cases behind

@@ -23,6 +23,7 @@ from grids.actions.ledger_import import (
     ledger_check,
     ledger_import,
 )
+from grids.actions.provinces import province_save
 from grids.actions.streets import (
     SEGMENT_FIELDS,
     street_segment_create,
@@ -58,6 +59,7 @@ __all__ = [
     "ledger_check",
     "ledger_import",
     "node_create",
+    "province_save",
     "node_delete",
     "node_move",
     "node_update",

@@ -204,6 +204,43 @@ class GridNodeManager(TreeManager.from_queryset(GridNodeQuerySet)):
     pass
 
 
+_PROVINCE_CODE = re.compile(r"^\d{2}(?:\d{2}){0,2}$")
+
+
+class Province(models.Model):
+    """A province (or a prefecture-level region) above county trees. Not a tree root itself:
+    one tree over every county would make each county's tree edit rewrite all the others, so a
+    county points at its province instead. Its staff see the counties' figures, not their cases."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=6,
+        unique=True,
+        help_text=_(
+            "The division code's leading digits: 2 for a province (37), 4 for a region (3713)."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        if not _PROVINCE_CODE.match(self.code or ""):
+            raise ValidationError(
+                {
+                    "code": _(
+                        "A province code is 2 digits, a region's 4 (the division code's start)."
+                    )
+                }
+            )
+
+
 class GridNode(MPTTModel):
     name = models.CharField(_("name"), max_length=100)
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
@@ -244,6 +281,15 @@ class GridNode(MPTTModel):
         validators=[validate_public_phone],
         help_text=_("A town's hotline is shown on every bulletin of the town."),
     )
+    # Only a county (a root) belongs to a province; set in the province's admin page.
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="counties",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -275,6 +321,10 @@ class GridNode(MPTTModel):
                 condition=(models.Q(tier="county", parent__isnull=True))
                 | (~models.Q(tier="county") & models.Q(parent__isnull=False)),
                 name="gridnode_county_is_root",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(province__isnull=True) | models.Q(parent__isnull=True),
+                name="gridnode_province_only_on_county",
             ),
         ]
         indexes = [models.Index(fields=["tree_id", "lft", "rght"], name="gridnode_range")]

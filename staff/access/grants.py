@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import CharField, Value
+
 from grids.models import GridNode, span_contains
-from staff.access.table import _COUNTY_WIDE, _PERMISSIONS, HANDLERS
-from staff.models import Assignment
+from staff.access.table import _COUNTY_WIDE, _PERMISSIONS, HANDLERS, PROVINCE
+from staff.models import Assignment, ProvincePost
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,9 @@ _CACHE_ATTR = "_gridgov_grants"
 
 
 def _grants(user) -> tuple[Grant, ...]:
-    """The user's active grants, read once and kept on the user object for the request."""
+    """The user's active grants, read once and kept on the user object for the request. A
+    province post reads as a grant of the province role on each of its counties: one query
+    either way (a union)."""
     if user is None or not user.is_authenticated:
         return ()
     cached = getattr(user, _CACHE_ATTR, None)
@@ -40,6 +44,22 @@ def _grants(user) -> tuple[Grant, ...]:
             .filter(user_id=user.pk)
             .values_list(
                 "role", "node_id", "node__tree_id", "node__lft", "node__rght", "node__level"
+            )
+            .order_by()
+            .union(
+                ProvincePost.objects.active()
+                .filter(user_id=user.pk, province__counties__isnull=False)
+                .annotate(role=Value(PROVINCE, output_field=CharField()))
+                .values_list(
+                    "role",
+                    "province__counties__id",
+                    "province__counties__tree_id",
+                    "province__counties__lft",
+                    "province__counties__rght",
+                    "province__counties__level",
+                )
+                .order_by(),
+                all=True,
             )
         )
         cached = tuple(Grant(*row) for row in rows)

@@ -188,11 +188,14 @@ def who_can(action: str, obj) -> QuerySet:
 
 
 def door_for(user) -> str:
-    """Which door a user lands at after login: 'admin', 'desk', 'mobile' or '' (no grant yet)."""
+    """Which door a user lands at after login: 'admin', 'desk', 'province', 'mobile' or '' (no
+    grant yet)."""
     if user.is_superuser or can_anywhere(user, "door.admin"):
         return "admin"
     if can_anywhere(user, "door.desk"):
         return "desk"
+    if can_anywhere(user, "door.province"):
+        return "province"
     if can_anywhere(user, "door.mobile"):
         return "mobile"
     return ""

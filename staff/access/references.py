@@ -53,6 +53,7 @@ _REFERENCE_PATHS = {
 _WHOLE_TABLES = {
     "auth.group": "auth.choose",
     "auth.permission": "auth.choose",
+    "grids.province": "province.choose",
     "cases.category": "reference.choose",
     "cases.triagepolicy": "reference.choose",
     "cases.holiday": "reference.choose",

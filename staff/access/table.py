@@ -10,6 +10,12 @@ R = Role
 ALL_ROLES = frozenset(Role.values)
 
 
+# Province staff hold no Assignment: a province post grants this role on each of the
+# province's counties (staff.access.grants). It reads figures only, never cases or people,
+# and so is not in ALL_ROLES.
+PROVINCE = "province"
+
+
 FIELD_ROLES = frozenset(
     {
         R.GRID_WORKER,
@@ -59,7 +65,7 @@ ERRAND_RUNNERS = frozenset({R.GRID_WORKER, R.GRID_CHIEF, R.INSTRUCTOR})
 
 # action -> roles that may take it. An action not listed here is refused to everyone.
 _PERMISSIONS: dict[str, frozenset[str]] = {
-    "node.view": ALL_ROLES,
+    "node.view": ALL_ROLES | {PROVINCE},
     "node.create": frozenset({R.ADMIN}),
     "node.change": frozenset({R.ADMIN}),
     "node.move": frozenset({R.ADMIN}),
@@ -92,6 +98,10 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "countycall.rate_necessity": frozenset({R.DEPARTMENT}),
     "countycall.rate": TOWN_CALLERS,
     "report.view": DESK_ROLES | {R.ADMIN, R.GRID_CHIEF},
+    # The dashboard's figures; province staff read them for each county of their province.
+    "dashboard.view": DESK_ROLES | {R.ADMIN, R.GRID_CHIEF, PROVINCE},
+    # The province summary, from the rollup tables (cases.rollups).
+    "province.view": frozenset({PROVINCE}),
     # The reporter's phone is masked everywhere; those who work the case and may call the
     # reporter back reveal it, one logged reveal at a time (PIPL, like the ledger).
     "case.reveal_reporter": DISPATCHERS | HANDLERS,
@@ -167,6 +177,7 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     # --- end of the people and points block ---
     "door.mobile": FIELD_ROLES,
     "door.desk": DESK_ROLES | {R.ADMIN},
+    "door.province": frozenset({PROVINCE}),
     "door.admin": frozenset({R.ADMIN}),
     # Reference data every county shares, with no node of its own (categories, triage policies,
     # holidays, the responsibility list): anyone may choose it in a form; the county's
@@ -176,6 +187,8 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     # Django's own groups and permissions: gridgov decides by assignments, so no role may
     # touch them, only superusers (who pass every check).
     "auth.choose": frozenset(),
+    # Provinces sit above every county's tree: no grant reaches them, only superusers.
+    "province.choose": frozenset(),
 }
 
 

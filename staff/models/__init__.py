@@ -176,6 +176,50 @@ class Assignment(models.Model):
                 )
 
 
+class ProvincePost(models.Model):
+    """Province-level staff: they read the figures of every county of their province (the
+    province summary and each county's dashboard), never the cases or the people behind them.
+    Not an Assignment: a province is no node of any county's tree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="province_posts",
+    )
+    province = models.ForeignKey(
+        "grids.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="posts",
+    )
+    starts = models.DateField(_("starts"), default=timezone.localdate)
+    ends = models.DateField(_("ends"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("province post")
+        verbose_name_plural = _("province posts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__isnull=True) | models.Q(ends__gte=models.F("starts")),
+                name="provincepost_ends_after_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "province", "starts"], name="provincepost_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.province.name}"
+
+    def clean(self) -> None:
+        if self.ends and self.starts and self.ends < self.starts:
+            raise ValidationError({"ends": _("A post cannot end before it starts.")})
+
+
 class Profile(models.Model):
     """What a bulletin board shows of a person beyond their name: a photo and a work phone,
     the phone only if they agreed to it. Their private phone is the office's, never public."""

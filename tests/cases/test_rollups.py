@@ -1,0 +1,294 @@
+"""The province's rollup tables equal the live figures (cases.queries.kpis) of every county and
+town for any period of whole days, stay equal as cases change (a case closed late moves an old
+due day), when places move between towns, and after a run with nothing changed."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases import rollups
+from cases.models import Case, RollupState, TownDay, TownDue
+from cases.queries import dashboard as figures
+from cases.queries import kpis, province
+from grids.models import Province
+from tests.factories import make_node
+
+NOW = dt.datetime.fromisoformat("2026-11-18T09:00:00+08:00")
+H, D = dt.timedelta(hours=1), dt.timedelta(days=1)
+NOV = figures.Period("month", dt.date(2026, 11, 1), dt.date(2026, 12, 1))
+OCT = figures.Period("month", dt.date(2026, 10, 1), dt.date(2026, 11, 1))
+DEC = figures.Period("month", dt.date(2026, 12, 1), dt.date(2027, 1, 1))
+AUTUMN = figures.Period("range", dt.date(2026, 9, 15), dt.date(2026, 12, 31))
+PERIODS = (NOV, OCT, DEC, AUTUMN)
+COMPARED = (
+    "received",
+    "accepted",
+    "escalated",
+    "due",
+    "closed",
+    "closed_on_time",
+    "resolved_on_time",
+    "closed_in_period",
+    "reworked",
+    "rated",
+    "satisfied",
+)
+_seq = itertools.count(1)
+
+
+def at(day: str, hour: int = 9) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.fromisoformat(day) + dt.timedelta(hours=hour))
+
+
+def make_case(node, status="handling", *, created, **fields):
+    """A case with exactly the dates and counters the figures read (set-up only)."""
+    n = next(_seq)
+    return Case.objects.create(
+        number=f"R-{n}",
+        tracking_code=f"RU{n:06d}",
+        title=f"汇总测试{n}",
+        description="测试",
+        source="patrol",
+        node=node,
+        owner_node=node,
+        status=status,
+        color="" if status == "reported" else "yellow",
+        created_at=created,
+        accepted_at=None if status == "reported" else created,
+        **fields,
+    )
+
+
+@pytest.fixture
+def second(db):
+    """A second county of the province with one town, village and grid."""
+    county = make_node(None, "county", "洋县", code="610723")
+    town = make_node(county, "town", "龙亭镇", code="610723100")
+    village = make_node(town, "village", "龙亭村", code="610723100201")
+    grid = make_node(village, "grid", "龙亭村第一网格", code="610723100201001")
+    county.refresh_from_db()
+    town.refresh_from_db()
+    return county, town, grid
+
+
+@pytest.fixture
+def shaanxi(tree, second):
+    p = Province.objects.create(code="61", name="陕西省")
+    for county in (tree.county, second[0]):
+        county.province = p
+        county.save()
+    return p
+
+
+@pytest.fixture
+def autumn(tree, second):
+    """Cases of every kind across September to December, in both counties, at the county
+    itself, at village and micro-grid level: each a known part of some figure."""
+    g, c, m = tree.grid_a, tree.grid_c, tree.micro_a1
+    other = second[2]
+    closed = "closed"
+    cases = {
+        "prompt": make_case(
+            g,
+            closed,
+            created=at("2026-11-02"),
+            clear_by=at("2026-11-07"),
+            resolved_at=at("2026-11-03"),
+            closed_at=at("2026-11-03", 10),
+            rated_at=at("2026-11-04"),
+            satisfaction=5,
+        ),
+        "verified_late": make_case(
+            m,
+            closed,
+            created=at("2026-11-02"),
+            clear_by=at("2026-11-07"),
+            resolved_at=at("2026-11-06"),
+            closed_at=at("2026-11-09"),
+            rework_count=1,
+            escalation_count=1,
+            rated_at=at("2026-11-10"),
+            satisfaction=2,
+        ),
+        # Closed just after midnight Beijing time on the 1st: November's, not October's.
+        "midnight": make_case(
+            c,
+            closed,
+            created=at("2026-10-20"),
+            clear_by=at("2026-10-31", 23),
+            resolved_at=at("2026-10-31", 20),
+            closed_at=at("2026-11-01", 0) + dt.timedelta(minutes=5),
+        ),
+        "open_late": make_case(g, created=at("2026-11-01"), clear_by=at("2026-11-07")),
+        "open_on_time": make_case(c, created=at("2026-11-10"), clear_by=NOW + D),
+        "long_overdue": make_case(
+            tree.village1, created=at("2026-09-20"), clear_by=at("2026-10-20")
+        ),
+        "waiting": make_case(
+            g,
+            "resolved",
+            created=at("2026-11-02"),
+            clear_by=at("2026-11-07"),
+            resolved_at=at("2026-11-05"),
+        ),
+        "at_county": make_case(tree.county, created=at("2026-11-03"), clear_by=at("2026-11-20")),
+        "december": make_case(g, created=at("2026-11-12"), clear_by=at("2026-12-03")),
+        "reported": make_case(g, "reported", created=at("2026-11-11")),
+        "rejected": make_case(g, "rejected", created=at("2026-11-11"), clear_by=at("2026-11-12")),
+        "other_county": make_case(
+            other,
+            closed,
+            created=at("2026-11-05"),
+            clear_by=at("2026-11-08"),
+            resolved_at=at("2026-11-07"),
+            closed_at=at("2026-11-07", 12),
+            rated_at=at("2026-11-08"),
+            satisfaction=4,
+        ),
+        "other_open": make_case(other, created=at("2026-10-05"), clear_by=at("2026-10-10")),
+    }
+    # Saved long before the runs below, which take place on NOW's clock, not the real one.
+    Case.objects.update(updated_at=NOW - 30 * D)
+    return cases
+
+
+def rolled(node, period, *, state_of=None):
+    """The rollup's figures of a county or a town for the period, as the summary adds them."""
+    if node.level == 0:
+        (row,) = [
+            c for c in province.summary(node.province, period).counties if c.county.pk == node.pk
+        ]
+        return {name: getattr(row, name) for name in COMPARED}
+    days = TownDay.objects.filter(town=node, day__gte=period.start, day__lt=period.end)
+    dues = TownDue.objects.filter(town=node, due_day__gte=period.start, due_day__lt=period.end)
+    total = {
+        name: sum(getattr(r, name) for r in days) for name in COMPARED if hasattr(TownDay, name)
+    }
+    total["closed_in_period"] = total.pop("closed")
+    total["due"] = sum(r.cases for r in dues)
+    total["closed"] = sum(r.cases for r in dues if r.closed_day and r.closed_day < period.end)
+    total["closed_on_time"] = sum(r.cases for r in dues if r.closed_on_time)
+    total["resolved_on_time"] = sum(r.cases for r in dues if r.resolved_on_time)
+    return total
+
+
+def live(node, period, now):
+    k = kpis(node, *period.bounds, now=now)
+    return {name: getattr(k, name) for name in COMPARED}
+
+
+def assert_equal_everywhere(places, now):
+    for node in places:
+        for period in PERIODS:
+            assert rolled(node, period) == live(node, period, now), (node.name, period)
+
+
+def test_the_rollups_equal_the_live_figures_of_every_county_and_town(shaanxi, autumn, tree, second):
+    rollups.refresh(now=NOW)
+    places = [tree.county, tree.town1, tree.town2, second[0], second[1]]
+    assert_equal_everywhere(places, NOW)
+    # The hand-made month as a check of the check: November in the first county.
+    nov = rolled(tree.county, NOV)
+    assert (nov["due"], nov["closed"], nov["closed_on_time"], nov["resolved_on_time"]) == (
+        6,
+        2,
+        1,
+        3,
+    )
+    assert (nov["received"], nov["closed_in_period"], nov["rated"], nov["satisfied"]) == (
+        9,
+        3,
+        2,
+        1,
+    )
+
+
+def test_open_and_overdue_are_the_countys_state_at_the_run(shaanxi, autumn, tree, second):
+    rollups.refresh(now=NOW)
+    (first, other) = province.summary(shaanxi, NOV).counties
+    k = kpis(tree.county, *NOV.bounds, now=NOW)
+    assert first.overdue == k.overdue == 2  # open_late and long_overdue; at_county is due the 20th
+    assert first.open == 5
+    assert (other.open, other.overdue) == (1, 1)
+    assert first.as_of == NOW
+
+
+def test_a_case_closed_late_moves_its_old_due_day_at_the_next_run(shaanxi, autumn, tree):
+    rollups.refresh(now=NOW)
+    late = autumn["open_late"]
+    later = NOW + 20 * D  # 8 December
+    late.status, late.resolved_at, late.closed_at = "closed", later - H, later
+    late.save()  # as an action saves: updated_at is stamped
+    counted = rollups.refresh(now=later)
+    assert counted[tree.county.tree_id] == 1  # only its town
+    assert TownDue.objects.filter(
+        town=tree.town1, due_day=dt.date(2026, 11, 7), closed_day=dt.date(2026, 12, 8)
+    ).exists()
+    assert_equal_everywhere([tree.county, tree.town1], later)
+    assert rolled(tree.county, AUTUMN)["closed"] == live(tree.county, AUTUMN, later)["closed"]
+
+
+def test_a_run_with_nothing_changed_counts_no_town_and_changes_no_figure(shaanxi, autumn, tree):
+    rollups.refresh(now=NOW)
+    before = sorted(TownDue.objects.values_list("town", "due_day", "closed_day", "cases"), key=str)
+    counted = rollups.refresh(now=NOW + dt.timedelta(hours=1))
+    assert set(counted.values()) == {0}
+    after = TownDue.objects.values_list("town", "due_day", "closed_day", "cases")
+    assert sorted(after, key=str) == before
+    assert_equal_everywhere([tree.county], NOW + dt.timedelta(hours=1))
+
+
+def test_a_case_saved_just_before_the_last_run_is_counted_again(shaanxi, autumn, tree):
+    """A case committed just after a run read the changes, but stamped before it, still counts."""
+    rollups.refresh(now=NOW)
+    late = autumn["open_late"]
+    Case.objects.filter(pk=late.pk).update(
+        status="resolved", resolved_at=NOW - H, updated_at=NOW - dt.timedelta(minutes=1)
+    )
+    rollups.refresh(now=NOW + dt.timedelta(minutes=5))
+    assert_equal_everywhere([tree.county], NOW + dt.timedelta(minutes=5))
+
+
+def test_a_village_moved_to_another_town_recounts_its_county(shaanxi, autumn, tree):
+    from grids.actions import node_move
+    from tests.factories import UserFactory
+
+    rollups.refresh(now=NOW)
+    root = UserFactory(username="root", is_superuser=True)
+    node_move(
+        actor=root, node_id=tree.village1.pk, new_parent_id=tree.town2.pk, new_code="610722001299"
+    )
+    for node in (tree.county, tree.town1, tree.town2):
+        node.refresh_from_db()
+    counted = rollups.refresh(now=NOW + H)
+    assert counted[tree.county.tree_id] == 3  # the county's own node and both towns
+    assert_equal_everywhere([tree.county, tree.town1, tree.town2], NOW + H)
+    assert rolled(tree.town1, NOV)["received"] == 0
+
+
+def test_the_rebuild_command_counts_every_county_again(shaanxi, autumn, tree, capsys):
+    rollups.refresh(now=NOW)
+    TownDue.objects.all().delete()
+    call_command("rollups", "--rebuild")
+    assert "2 counties" in capsys.readouterr().out
+    assert_equal_everywhere([tree.county], timezone.now())
+
+
+def test_a_county_never_counted_is_named_not_shown_as_zero(shaanxi, autumn, tree, second):
+    summary = province.summary(shaanxi, NOV)
+    assert [c.name for c in summary.never_counted] == ["城固县", "洋县"]
+    assert summary.as_of is None
+    rollups.refresh(now=NOW)
+    assert RollupState.objects.count() == 2
+    assert province.summary(shaanxi, NOV).never_counted == []
+
+
+def test_beat_refreshes_the_rollups_every_five_minutes():
+    from gridgov.schedule import BEAT_SCHEDULE
+
+    entry = BEAT_SCHEDULE["refresh-rollups"]
+    assert entry["task"] == "cases.tasks.refresh_rollups"
+    assert entry["schedule"] <= 300
