@@ -19,7 +19,7 @@ import hashlib
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, When
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value, When
 from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -45,14 +45,14 @@ def _towns(tree_id: int) -> tuple[GridNode, list[GridNode], str]:
     return root, towns, hashlib.sha1(spans.encode()).hexdigest()
 
 
-def _cases_of(root: GridNode, town: GridNode):
-    """The cases a rollup row of `town` counts: the town's subtree, or for the county's own
-    node only the cases held at the county itself."""
-    base = Case.objects.filter(county_tree=root.tree_id)
-    if town.pk == root.pk:
-        return base.filter(node_id=root.pk)
-    return base.filter(
-        node__tree_id=town.tree_id, node__lft__gte=town.lft, node__lft__lte=town.rght
+def _town_of_case(root: GridNode, towns: list[GridNode]):
+    """The rollup row a case counts in, as SQL: the town whose span holds the case's place, or
+    the county's own node for a case held at the county itself."""
+    if not towns:
+        return Value(root.pk)
+    return SqlCase(
+        *(When(node__lft__gte=t.lft, node__lft__lte=t.rght, then=Value(t.pk)) for t in towns),
+        default=Value(root.pk),
     )
 
 
@@ -60,9 +60,21 @@ def _day(field: str):
     return TruncDate(field, tzinfo=timezone.get_default_timezone())
 
 
-def _count_town(root: GridNode, town: GridNode) -> tuple[list[TownDay], list[TownDue]]:
-    cases = _cases_of(root, town)
-    days: dict[dt.date, dict[str, int]] = defaultdict(dict)
+def _count(root: GridNode, towns: list[GridNode], only: list[GridNode]):
+    """The rows of the towns `only` (the county's own node among them, maybe), counted from
+    their cases: one grouped query per figure family for the whole county, whatever the number
+    of towns."""
+    cases = Case.objects.filter(county_tree=root.tree_id)
+    if len(only) <= len(towns):  # not the whole county: only the cases of these towns
+        where = Q(pk__in=[])
+        for town in only:
+            if town.pk == root.pk:
+                where |= Q(node_id=root.pk)
+            else:
+                where |= Q(node__lft__gte=town.lft, node__lft__lte=town.rght)
+        cases = cases.filter(where)
+    cases = cases.annotate(town=_town_of_case(root, towns))
+    days: dict[tuple[int, dt.date], dict[str, int]] = defaultdict(dict)
     per_date = (
         ("created_at", Q(), {"received": Count("pk")}),
         (
@@ -85,16 +97,16 @@ def _count_town(root: GridNode, town: GridNode) -> tuple[list[TownDay], list[Tow
         rows = (
             cases.filter(condition, **{f"{field}__isnull": False})
             .annotate(d=_day(field))
-            .values("d")
+            .values("town", "d")
             .annotate(**figures)
             .order_by()
         )
         for row in rows:
-            day = row.pop("d")
-            days[day].update(row)
+            key = (row.pop("town"), row.pop("d"))
+            days[key].update(row)
     day_rows = [
-        TownDay(town_id=town.pk, county_tree=root.tree_id, day=day, **figures)
-        for day, figures in sorted(days.items())
+        TownDay(town_id=town, county_tree=root.tree_id, day=day, **figures)
+        for (town, day), figures in sorted(days.items())
     ]
     closed = Q(status=Status.CLOSED)
     due = (
@@ -109,13 +121,13 @@ def _count_town(root: GridNode, town: GridNode) -> tuple[list[TownDay], list[Tow
                 Q(resolved_at__lte=F("clear_by")), output_field=BooleanField()
             ),
         )
-        .values("due_day", "closed_day", "on_time", "resolved_in_time")
+        .values("town", "due_day", "closed_day", "on_time", "resolved_in_time")
         .annotate(n=Count("pk"))
         .order_by()
     )
     due_rows = [
         TownDue(
-            town_id=town.pk,
+            town_id=row["town"],
             county_tree=root.tree_id,
             due_day=row["due_day"],
             closed_day=row["closed_day"],
@@ -157,12 +169,7 @@ def _refresh_county(tree_id: int, *, full: bool, now: dt.datetime) -> int:
         dirty = [by_pk[pk] for pk in sorted(dirty_ids)]
         TownDay.objects.filter(town_id__in=dirty_ids).delete()
         TownDue.objects.filter(town_id__in=dirty_ids).delete()
-    day_rows: list[TownDay] = []
-    due_rows: list[TownDue] = []
-    for town in dirty:
-        days, dues = _count_town(root, town)
-        day_rows += days
-        due_rows += dues
+    day_rows, due_rows = _count(root, towns, dirty) if dirty else ([], [])
     TownDay.objects.bulk_create(day_rows, batch_size=2000)
     TownDue.objects.bulk_create(due_rows, batch_size=2000)
     state_now = (
@@ -185,10 +192,11 @@ def refresh(*, full: bool = False, now: dt.datetime | None = None) -> dict[int, 
     """Bring every county's rollups up to `now`: {county tree: towns counted}. Each county in a
     transaction of its own, holding its state row so that two runs never interleave."""
     counted = {}
+    moment = now or timezone.now()  # taken before any change is read: the next run reads on
     trees = GridNode.objects.filter(parent__isnull=True).values_list("tree_id", flat=True)
     for tree_id in trees:
         with transaction.atomic():
-            counted[tree_id] = _refresh_county(tree_id, full=full, now=now or timezone.now())
+            counted[tree_id] = _refresh_county(tree_id, full=full, now=moment)
     return counted
 
 

@@ -20,8 +20,8 @@ def province_summary(request):
             raise Http404("No such province.")
     elif provinces:
         chosen = provinces[0]
-    else:
-        raise Http404("No province.")
+    else:  # a superuser before any province is set up
+        return render(request, "cases/dashboard/province.html", {"s": None, "provinces": []})
     period = figures.parse_period(request.GET, timezone.localdate())
     context = {"s": province.summary(chosen, period), "provinces": provinces}
     return render(request, "cases/dashboard/province.html", context)

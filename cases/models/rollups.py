@@ -31,6 +31,9 @@ class TownDay(models.Model):
         constraints = [models.UniqueConstraint(fields=["town", "day"], name="townday_unique")]
         indexes = [models.Index(fields=["county_tree", "day"], name="townday_county_day")]
 
+    def __str__(self) -> str:
+        return f"{self.town_id} · {self.day}"
+
 
 class TownDue(models.Model):
     """How many standing cases of a town fell due on a day (their current deadline), by the day
@@ -55,6 +58,9 @@ class TownDue(models.Model):
             models.Index(fields=["town", "due_day"], name="towndue_town_due"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.town_id} · {self.due_day} · {self.cases}"
+
 
 class RollupState(models.Model):
     """Where the rollups of one county stand: cases changed before `refreshed_at` are counted
@@ -70,3 +76,6 @@ class RollupState(models.Model):
     class Meta:
         verbose_name = _("rollup state")
         verbose_name_plural = _("rollup states")
+
+    def __str__(self) -> str:
+        return f"{self.county_tree} · {self.refreshed_at}"

@@ -100,6 +100,9 @@ def load_case_data(stdout=None) -> dict:
     from staff.demo import ensure_people_and_points
 
     people = ensure_people_and_points(say)  # appraisal, points and the villages' shops
+    from gridgov.demo.province import ensure_provinces
+
+    province_posts = ensure_provinces(say)  # after the cases: the rollups count them
     return {
         "units": units,
         "responsibility_items": items_added,
@@ -110,5 +113,6 @@ def load_case_data(stdout=None) -> dict:
         **bulletins,
         **services,
         **people,
+        "province_posts": province_posts,
         "logins": logins,
     }

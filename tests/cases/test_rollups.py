@@ -291,4 +291,4 @@ def test_beat_refreshes_the_rollups_every_five_minutes():
 
     entry = BEAT_SCHEDULE["refresh-rollups"]
     assert entry["task"] == "cases.tasks.refresh_rollups"
-    assert entry["schedule"] <= 300
+    assert entry["schedule"] <= 240  # with the run itself, figures at most five minutes old

@@ -93,5 +93,9 @@ class Command(BaseCommand):
         counts = ", ".join(f"{k} {v}" for k, v in cases_result.items() if k != "logins")
         out(f"案件演示数据 Case demo data added: {counts}")
         out("")
+        out(
+            "shengzhuren: 陕西省社会治理平台, 省级汇总 /desk/province/ / "
+            "province platform staff, the province summary"
+        )
         out(f"密码 Password (all demo logins): {DEMO_PASSWORD}")
         out(f"打开 Open: {URL}")
