@@ -106,15 +106,19 @@ def _database_comment(name: str) -> str | None:
 
 def _loaded_marker(cases: int) -> str:
     """What a loaded database was made from: the number of generated cases, and a digest of
-    the migrations, the demo loaders and this file (a change to any of them loads anew)."""
+    the migrations, the demo loaders and the functions here that load (a change to any of them
+    loads anew)."""
     import hashlib
+    import inspect
 
     digest = hashlib.sha256()
     sources = sorted(ROOT.glob("*/migrations/*.py")) + sorted(ROOT.glob("*/demo*.py"))
-    sources += sorted(ROOT.glob("*/demo/**/*.py")) + [Path(__file__)]
+    sources += sorted(ROOT.glob("*/demo/**/*.py"))
     for path in sources:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
+    for function in (load_gridgov, add_cases):
+        digest.update(inspect.getsource(function).encode())
     return f"gridgov bench: demo + {cases} cases, sources {digest.hexdigest()[:16]}"
 
 
@@ -617,6 +621,7 @@ _CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "SE
 class Statements:
     total: int
     control: int  # BEGIN, COMMIT, SAVEPOINT, RELEASE, SET LOCAL: round trips, no rows
+    sql: list[str] = dataclasses.field(default_factory=list, repr=False)
 
     def __str__(self) -> str:
         return f"{self.total} ({self.total - self.control} without transaction control)"
@@ -645,8 +650,9 @@ def statements(call: Call, *, warm: bool = False) -> Statements:
         one(1)
     with CaptureQueriesContext(connection) as queries:
         one(0)
-    sql = [q["sql"].lstrip().upper() for q in queries.captured_queries]
-    return Statements(len(sql), sum(1 for q in sql if q.startswith(_CONTROL)))
+    sql = [q["sql"].lstrip() for q in queries.captured_queries]
+    control = sum(1 for q in sql if q.upper().startswith(_CONTROL))
+    return Statements(len(sql), control, sql)
 
 
 @dataclasses.dataclass

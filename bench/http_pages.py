@@ -21,7 +21,7 @@ SQL statements: one request counted in this process through Django's test client
 one (caches warm), transaction control included.
 
     .venv/bin/python bench/http_pages.py [--cases 200000] [--rounds 3] [--seconds 10] [--connections 6]
-        [--reload] [--drop-loaded]
+        [--reload] [--drop-loaded] [--sql]
 
 Goals (issue "Speed at county and province scale"): report ≥ 40% of bare create and ≤ 12 SQL
 statements; case page ≥ 25% of bare retrieve and ≤ 12; /m/ ≥ 30% of bare; town dashboard
@@ -187,6 +187,7 @@ def main() -> None:
     parser.add_argument(
         "--drop-loaded", action="store_true", help="drop the kept, loaded database at the end"
     )
+    parser.add_argument("--sql", action="store_true", help="print each request's statements")
     args = parser.parse_args()
     if args.reload:
         drop_database(f"postgres:///{LOADED}")
@@ -205,6 +206,9 @@ def main() -> None:
         counted = in_process_statements(calls)
         for label, n in counted.items():
             print(f"SQL statements of one {label}: {n}")
+            if args.sql:
+                for sql in n.sql:
+                    print(f"    {sql[:160]}")
         baseline = bare_calls(1000)
         pairs = [
             Pair(label, bare, baseline[BASELINE[label]], gridgov, call)
