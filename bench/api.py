@@ -23,6 +23,7 @@ from _http import (
     Call,
     Pair,
     api_key_headers,
+    bare_calls,
     interleaved,
     report,
     statements,
@@ -78,15 +79,6 @@ def gridgov_calls(retrieve_limit: int = 40) -> tuple[Call, Call]:
     return create, retrieve
 
 
-def bare_calls(items: int) -> tuple[Call, Call]:
-    def body(i: int) -> dict:
-        return {"title": f"Item {i}", "body": "A short body of an item, a sentence or two."}
-
-    create = Call.json_post(["/api/items/"], body, headers={"Idempotency-Key": "bench-{unique}"})
-    retrieve = Call("GET", [f"/api/items/{pk}/" for pk in range(1, min(items, 40) + 1)])
-    return create, retrieve
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
@@ -102,7 +94,8 @@ def main() -> None:
         url = bench.gridgov_database("gridgov_bench_api", cases=args.cases)
         bare_url = bench.bare_database("gridgov_bench_api_bare", items=1000)
         gridgov_create, gridgov_retrieve = gridgov_calls()
-        bare_create, bare_retrieve = bare_calls(1000)
+        bare_requests = bare_calls(1000)
+        bare_create, bare_retrieve = bare_requests["create"], bare_requests["retrieve"]
         print(
             f"SQL statements of one gridgov request: create {statements(gridgov_create)}, "
             f"retrieve {statements(gridgov_retrieve)}; retrieve reads "

@@ -18,8 +18,8 @@ import re
 import statistics
 import time
 
+from _data import build_tree
 from _setup import drop, fresh_postgres
-from dashboard import build_tree
 
 OWN_OPEN, OWN_CLOSED = 40, 200  # the worker's own grid, the same at both sizes
 ROUNDS = 4  # new, old, new, old: a shared machine's load falls on both forms alike
