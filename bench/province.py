@@ -23,7 +23,8 @@ import statistics
 import time
 
 from _setup import drop, fresh_postgres
-from growth import build_small_county, insert_cases, settle, setup_django
+from _data import insert_cases
+from growth import build_small_county, settle, setup_django
 
 COUNTIES = 20
 ROUNDS = 3
