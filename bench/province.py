@@ -22,8 +22,8 @@ import datetime as dt
 import statistics
 import time
 
-from _setup import drop, fresh_postgres
 from _data import insert_cases
+from _setup import drop, fresh_postgres
 from growth import build_small_county, settle, setup_django
 
 COUNTIES = 20
