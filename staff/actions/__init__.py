@@ -389,6 +389,7 @@ from staff.actions.shop import (  # noqa: E402
     shop_stock_count,
     shop_stock_in,
 )
+from staff.actions.terms import assignment_exit, violation_record  # noqa: E402
 
 __all__ = [
     "appraisal_answer",
@@ -399,6 +400,7 @@ __all__ = [
     "appraisal_score",
     "appraisal_sign",
     "assignment_end",
+    "assignment_exit",
     "assignment_grant",
     "assignment_update",
     "login_attempts_purge",
@@ -415,5 +417,6 @@ __all__ = [
     "shop_stock_count",
     "shop_stock_in",
     "user_create",
+    "violation_record",
     "visit_record",
 ]
