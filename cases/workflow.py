@@ -196,15 +196,6 @@ ACTIONS: dict[str, CaseAction] = {
             frozenset({S.HANDLING}),
             text_label=REASON,
         ),
-        CaseAction(  # 交接: its handler leaves their post (staff.actions.assignment_exit)
-            "hand_over",
-            gettext_lazy("Handover"),
-            "case.hand_over",
-            "case_hand_over",
-            _text("note"),
-            WORKED | {S.RESOLVED},
-            pages=frozenset(),  # only the exit of a post hands its cases over
-        ),
         CaseAction(  # 督办
             "supervise",
             gettext_lazy("Supervise (督办)"),

@@ -19,6 +19,7 @@ from staff.models import (
     PointsRule,
     PointsScheme,
     Profile,
+    RedLine,
 )
 from staff.portraits import clean_portrait
 
@@ -69,7 +70,10 @@ class AssignmentInline(ScopedForms, admin.TabularInline):
     extra = 0
     can_delete = False  # a grant is ended (history kept), not deleted
     room_for_new = 50
-    fields = ("user", "node", "role", "starts", "ends", "title", "segment", "duties", "note")
+    fields = (
+        "user", "node", "role", "starts", "ends", "term_ends", "title", "segment", "duties",
+        "note",
+    )  # fmt: skip
     autocomplete_fields = ("user", "node")
     formfield_overrides = {
         **ScopedForms.formfield_overrides,
@@ -136,6 +140,7 @@ def save_assignment_formset(request, formset) -> None:
                 role=data["role"],
                 starts=data["starts"],
                 ends=data.get("ends"),
+                term_ends=data.get("term_ends"),
                 note=data.get("note", ""),
                 **_bulletin_fields(data),
             )
@@ -147,6 +152,7 @@ def save_assignment_formset(request, formset) -> None:
                 role=data["role"],
                 starts=data["starts"],
                 ends=data.get("ends"),
+                term_ends=data.get("term_ends"),
                 note=data.get("note", ""),
                 **_bulletin_fields(data),
             )
@@ -413,3 +419,21 @@ class PointsSchemeAdmin(CountyRuleAdmin):
 
     def used(self, obj) -> bool:
         return PointsMonth.objects.filter(scheme=obj).exists()
+
+
+# --- A county's negative list (负面清单): red lines, data the county keeps --------------------
+
+
+@admin.register(RedLine, site=site)
+class RedLineAdmin(CountyRuleAdmin):
+    """Read by the administrators of the county and its towns, changed by the county's own;
+    a red line someone was recorded crossing stays as it was (add a new one instead)."""
+
+    change_action = "redline.change"
+    list_display = ("code", "text", "severity", "county")
+    list_filter = ("severity",)
+    ordering = ("county", "code")
+    fields = ("county", "code", "text", "severity")
+
+    def used(self, obj) -> bool:
+        return obj.violations.exists()

@@ -1,5 +1,7 @@
 """Handover (交接): a case whose handler leaves their post goes to a successor, or back to the
-village; its history says from whom to whom and why (staff.actions.assignment_exit)."""
+village; its history says from whom to whom and why (staff.actions.assignment_exit). Not a step
+of the lifecycle (cases.workflow): the status stays, only who holds the case changes, so no
+page offers it as an action on the case."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.actions._common import _apply, _locked, _notify, _now
-from cases.models import Case
+from cases.actions._common import _event, _locked, _notify, _now
+from cases.models import HANDED_OVER_STATUSES, Case, Status
 from gridgov.errors import DomainError
 from grids.models import GridNode, Tier
 from staff import access
@@ -33,6 +35,11 @@ def case_hand_over(
     stays: the work goes on where it stood, under the new holder."""
     now = _now(now)
     case = _locked(actor, "case.hand_over", case_id)
+    if case.status not in HANDED_OVER_STATUSES:
+        raise DomainError(
+            _("A case that is “%(status)s” has nobody to hand it over.")
+            % {"status": Status(case.status).label}
+        )
     if (handler_id is None) == (village_id is None):
         raise DomainError(_("Hand the case to exactly one: a person or the village."))
     old_owner, old_handler = case.owner_node, case.handler
@@ -51,20 +58,17 @@ def case_hand_over(
     words = (
         f"{_name(old_handler) or old_owner.name} → {_name(case.handler) or case.owner_node.name}"
     )
-    _apply(
+    case.save(update_fields=["handler", "handler_unit", "owner_node", "updated_at"])
+    _event(
         case,
-        "hand_over",
-        "handler",
-        "handler_unit",
-        "owner_node",
         actor=actor,
+        action="hand_over",
+        from_status=case.status,
         now=now,
-        event={
-            "from_owner": old_owner,
-            "to_owner": case.owner_node,
-            "handler": case.handler,
-            "note": f"{words}: {note}" if note else words,
-        },
+        from_owner=old_owner,
+        to_owner=case.owner_node,
+        handler=case.handler,
+        note=f"{words}: {note}" if note else words,
     )
     _notify("case_handed_over", case, handler=case.handler_id)
     return case

@@ -9,15 +9,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from cases.models import Case, Status
+from cases.models import HANDED_OVER_STATUSES, Case
 from grids.models import GridNode, Household, Tier
 from staff import access
 from staff.access.table import _PERMISSIONS, HANDLERS
 from staff.models import Assignment, Violation
 
-# The cases a handler still answers for: worked, or resolved and waiting for verification (a
-# failed verification sends it back to them).
-HELD_STATUSES = (Status.ACCEPTED, Status.DISPATCHED, Status.HANDLING, Status.RESOLVED)
 # Who keeps households and visits them (the grid's worker; the village's grid chief may).
 VISITORS = _PERMISSIONS["visit.record"]
 KINDS = ("cases", "visits", "households")
@@ -69,7 +66,7 @@ def holdings(post: Assignment, *, on: dt.date) -> Holdings:
     handling = [a.node for a in others if a.role in HANDLERS]
     visiting = [a.node for a in others if a.role in VISITORS]
     cases = (
-        Case.objects.filter(handler_id=post.user_id, status__in=HELD_STATUSES)
+        Case.objects.filter(handler_id=post.user_id, status__in=HANDED_OVER_STATUSES)
         .exclude(GridNode.subtree_q(*handling, via="owner_node") if handling else Q(pk__in=[]))
         .select_related("node", "owner_node")
         .order_by("clear_by", "pk")

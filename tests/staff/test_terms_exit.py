@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent
+from cases.models import CaseEvent
 from gridgov.models import OutboxMessage
 from grids.models import Household
 from staff import actions, rhythms
