@@ -334,3 +334,14 @@ def test_an_ended_post_cannot_be_ended_again(cast):
         exit_(cast.town1_admin, post, now=T0 + dt.timedelta(days=2))
     with pytest.raises(ValidationError):
         exit_(cast.town1_admin, post_of(cast.worker_a), reason=" ")
+
+
+def test_the_demo_enters_moudings_negative_list_once(db):
+    from gridgov.demo.tree import MOUDING
+    from staff.demo import RED_LINES, _red_lines
+    from tests.factories import make_node
+
+    county = make_node(None, "county", "牟定县", code=MOUDING)
+    assert _red_lines(lambda text: None) == len(RED_LINES)
+    assert _red_lines(lambda text: None) == 0
+    assert RedLine.objects.filter(county=county, severity=Severity.EXIT).count() >= 5
