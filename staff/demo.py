@@ -28,8 +28,8 @@ from staff.models import (
     PointsEntry,
     PointsRule,
     PointsScheme,
-    RedLine,
     Redemption,
+    RedLine,
     ShopItem,
     Visit,
 )
