@@ -28,6 +28,7 @@ EVENT_LABELS = {
     "deadline_warning": gettext_lazy("Deadline warning"),
     "progress_overdue": gettext_lazy("Progress report overdue"),
     "deadline_recomputed": gettext_lazy("Deadline recomputed for the holidays entered"),
+    "hand_over": gettext_lazy("Handover"),  # its handler left their post (cases.actions)
 }
 
 

@@ -47,6 +47,7 @@ DESK_MENU: tuple[Link, ...] = (
     Link("appraisal", _("Monthly appraisal"), ("door.desk", "appraisal.view")),
     Link("points", _("Points"), ("door.desk", "points.view")),
     Link("shop", _("Points shop"), ("door.desk", "points.view")),
+    Link("desk_terms", _("Terms and exits"), ("door.desk", "assignment.exit")),
 )
 
 

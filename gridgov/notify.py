@@ -83,6 +83,13 @@ TEXTS = {
     "appraisal_published": lambda: _("The appraisal of {date} in {node} is published."),
     "appraisal_objected": lambda: _("A grid worker in {node} objects to the appraisal of {date}."),
     "appraisal_answered": lambda: _("The town answered your objection to the appraisal of {date}."),
+    # Terms and exit (staff/actions/terms.py): {node} is the post's place, {date} a day.
+    "case_handed_over": lambda: _("Case {number} was handed over to you: {title}"),
+    "term_ending": lambda: _(
+        "A term of office in {node} ends on {date}: renew it or end the post."
+    ),
+    "violation_recorded": lambda: _("A red line was crossed in {node}: the post is to be ended."),
+    "handover_received": lambda: _("Work of a post in {node} that ended was handed to you."),
 }
 # What the resident who reported a case is texted (gridgov/sms.py), in the site's language:
 # {code} is the tracking code, {where} where to follow it, {reply} the reply to the resident.
@@ -179,6 +186,7 @@ def _report_name(kind) -> str:
 # Notices that concern the person handling the case, besides the level holding it.
 HANDLER_KINDS = {
     "case_dispatched",
+    "case_handed_over",
     "case_supervised",
     "deadline_near",
     "progress_overdue",
@@ -202,6 +210,8 @@ def recipients(message: OutboxMessage) -> set:
         return _field_recipients(message)
     if message.kind in APPRAISAL_KINDS:
         return _appraisal_recipients(message)
+    if message.kind in TERM_KINDS:
+        return _term_recipients(message)
     if message.kind == "report_ready":
         from grids.models import GridNode
 
@@ -293,6 +303,27 @@ def _appraisal_recipients(message: OutboxMessage) -> set:
         return set(people.filter(pk=p.get("user")))
     node = GridNode.objects.filter(pk=p.get("node")).first()
     return _dispatchers(node, permission="appraisal.review") if node else set()
+
+
+TERM_KINDS = {"term_ending", "violation_recorded", "handover_received"}
+
+
+def _term_recipients(message: OutboxMessage) -> set:
+    """A term ending: the person and who may end their post; a violation: who may end it (the
+    nearest level); a handover: the successor."""
+    from staff.models import Assignment
+
+    p = message.payload
+    people = get_user_model().objects.filter(is_active=True)
+    if message.kind == "handover_received":
+        return set(people.filter(pk=p.get("user")))
+    post = Assignment.objects.select_related("node").filter(pk=p.get("assignment")).first()
+    if post is None:
+        return set()
+    managers = _dispatchers(post.node, permission="assignment.exit") - {post.user}
+    if message.kind == "term_ending":
+        managers |= set(people.filter(pk=post.user_id))
+    return managers
 
 
 def _fan_out(message: OutboxMessage, now: dt.datetime) -> None:

@@ -20,6 +20,7 @@ from staff.models import (
     PointsScheme,
     Profile,
     ProvincePost,
+    RedLine,
 )
 from staff.portraits import clean_portrait
 
@@ -70,7 +71,10 @@ class AssignmentInline(ScopedForms, admin.TabularInline):
     extra = 0
     can_delete = False  # a grant is ended (history kept), not deleted
     room_for_new = 50
-    fields = ("user", "node", "role", "starts", "ends", "title", "segment", "duties", "note")
+    fields = (
+        "user", "node", "role", "starts", "ends", "term_ends", "title", "segment", "duties",
+        "note",
+    )  # fmt: skip
     autocomplete_fields = ("user", "node")
     formfield_overrides = {
         **ScopedForms.formfield_overrides,
@@ -137,6 +141,7 @@ def save_assignment_formset(request, formset) -> None:
                 role=data["role"],
                 starts=data["starts"],
                 ends=data.get("ends"),
+                term_ends=data.get("term_ends"),
                 note=data.get("note", ""),
                 **_bulletin_fields(data),
             )
@@ -148,6 +153,7 @@ def save_assignment_formset(request, formset) -> None:
                 role=data["role"],
                 starts=data["starts"],
                 ends=data.get("ends"),
+                term_ends=data.get("term_ends"),
                 note=data.get("note", ""),
                 **_bulletin_fields(data),
             )
@@ -434,3 +440,21 @@ class ProvincePostAdmin(ScopedModelAdmin, admin.ModelAdmin):
     has_add_permission = _superuser
     has_change_permission = _superuser
     has_delete_permission = _superuser
+
+
+# --- A county's negative list (负面清单): red lines, data the county keeps --------------------
+
+
+@admin.register(RedLine, site=site)
+class RedLineAdmin(CountyRuleAdmin):
+    """Read by the administrators of the county and its towns, changed by the county's own;
+    a red line someone was recorded crossing stays as it was (add a new one instead)."""
+
+    change_action = "redline.change"
+    list_display = ("code", "text", "severity", "county")
+    list_filter = ("severity",)
+    ordering = ("county", "code")
+    fields = ("county", "code", "text", "severity")
+
+    def used(self, obj) -> bool:
+        return obj.violations.exists()

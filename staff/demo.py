@@ -3,7 +3,7 @@ base pay + performance, A/B/C) and both counties' points rules (杨营镇's role
 梁家庵村's grid workers' patrols and visits of last month; last month's appraisal sheets of 梁家庵村 (signed and
 published, so that 王刚 sees his score on the phone) and 徐家营村 (under review); 梁家庵村's month
 of points, residents' cards, awards, its 积分超市 with goods and a few redemptions; and 腊湾村's
-爱心超市. Everything goes through staff.actions; what is there already (a rule by county and
+爱心超市; 牟定县's negative list (负面清单) of red lines. Everything goes through staff.actions; what is there already (a rule by county and
 month, goods by name, a card by its holder, a sheet by village and month) is left as it is, so a
 second run adds nothing."""
 
@@ -29,6 +29,7 @@ from staff.models import (
     PointsRule,
     PointsScheme,
     Redemption,
+    RedLine,
     ShopItem,
     Visit,
 )
@@ -223,6 +224,35 @@ def _cards(village: GridNode, keeper, awards) -> tuple[list[PointsAccount], int]
     return cards, opened
 
 
+# 牟定县's 网格员、网格指导员负面清单 (seed 002: 违反党纪国法、损害集体利益、违背社会公序良俗 …
+# 直接退出): code, red line, severity.
+RED_LINES = (
+    ("01", "违反党纪国法，受到党纪政务处分或被追究法律责任", "exit"),
+    ("02", "损害集体利益，侵占、挪用集体资金资产", "exit"),
+    ("03", "违背社会公序良俗，造成恶劣社会影响", "exit"),
+    ("04", "利用网格员身份谋取私利、收受群众财物", "exit"),
+    ("05", "泄露群众个人信息或网格内敏感信息", "exit"),
+    ("06", "瞒报、漏报、迟报重大矛盾纠纷或安全隐患，造成严重后果", "exit"),
+    ("07", "无故不履行巡查走访职责，经提醒仍不改正", "warning"),
+)
+
+
+def _red_lines(say) -> int:
+    """牟定县's negative list, as its administrators would enter it in the admin."""
+    county = GridNode.objects.filter(code=MOUDING).first()
+    if county is None:
+        return 0
+    made = 0
+    for code, text, severity in RED_LINES:
+        _line, created = RedLine.objects.get_or_create(
+            county=county, code=code, defaults={"text": text, "severity": severity}
+        )
+        made += created
+    if made:
+        say(f"negative list: {made} red lines of 牟定县 added")
+    return made
+
+
 def ensure_people_and_points(say) -> dict:
     """Load what is missing; returns how many sheets, goods and cards were added."""
     month = _first_of_last_month()
@@ -266,4 +296,10 @@ def ensure_people_and_points(say) -> dict:
         goods += _shop(lawan, lawan_chief)
         cards += _cards(lawan, lawan_chief, [(30, "服务换积分：打扫活动室")])[1]
     say(f"points shop: {goods} goods added, {cards} cards opened")
-    return {"appraisal_sheets": sheets, "shop_goods": goods, "points_cards": cards}
+    red_lines = _red_lines(say)
+    return {
+        "appraisal_sheets": sheets,
+        "shop_goods": goods,
+        "points_cards": cards,
+        "red_lines": red_lines,
+    }

@@ -21,6 +21,7 @@ from django.utils import timezone
 from gridgov.models import OutboxMessage
 from grids.models import Household, Tier
 from staff.models import Assignment, Patrol, Role
+from staff.queries.terms import REMINDER_DAYS
 
 # The outbox columns each flag fills, in the order its SELECT gives them.
 _COLUMNS = ("kind", "payload", "dedupe_key", "created_at", "attempts", "last_error")
@@ -103,6 +104,54 @@ def daily_flags(now: dt.datetime | None = None) -> Flags:
         missed_patrols=_queue("missed_patrol", missed, queued_at=queued_at),
         overdue_visits=_queue("visit_overdue", overdue, queued_at=queued_at),
     )
+
+
+# --- Each morning too: terms of office ending (聘期, seed 002) -------------------------------------
+
+
+@dataclass
+class Reminders:
+    terms_ending: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@transaction.atomic
+def term_reminders(now: dt.datetime | None = None) -> Reminders:
+    """Remind the holder of each active post whose term ends within REMINDER_DAYS, and who may
+    end it, once per post and term end (the notice's key): a second run adds nothing, and a
+    renewed term is reminded of again when its own end comes near. One INSERT … SELECT."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    queued_at = timezone.now()
+    ending = (
+        Assignment.objects.active(today)
+        .filter(term_ends__gte=today, term_ends__lte=today + dt.timedelta(days=REMINDER_DAYS))
+        .annotate(
+            payload=JSONObject(
+                assignment=F("pk"), user=F("user_id"), node=F("node_id"), date=F("term_ends")
+            ),
+            dedupe_key=_key(Value("term_ending:"), F("pk"), Value(":"), F("term_ends")),
+        )
+        .order_by("term_ends", "pk")
+    )
+    return Reminders(terms_ending=_queue("term_ending", ending, queued_at=queued_at))
+
+
+@dataclass
+class Morning:
+    flags: Flags
+    reminders: Reminders
+
+    def as_dict(self) -> dict:
+        return {**self.flags.as_dict(), **self.reminders.as_dict()}
+
+
+def morning(now: dt.datetime | None = None) -> Morning:
+    """The morning's rhythm (beat: `staff.tasks.flag_daily`): the daily flags, then the terms'
+    reminders."""
+    return Morning(daily_flags(now), term_reminders(now))
 
 
 # --- The 1st of each month: last month's appraisal sheets and points (考核, 积分) ---------------

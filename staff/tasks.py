@@ -12,7 +12,7 @@ def purge_login_attempts() -> int:
 def flag_daily() -> dict:
     from staff import rhythms
 
-    return rhythms.daily_flags().as_dict()
+    return rhythms.morning().as_dict()
 
 
 @shared_task

@@ -36,6 +36,7 @@ from cases.actions.handling import (
     case_supervise,
     case_verify,
 )
+from cases.actions.handover import case_hand_over
 from cases.actions.holidays import holidays_enter, recompute_deadlines
 from cases.actions.hotline import (
     hotline_callback,
@@ -93,6 +94,7 @@ __all__ = [
     "case_call_county",
     "case_dispatch",
     "case_escalate",
+    "case_hand_over",
     "case_mediate",
     "case_merge",
     "case_recategorize",

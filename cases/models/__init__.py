@@ -2,7 +2,15 @@
 
 from cases.models.calls import CountyCall
 from cases.models.case import Case, CaseSequence, new_tracking_code
-from cases.models.choices import OPEN_STATUSES, Cadence, Color, DayKind, Source, Status
+from cases.models.choices import (
+    HANDED_OVER_STATUSES,
+    OPEN_STATUSES,
+    Cadence,
+    Color,
+    DayKind,
+    Source,
+    Status,
+)
 from cases.models.history import Attachment, CaseEvent, Mediation, attachment_path
 from cases.models.hotline import HotlineConfig, HotlineOrder, order_of
 from cases.models.policy import Holiday, TriagePolicy
@@ -12,6 +20,7 @@ from cases.models.rollups import RollupState, TownDay, TownDue
 from cases.models.units import Category, ResponsibilityItem, Unit
 
 __all__ = [
+    "HANDED_OVER_STATUSES",
     "OPEN_STATUSES",
     "Attachment",
     "Cadence",

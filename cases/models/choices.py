@@ -22,6 +22,9 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.ACCEPTED, Status.DISPATCHED, Status.HANDLING)
+# Whom a case still needs when its handler leaves: worked, or resolved and waiting for
+# verification (a failed one goes back to its handler).
+HANDED_OVER_STATUSES = (*OPEN_STATUSES, Status.RESOLVED)
 
 
 class Source(models.TextChoices):

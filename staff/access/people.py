@@ -35,11 +35,12 @@ def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
     return _filtered(user, action, queryset, narrow=wholly_below)
 
 
-def may_manage(user, person) -> bool:
-    """May `user` change this person's account and grants (see scope_users)?"""
+def may_manage(user, person, action: str = "user.change") -> bool:
+    """May `user` change this person's account and grants (see scope_users), or take another
+    `action` on them as a manager (end their post: "assignment.exit")?"""
     model = get_user_model()
     person_id = person.pk if isinstance(person, model) else person
-    return scope_users(user, "user.change", model.objects.filter(pk=person_id)).exists()
+    return scope_users(user, action, model.objects.filter(pk=person_id)).exists()
 
 
 def may_grant(user, role: str, node: GridNode) -> bool:

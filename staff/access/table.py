@@ -175,6 +175,15 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "shop.redeem": TOWN_CALLERS | {R.COMMANDER, R.GRID_CHIEF},
     "pointsrule.change": frozenset({R.ADMIN}),
     # --- end of the people and points block ---
+    # Terms, the negative list and exit (seed 002: the village adjusts its grid workers): the
+    # town's centre staff and leaders, the village's commander and the administrators record
+    # violations and end posts, of people they may manage (staff.access.people: wholly below
+    # their own posts). A county's administrators keep its negative list.
+    "assignment.exit": TOWN_CALLERS | {R.COMMANDER, R.ADMIN},
+    "violation.record": TOWN_CALLERS | {R.COMMANDER, R.ADMIN},
+    "redline.change": frozenset({R.ADMIN}),
+    # The exit's handover writes each case's history; it is the exit's, so the same people.
+    "case.hand_over": TOWN_CALLERS | {R.COMMANDER, R.ADMIN},
     "door.mobile": FIELD_ROLES,
     "door.desk": DESK_ROLES | {R.ADMIN},
     "door.province": frozenset({PROVINCE}),
@@ -194,4 +203,6 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Actions on what the whole county shares rather than on a place: only a grant on a county
 # itself (the root of its tree) carries them, never one on a town below it.
-_COUNTY_WIDE = frozenset({"reference.change", "appraisalrule.change", "pointsrule.change"})
+_COUNTY_WIDE = frozenset(
+    {"reference.change", "appraisalrule.change", "pointsrule.change", "redline.change"}
+)

@@ -32,13 +32,15 @@ def assignment_grant(
     role: str,
     starts: dt.date | None = None,
     ends: dt.date | None = None,
+    term_ends: dt.date | None = None,
     note: str = "",
     title: str = "",
     duties: str = "",
     segment_id: int | None = None,
 ) -> Assignment:
     """Give a person a role on a node (and so on its subtree); a street chief's post may name
-    the road segment they look after, on that segment's node."""
+    the road segment they look after, on that segment's node. A post held for a term (grid
+    workers, instructors) gets three years unless `term_ends` says otherwise."""
     node = GridNode.objects.filter(pk=node_id).first()
     if node is None:
         raise DomainError(_("That place in the tree does not exist (any more)."), field="node")
@@ -50,6 +52,7 @@ def assignment_grant(
         role=role,
         starts=starts or timezone.localdate(),
         ends=ends,
+        term_ends=term_ends,
         note=note,
         title=title,
         duties=duties,
@@ -72,9 +75,9 @@ def assignment_update(
     **bulletin,
 ) -> Assignment:
     """Correct a grant's role, dates or note (its person and node stay: grant anew for those),
-    and what the bulletin prints of it: `title`, `duties`, `segment_id` (each left as it is
-    unless given)."""
-    unknown = set(bulletin) - {"title", "duties", "segment_id"}
+    its term (`term_ends`: a renewal) and what the bulletin prints of it: `title`, `duties`,
+    `segment_id` (each left as it is unless given)."""
+    unknown = set(bulletin) - {"title", "duties", "segment_id", "term_ends"}
     if unknown:
         raise TypeError(f"assignment_update got unexpected fields: {sorted(unknown)}")
     assignment = Assignment.objects.select_for_update().select_related("node").get(pk=assignment_id)
@@ -389,6 +392,7 @@ from staff.actions.shop import (  # noqa: E402
     shop_stock_count,
     shop_stock_in,
 )
+from staff.actions.terms import assignment_exit, violation_record  # noqa: E402
 
 __all__ = [
     "appraisal_answer",
@@ -399,6 +403,7 @@ __all__ = [
     "appraisal_score",
     "appraisal_sign",
     "assignment_end",
+    "assignment_exit",
     "assignment_grant",
     "assignment_update",
     "login_attempts_purge",
@@ -415,5 +420,6 @@ __all__ = [
     "shop_stock_count",
     "shop_stock_in",
     "user_create",
+    "violation_record",
     "visit_record",
 ]

@@ -1,9 +1,9 @@
 """The desk's front page, at /desk/, and the pages of people and points: the monthly appraisal
-and pay, points, and the village points shops."""
+and pay, points, the village points shops, and terms and exits."""
 
 from django.urls import path
 
-from staff.desk import appraisal, home, points, shop
+from staff.desk import appraisal, home, points, shop, terms
 
 urlpatterns = [
     path("", home.desk_home, name="desk_home"),
@@ -18,4 +18,7 @@ urlpatterns = [
     path("shop/<int:node_id>/", shop.shop_page, name="shop_node"),
     path("shop/<int:node_id>/stocktake/", shop.stock_take_page, name="shop_stocktake"),
     path("shop/<int:node_id>/stocktake.xlsx", shop.stock_take_sheet, name="shop_stocktake_sheet"),
+    path("terms/", terms.terms_page, name="desk_terms"),
+    path("terms/<int:node_id>/", terms.terms_page, name="desk_terms_node"),
+    path("exit/<int:assignment_id>/", terms.exit_page, name="desk_exit"),
 ]

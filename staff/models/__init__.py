@@ -31,6 +31,21 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# Posts held for a term (聘期一般为3年: seed 002): a new one's term ends this many years after
+# it starts unless given. The term is a date to decide on (renew or exit), not an end: the post
+# stays active until it is ended, so that nothing it holds is left without a handler.
+TERM_ROLES = frozenset({Role.GRID_WORKER, Role.INSTRUCTOR})
+TERM_YEARS = 3
+
+
+def term_end_from(starts):
+    """The day a term starting on `starts` ends: TERM_YEARS later (29 February: 28th)."""
+    try:
+        return starts.replace(year=starts.year + TERM_YEARS)
+    except ValueError:
+        return starts.replace(year=starts.year + TERM_YEARS, day=28)
+
+
 # Where each role may be assigned (an Assignment checks it in clean).
 ROLE_TIERS: dict[str, tuple[str, ...]] = {
     Role.GRID_WORKER: (Tier.GRID, Tier.MICRO_GRID),
@@ -76,6 +91,15 @@ class Assignment(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     starts = models.DateField(_("starts"), default=timezone.localdate)
     ends = models.DateField(_("ends"), null=True, blank=True)
+    term_ends = models.DateField(
+        _("term ends"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The end of the appointment (聘期), for a reminder 60 days before; the post stays "
+            "until it is ended."
+        ),
+    )
     unit = models.ForeignKey(
         "cases.Unit",
         verbose_name=_("department"),
@@ -132,6 +156,11 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.node.name}"
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.term_ends is None and self.role in TERM_ROLES:
+            self.term_ends = term_end_from(self.starts)
+        super().save(*args, **kwargs)
+
     @property
     def public_title(self) -> str:
         """The post as the bulletin board names it."""
@@ -144,6 +173,8 @@ class Assignment(models.Model):
     def clean(self) -> None:
         if self.ends and self.starts and self.ends < self.starts:
             raise ValidationError({"ends": _("An assignment cannot end before it starts.")})
+        if self.term_ends and self.starts and self.term_ends < self.starts:
+            raise ValidationError({"term_ends": _("A term cannot end before the post starts.")})
         if self.segment_id:
             if self.role != Role.STREET_CHIEF:
                 raise ValidationError(
@@ -396,10 +427,13 @@ from staff.models.points import (  # noqa: E402
     PointsScheme,
 )
 from staff.models.shop import MoveKind, Redemption, ShopItem, StockMove  # noqa: E402
+from staff.models.terms import Handover, RedLine, Severity, Violation  # noqa: E402
 
 __all__ = [
     "PORTRAITS",
     "ROLE_TIERS",
+    "TERM_ROLES",
+    "TERM_YEARS",
     "AppendOnly",
     "AppraisalItem",
     "AppraisalLine",
@@ -411,6 +445,7 @@ __all__ = [
     "AssignmentQuerySet",
     "EntryKind",
     "Grade",
+    "Handover",
     "Measure",
     "MoveKind",
     "Patrol",
@@ -422,11 +457,15 @@ __all__ = [
     "PointsRule",
     "PointsScheme",
     "Profile",
+    "RedLine",
     "Redemption",
     "Role",
+    "Severity",
     "SheetStatus",
     "ShopItem",
     "StockMove",
+    "Violation",
     "Visit",
     "VisitHow",
+    "term_end_from",
 ]

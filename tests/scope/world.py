@@ -88,7 +88,7 @@ def _county_rules() -> dict:
     from decimal import Decimal
 
     from grids.models import GridNode
-    from staff.models import AppraisalItem, AppraisalRule, PointsRule, PointsScheme
+    from staff.models import AppraisalItem, AppraisalRule, PointsRule, PointsScheme, RedLine
 
     county = GridNode.objects.get(code="610722")
     rule, _created = AppraisalRule.objects.get_or_create(
@@ -101,7 +101,8 @@ def _county_rules() -> dict:
     )
     scheme = PointsScheme.objects.create(county=county, valid_from=dt.date(2026, 1, 1), name="积分")
     PointsRule.objects.create(scheme=scheme, role="grid_worker", measure="visit", points=1)
-    return {"staff.appraisalrule": rule, "staff.pointsscheme": scheme}
+    red_line = RedLine.objects.create(county=county, code="01", text="违反党纪国法")
+    return {"staff.appraisalrule": rule, "staff.pointsscheme": scheme, "staff.redline": red_line}
 
 
 def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
@@ -332,12 +333,12 @@ def _people_on(grid, county, resident, name: str) -> dict:
         },
     )
     worker = UserFactory(username=f"appraised_{name}", first_name=f"网格员{name}")
-    grant(worker, grid, "grid_worker")
+    post = grant(worker, grid, "grid_worker")
     line = AppraisalLine.objects.create(
         sheet=sheet, worker=worker, grid=grid, coefficient=Decimal(1), grade="competent"
     )
     account = PointsAccount.objects.create(village=grid.parent, node=grid, resident=resident)
-    return {"appraisal_line": line, "points_account": account}
+    return {"appraisal_line": line, "points_account": account, "post": post}
 
 
 def build_world(tree) -> SimpleNamespace:

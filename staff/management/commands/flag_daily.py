@@ -1,9 +1,12 @@
 from gridgov.management.rhythm import RhythmCommand
-from staff.rhythms import daily_flags
+from staff.rhythms import morning
 
 
 class Command(RhythmCommand):
-    help = "Flag yesterday's missed patrols and overdue household visits (once each morning)."
+    help = (
+        "Flag yesterday's missed patrols and overdue household visits, and remind of terms "
+        "ending within 60 days (once each morning)."
+    )
 
     def rhythm(self, now):
-        return daily_flags(now=now)
+        return morning(now=now)
