@@ -58,8 +58,11 @@ def shared_objects() -> dict:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     from cases.models import Category, Holiday, ResponsibilityItem, TriagePolicy
-    from grids.models import RetiredCode
+    from grids.models import Province, RetiredCode
+    from staff.models import ProvincePost
+    from tests.factories import UserFactory
 
+    province = Province.objects.create(code="61", name="陕西省")
     item = ResponsibilityItem.objects.create(
         matter="邻里纠纷调解", domain="综治", owner="town", lead_unit="镇综治中心"
     )
@@ -79,6 +82,11 @@ def shared_objects() -> dict:
             username="x", ip_address="127.0.0.1"
         ),
         "axes.accesslog": AccessLog.objects.create(username="x", ip_address="127.0.0.1"),
+        # Above every county's tree: only superusers keep them.
+        "grids.province": province,
+        "staff.provincepost": ProvincePost.objects.create(
+            user=UserFactory(username="province_staff"), province=province
+        ),
     }
 
 
