@@ -46,6 +46,8 @@ DESK_MENU: tuple[Link, ...] = (
     Link("appraisal", _("Monthly appraisal"), ("door.desk", "appraisal.view")),
     Link("points", _("Points"), ("door.desk", "points.view")),
     Link("shop", _("Points shop"), ("door.desk", "points.view")),
+    Link("training", _("Training"), ("door.desk", "training.view")),
+    Link("evaluation", _("Two-way evaluation"), ("door.desk", "evaluation.view_worker")),
 )
 
 

@@ -376,6 +376,11 @@ from staff.actions.appraisal import (  # noqa: E402
     appraisal_score,
     appraisal_sign,
 )
+from staff.actions.evaluation import (  # noqa: E402
+    evaluation_decide,
+    evaluation_forward,
+    evaluation_give,
+)
 from staff.actions.points import (  # noqa: E402
     points_account_open,
     points_award,
@@ -389,6 +394,13 @@ from staff.actions.shop import (  # noqa: E402
     shop_stock_count,
     shop_stock_in,
 )
+from staff.actions.training import (  # noqa: E402
+    certificate_record,
+    training_attendance_mark,
+    training_attendance_remove,
+    training_session_create,
+    training_sign_in,
+)
 
 __all__ = [
     "appraisal_answer",
@@ -399,6 +411,10 @@ __all__ = [
     "appraisal_score",
     "appraisal_sign",
     "assignment_end",
+    "certificate_record",
+    "evaluation_decide",
+    "evaluation_forward",
+    "evaluation_give",
     "assignment_grant",
     "assignment_update",
     "login_attempts_purge",
@@ -414,6 +430,10 @@ __all__ = [
     "shop_redeem",
     "shop_stock_count",
     "shop_stock_in",
+    "training_attendance_mark",
+    "training_attendance_remove",
+    "training_session_create",
+    "training_sign_in",
     "user_create",
     "visit_record",
 ]

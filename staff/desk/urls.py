@@ -1,9 +1,9 @@
 """The desk's front page, at /desk/, and the pages of people and points: the monthly appraisal
-and pay, points, and the village points shops."""
+and pay, points, the village points shops, training and the two-way evaluation."""
 
 from django.urls import path
 
-from staff.desk import appraisal, home, points, shop
+from staff.desk import appraisal, evaluation, home, points, shop, training
 
 urlpatterns = [
     path("", home.desk_home, name="desk_home"),
@@ -18,4 +18,9 @@ urlpatterns = [
     path("shop/<int:node_id>/", shop.shop_page, name="shop_node"),
     path("shop/<int:node_id>/stocktake/", shop.stock_take_page, name="shop_stocktake"),
     path("shop/<int:node_id>/stocktake.xlsx", shop.stock_take_sheet, name="shop_stocktake_sheet"),
+    path("training/", training.training_page, name="training"),
+    path("training/<int:node_id>/", training.training_page, name="training_node"),
+    path("training/sessions/<int:session_id>/", training.session_page, name="training_session"),
+    path("evaluation/", evaluation.evaluation_page, name="evaluation"),
+    path("evaluation/<int:node_id>/", evaluation.evaluation_page, name="evaluation_node"),
 ]
