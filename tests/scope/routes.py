@@ -24,6 +24,7 @@ PARAMETERS = {
     "activity_id": "activity",  # a volunteer team's activity (the team serves a grid here)
     "line_id": "appraisal_line",  # a worker's line of a month's appraisal (on their grid)
     "account_id": "points_account",  # a person's points card (where the person is)
+    "session_id": "training_session",  # a training session (held by its node)
 }
 # A parameter that names a kind of thing rather than a row: the same on either side.
 WORDS = {
@@ -60,6 +61,8 @@ CODES = {
     "help_code": ("help_order", "tracking_code"),
     # A points card by its code: the resident's own page, and the shop's counter that scans it.
     "card_code": ("points_account", "code"),
+    # A training session's signed sign-in code, which its QR code carries.
+    "signin_code": ("training_session", "signin_code"),
 }
 # Admin pages that are no object's own page.
 ADMIN_OTHER = {"admin:view_on_site", "admin:app_list"}
