@@ -48,6 +48,8 @@ DESK_MENU: tuple[Link, ...] = (
     Link("points", _("Points"), ("door.desk", "points.view")),
     Link("shop", _("Points shop"), ("door.desk", "points.view")),
     Link("desk_terms", _("Terms and exits"), ("door.desk", "assignment.exit")),
+    Link("training", _("Training"), ("door.desk", "training.view")),
+    Link("evaluation", _("Two-way evaluation"), ("door.desk", "evaluation.view_worker")),
 )
 
 

@@ -39,6 +39,11 @@ def target_url(user, notice: Notice, visible: bool) -> str | None:
         return reverse("patrol_today")
     if kind == "visit_overdue" and isinstance(payload.get("household"), int):
         return reverse("ledger_household", args=[payload["household"]])
+    if kind == "training_overdue":
+        if payload.get("user") == user.pk and access.can_anywhere(user, "door.mobile"):
+            return reverse("training_mine")
+        if isinstance(payload.get("node"), int) and access.can_anywhere(user, "door.desk"):
+            return reverse("training_node", args=[payload["node"]])
     if kind in ("appraisal_published", "appraisal_answered") and access.can_anywhere(
         user, "door.mobile"
     ):

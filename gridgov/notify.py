@@ -71,6 +71,10 @@ TEXTS = {
     "channel_failed": lambda: _("A notification channel keeps failing: {target}"),
     "missed_patrol": lambda: _("No patrol was recorded on {date} in {node}."),
     "visit_overdue": lambda: _("A household visit in {node} was due on {date}."),
+    # {name} is the person, {date} the first day of the period they attended no training in.
+    "training_overdue": lambda: _(
+        "{name} ({node}) attended no training in the period from {date}: training is overdue."
+    ),
     "hotline_urged": lambda: _("The 12345 hotline urges case {number} (催办): {title}"),
     "hotline_unsatisfied": lambda: _(
         "The caller was not satisfied with case {number} on the hotline's call-back: {title}"
@@ -136,6 +140,7 @@ def text_for(message: OutboxMessage, names: dict[int, str] | None = None) -> str
         target=payload.get("target", ""),
         date=str(payload.get("date") or payload.get("due") or "")[:10],
         report=_report_name(payload.get("report_kind")),
+        name=str(payload.get("name") or "")[:40],
     )
     for key, placeholder in NODE_KEYS.items():
         values[placeholder] = names.get(payload.get(key), "")
@@ -208,6 +213,8 @@ def recipients(message: OutboxMessage) -> set:
         return {a.user for a in access.assignments_over("node.change", town)} if town else set()
     if message.kind in ("missed_patrol", "visit_overdue"):
         return _field_recipients(message)
+    if message.kind == "training_overdue":
+        return _training_recipients(message)
     if message.kind in APPRAISAL_KINDS:
         return _appraisal_recipients(message)
     if message.kind in TERM_KINDS:
@@ -283,6 +290,16 @@ def _field_recipients(message: OutboxMessage) -> set:
         return chiefs | set(get_user_model().objects.filter(pk=p.get("user"), is_active=True))
     household = Household.objects.filter(pk=p.get("household")).select_related("node").first()
     return set(access.who_can("visit.record", household)) if household else set()
+
+
+def _training_recipients(message: OutboxMessage) -> set:
+    """Training overdue: the person, and those who hold trainings at their town."""
+    from grids.models import GridNode
+
+    p = message.payload
+    node = GridNode.objects.filter(pk=p.get("node")).first()
+    town = _dispatchers(node.town, permission="training.manage") if node else set()
+    return town | set(get_user_model().objects.filter(pk=p.get("user"), is_active=True))
 
 
 APPRAISAL_KINDS = {"appraisal_published", "appraisal_objected", "appraisal_answered"}

@@ -9,7 +9,7 @@ from django.db import models
 from django.forms.models import _get_foreign_key
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.admin_site import ScopedForms, ScopedModelAdmin, site
+from gridgov.admin_site import ScopedAdminMixin, ScopedForms, ScopedModelAdmin, site
 from staff import access, actions
 from staff.models import (
     AppraisalItem,
@@ -21,6 +21,7 @@ from staff.models import (
     Profile,
     ProvincePost,
     RedLine,
+    TrainingPlan,
 )
 from staff.portraits import clean_portrait
 
@@ -458,3 +459,29 @@ class RedLineAdmin(CountyRuleAdmin):
 
     def used(self, obj) -> bool:
         return obj.violations.exists()
+
+
+# --- Training plans: a level's duty to train a role (分级培训, seed 002) -----------------------
+
+
+@admin.register(TrainingPlan, site=site)
+class TrainingPlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A county's plan for its instructors, a town's (or a village's) for its grid workers: kept
+    by the administrators of that level; the desk's training pages read them."""
+
+    view_action = "training.view"
+    change_action = add_action = delete_action = "trainingplan.change"
+    list_display = ("name", "node", "role", "every_months")
+    list_filter = ("role", "every_months")
+    list_select_related = ("node",)
+    autocomplete_fields = ("node",)
+    fields = ("node", "role", "every_months", "name", "note")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "node":
+            from grids.models import GridNode, Tier
+
+            kwargs["queryset"] = GridNode.objects.filter(
+                tier__in=(Tier.COUNTY, Tier.TOWN, Tier.VILLAGE)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

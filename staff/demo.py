@@ -3,19 +3,23 @@ base pay + performance, A/B/C) and both counties' points rules (杨营镇's role
 梁家庵村's grid workers' patrols and visits of last month; last month's appraisal sheets of 梁家庵村 (signed and
 published, so that 王刚 sees his score on the phone) and 徐家营村 (under review); 梁家庵村's month
 of points, residents' cards, awards, its 积分超市 with goods and a few redemptions; and 腊湾村's
-爱心超市; 牟定县's negative list (负面清单) of red lines. Everything goes through staff.actions; what is there already (a rule by county and
+爱心超市; 牟定县's negative list (负面清单) of red lines; training plans, two sessions with their
+attendance, a certificate and an evaluation. Everything goes through staff.actions; what is
+there already (a rule by county and
 month, goods by name, a card by its holder, a sheet by village and month) is left as it is, so a
 second run adds nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from gridgov.demo.tree import CHENGGU, LAWAN, LIANGJIAAN, MOUDING, XUJIAYING
+from gridgov.demo.tree import CHENGGU, LAWAN, LIANGJIAAN, MOUDING, SHAHEYING, XUJIAYING
 from grids.models import GridNode, Resident
 from staff import actions
 from staff.models import (
@@ -302,4 +306,95 @@ def ensure_people_and_points(say) -> dict:
         "shop_goods": goods,
         "points_cards": cards,
         "red_lines": red_lines,
+        **_training(say),
     }
+
+
+# --- Training and the two-way evaluation (seed 002's 分级培训, 双向评价) -----------------------
+
+# where (a code), role trained, every how many months, name
+TRAINING_PLANS = (
+    (CHENGGU, "instructor", 12, "网格指导员集中培训（县委组织部、县委社会工作部）"),
+    (SHAHEYING, "grid_worker", 6, "网格员半年培训（镇党委）"),
+    (MOUDING, "instructor", 12, "网格指导员集中培训（万名党员进党校）"),
+)
+
+
+def _training(say) -> dict:
+    """Both counties' training plans; two sessions of 城固县 (the town's for its grid workers,
+    王刚 signed in on his phone and another worker marked by hand; the county's for instructors,
+    周道远 attended), 王刚's 法律明白人 certificate, and 周道远's evaluation of 王刚. Each is
+    left as it is when it is there already."""
+    from staff.actions.training import signin_code
+    from staff.models import Certificate, Evaluation, TrainingPlan, TrainingSession
+
+    plans = 0
+    for code, role, months, name in TRAINING_PLANS:
+        node = GridNode.objects.filter(code=code).first()
+        if node is not None and not TrainingPlan.objects.filter(node=node, role=role).exists():
+            TrainingPlan.objects.create(node=node, role=role, every_months=months, name=name)
+            plans += 1
+    people = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=["chenzhuren", "xianadmin", "wanggang", "zhoudao"]
+        )
+    }
+    town = GridNode.objects.filter(code=SHAHEYING).first()
+    county = GridNode.objects.filter(code=CHENGGU).first()
+    sessions = 0
+    if town is None or county is None or len(people) < 4:
+        return {"training_plans": plans, "training_sessions": 0}
+    day = timezone.localdate() - dt.timedelta(days=14)
+    held = (
+        (town, people["chenzhuren"], "网格员政策法规与矛盾纠纷排查化解", "镇司法所 刘所长",
+         "沙河营镇政府三楼会议室", day),
+        (county, people["xianadmin"], "网格指导员能力提升（沟通协调、应急处置）", "县委党校 王老师",
+         "县委党校报告厅", day - dt.timedelta(days=30)),
+    )  # fmt: skip
+    for node, by, topic, trainer, place, on in held:
+        if TrainingSession.objects.filter(node=node, topic=topic).exists():
+            continue
+        starts = timezone.make_aware(dt.datetime.combine(on, dt.time(9)))
+        session = actions.training_session_create(
+            actor=by, node_id=node.pk, topic=topic, trainer=trainer, place=place,
+            starts=starts, ends=starts + dt.timedelta(hours=2, minutes=30), now=starts,
+        )  # fmt: skip
+        sessions += 1
+        code = signin_code(session)
+        if node == town:
+            actions.training_sign_in(
+                actor=people["wanggang"], session_id=session.pk, code=code,
+                now=starts + dt.timedelta(minutes=5),
+            )  # fmt: skip
+            other = (
+                Assignment.objects.filter(role="grid_worker", node__parent__parent=town)
+                .exclude(user=people["wanggang"])
+                .order_by("node__code")
+                .first()
+            )
+            if other is not None:
+                actions.training_attendance_mark(
+                    actor=by, session_id=session.pk, user_id=other.user_id,
+                    now=starts + dt.timedelta(hours=1),
+                )  # fmt: skip
+        else:
+            actions.training_attendance_mark(
+                actor=by, session_id=session.pk, user_id=people["zhoudao"].pk,
+                now=starts + dt.timedelta(hours=1),
+            )  # fmt: skip
+    wanggang = people["wanggang"]
+    if not Certificate.objects.filter(user=wanggang, kind="legal").exists():
+        actions.certificate_record(
+            actor=people["chenzhuren"], node_id=town.pk, user_id=wanggang.pk, kind="legal",
+            issued=day.replace(day=1), issuer="城固县司法局",
+        )  # fmt: skip
+    if not Evaluation.objects.filter(evaluator=people["zhoudao"]).exists():
+        # Nobody is paired when the demo's posts were changed since: then there is none.
+        with contextlib.suppress(PermissionDenied):
+            actions.evaluation_give(
+                actor=people["zhoudao"], side="instructor", subject_id=wanggang.pk,
+                grade="excellent", comment="走访扎实，群众认可",
+            )  # fmt: skip
+    say(f"training: {plans} plans, {sessions} sessions added")
+    return {"training_plans": plans, "training_sessions": sessions}

@@ -1,4 +1,5 @@
-"""The grid workers' daily flags (each morning, from beat: `staff.tasks.flag_daily`).
+"""The daily flags: grid workers' missed patrols, overdue household visits, and the people
+overdue for training (each morning, from beat: `staff.tasks.flag_daily`).
 
 Set-based, like the deadline sweep (cases/actions/sweep.py): each flag is one INSERT … SELECT
 of notices for exactly the rows still due, whatever the number of grids and households. The
@@ -19,7 +20,7 @@ from django.db.models.functions import Concat, JSONObject
 from django.utils import timezone
 
 from gridgov.models import OutboxMessage
-from grids.models import Household, Tier
+from grids.models import GridNode, Household, Tier
 from staff.models import Assignment, Patrol, Role
 from staff.queries.terms import REMINDER_DAYS
 
@@ -31,6 +32,7 @@ _COLUMNS = ("kind", "payload", "dedupe_key", "created_at", "attempts", "last_err
 class Flags:
     missed_patrols: int = 0
     overdue_visits: int = 0
+    training_overdue: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -103,6 +105,9 @@ def daily_flags(now: dt.datetime | None = None) -> Flags:
     return Flags(
         missed_patrols=_queue("missed_patrol", missed, queued_at=queued_at),
         overdue_visits=_queue("visit_overdue", overdue, queued_at=queued_at),
+        training_overdue=sum(
+            _queue("training_overdue", rows, queued_at=queued_at) for rows in _untrained(today)
+        ),
     )
 
 
@@ -152,6 +157,57 @@ def morning(now: dt.datetime | None = None) -> Morning:
     """The morning's rhythm (beat: `staff.tasks.flag_daily`): the daily flags, then the terms'
     reminders."""
     return Morning(daily_flags(now), term_reminders(now))
+
+
+def _untrained(today: dt.date) -> list[QuerySet]:
+    """Per training plan, the posts that follow it (those under a nearer plan for the same role
+    follow that one) and attended no training in its last period that is over: 分级培训, seed
+    002 (instructors once a year by the county, grid workers once each half-year by the town or
+    the village). One statement a plan: plans are a few rows a county, the posts are many."""
+    from staff.models import Attendance, TrainingPlan
+    from staff.queries.training import judged_from, judged_period
+
+    plans = list(TrainingPlan.objects.select_related("node").order_by("pk"))
+    statements = []
+    for plan in plans:
+        start, end = judged_period(plan, today)
+        last_day = end - dt.timedelta(days=1)
+        nearer = [
+            p.node
+            for p in plans
+            if p.role == plan.role and p.pk != plan.pk and plan.node.contains(p.node)
+        ]
+        trained = Attendance.objects.filter(
+            user_id=OuterRef("user_id"), day__gte=start, day__lt=end
+        )
+        posts = (
+            Assignment.objects.active(last_day)
+            .filter(
+                GridNode.subtree_q(plan.node, via="node"),
+                role=plan.role,
+                starts__lte=judged_from(start, end),
+            )
+            .exclude(Exists(trained))
+        )
+        if nearer:
+            posts = posts.exclude(GridNode.subtree_q(*nearer, via="node"))
+        statements.append(
+            posts.annotate(
+                payload=JSONObject(
+                    user=F("user_id"),
+                    node=F("node_id"),
+                    plan=Value(plan.pk),
+                    name=F("user__first_name"),
+                    date=Value(start.isoformat()),
+                ),
+                dedupe_key=_key(
+                    Value("training_overdue:"),
+                    F("user_id"),
+                    Value(f":{plan.pk}:{start.isoformat()}"),
+                ),
+            ).order_by("user_id", "node_id")
+        )
+    return statements
 
 
 # --- The 1st of each month: last month's appraisal sheets and points (考核, 积分) ---------------

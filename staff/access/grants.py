@@ -122,3 +122,9 @@ def handling_node_id(user, node: GridNode) -> int | None:
     covering = [g for g in _grants(user) if g.role in HANDLERS and g.covers(node)]
     best = max(covering, key=lambda g: g.level, default=None)
     return best.node_id if best else None
+
+
+def posted_within(user, action: str, node: GridNode) -> list[Grant]:
+    """The user's grants allowing `action` whose node lies at or below `node`: where a person
+    serves inside a place (who may sign in to a training the place holds)."""
+    return [g for g in _allowing(user, action) if span_contains(node, g)]

@@ -174,6 +174,25 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "shop.stock": TOWN_CALLERS | {R.COMMANDER, R.GRID_CHIEF},
     "shop.redeem": TOWN_CALLERS | {R.COMMANDER, R.GRID_CHIEF},
     "pointsrule.change": frozenset({R.ADMIN}),
+    # Training (分级培训): a level's desk (the town's centre staff and leaders, a village's
+    # commander; the county's for its instructors) holds sessions, marks attendance by hand and
+    # records certificates; the people in the field sign in to a session held at or above
+    # their post. A level's administrators keep its training plans.
+    "training.view": TOWN_CALLERS | {R.COMMANDER, R.SUPERVISOR, R.GRID_CHIEF, R.ADMIN},
+    "training.manage": TOWN_CALLERS | {R.COMMANDER},
+    "training.attend": FIELD_ROLES,
+    "trainingplan.change": frozenset({R.ADMIN}),
+    # The yearly two-way evaluation (双向评价): instructors evaluate their grid workers, grid
+    # workers and the village (its grid chief, its commander) their instructor (staff.actions
+    # checks the pairing). A worker's result is the village's, to see and decide on; an
+    # instructor's is seen by the town, which forwards it, and decided by the county's
+    # organization department (posts held at the county itself: see _COUNTY_WIDE).
+    "evaluation.give": frozenset({R.INSTRUCTOR, R.GRID_WORKER, R.GRID_CHIEF, R.COMMANDER}),
+    "evaluation.view_worker": TOWN_CALLERS | {R.COMMANDER, R.SUPERVISOR, R.GRID_CHIEF},
+    "evaluation.decide_worker": frozenset({R.COMMANDER, R.GRID_CHIEF}),
+    "evaluation.view_instructor": TOWN_CALLERS,
+    "evaluation.forward": TOWN_CALLERS,
+    "evaluation.decide_instructor": TOWN_CALLERS,
     # --- end of the people and points block ---
     # Terms, the negative list and exit (seed 002: the village adjusts its grid workers): the
     # town's centre staff and leaders, the village's commander and the administrators record
@@ -201,8 +220,15 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-# Actions on what the whole county shares rather than on a place: only a grant on a county
-# itself (the root of its tree) carries them, never one on a town below it.
+# Actions on what the whole county shares rather than on a place, and what only the county
+# itself decides (an instructor's evaluation, by its organization department): only a grant on
+# a county itself (the root of its tree) carries them, never one on a town below it.
 _COUNTY_WIDE = frozenset(
-    {"reference.change", "appraisalrule.change", "pointsrule.change", "redline.change"}
+    {
+        "reference.change",
+        "appraisalrule.change",
+        "pointsrule.change",
+        "redline.change",
+        "evaluation.decide_instructor",
+    }
 )

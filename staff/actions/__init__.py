@@ -379,6 +379,11 @@ from staff.actions.appraisal import (  # noqa: E402
     appraisal_score,
     appraisal_sign,
 )
+from staff.actions.evaluation import (  # noqa: E402
+    evaluation_decide,
+    evaluation_forward,
+    evaluation_give,
+)
 from staff.actions.points import (  # noqa: E402
     points_account_open,
     points_award,
@@ -393,6 +398,13 @@ from staff.actions.shop import (  # noqa: E402
     shop_stock_in,
 )
 from staff.actions.terms import assignment_exit, violation_record  # noqa: E402
+from staff.actions.training import (  # noqa: E402
+    certificate_record,
+    training_attendance_mark,
+    training_attendance_remove,
+    training_session_create,
+    training_sign_in,
+)
 
 __all__ = [
     "appraisal_answer",
@@ -404,6 +416,10 @@ __all__ = [
     "appraisal_sign",
     "assignment_end",
     "assignment_exit",
+    "certificate_record",
+    "evaluation_decide",
+    "evaluation_forward",
+    "evaluation_give",
     "assignment_grant",
     "assignment_update",
     "login_attempts_purge",
@@ -419,6 +435,10 @@ __all__ = [
     "shop_redeem",
     "shop_stock_count",
     "shop_stock_in",
+    "training_attendance_mark",
+    "training_attendance_remove",
+    "training_session_create",
+    "training_sign_in",
     "user_create",
     "violation_record",
     "visit_record",

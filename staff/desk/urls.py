@@ -1,9 +1,10 @@
 """The desk's front page, at /desk/, and the pages of people and points: the monthly appraisal
-and pay, points, the village points shops, and terms and exits."""
+and pay, points, the village points shops, terms and exits, training and the two-way
+evaluation."""
 
 from django.urls import path
 
-from staff.desk import appraisal, home, points, shop, terms
+from staff.desk import appraisal, evaluation, home, points, shop, terms, training
 
 urlpatterns = [
     path("", home.desk_home, name="desk_home"),
@@ -21,4 +22,9 @@ urlpatterns = [
     path("terms/", terms.terms_page, name="desk_terms"),
     path("terms/<int:node_id>/", terms.terms_page, name="desk_terms_node"),
     path("exit/<int:assignment_id>/", terms.exit_page, name="desk_exit"),
+    path("training/", training.training_page, name="training"),
+    path("training/<int:node_id>/", training.training_page, name="training_node"),
+    path("training/sessions/<int:session_id>/", training.session_page, name="training_session"),
+    path("evaluation/", evaluation.evaluation_page, name="evaluation"),
+    path("evaluation/<int:node_id>/", evaluation.evaluation_page, name="evaluation_node"),
 ]

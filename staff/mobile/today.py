@@ -23,6 +23,7 @@ def mobile_home(request):
         "people_links": {
             "appraisal": access.can_anywhere(request.user, "appraisal.object"),
             "shop": access.can_anywhere(request.user, "shop.redeem"),
+            "evaluation": access.can_anywhere(request.user, "evaluation.give"),
         },
     }
     return render(request, "mobile/home.html", context)

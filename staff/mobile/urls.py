@@ -1,9 +1,10 @@
 """The phone's front page, the daily rounds (patrol, household visits), the person's appraisal
-and points, and the village shop's counter, under /m/."""
+and points, the village shop's counter, their training (signing in by a session's QR code)
+and the people they evaluate, under /m/."""
 
 from django.urls import path
 
-from staff.mobile import appraisal, patrol, points, today, visits
+from staff.mobile import appraisal, patrol, points, today, training, visits
 
 urlpatterns = [
     path("", today.mobile_home, name="mobile_home"),
@@ -15,4 +16,7 @@ urlpatterns = [
     path("points/", points.my_points, name="points_mine"),
     path("shop/", points.counter, name="shop_counter"),
     path("shop/card/<str:card_code>/", points.card, name="shop_card"),
+    path("training/", training.my_training, name="training_mine"),
+    path("training/signin/<str:signin_code>/", training.sign_in, name="training_signin"),
+    path("evaluation/", training.my_evaluations, name="evaluation_mine"),
 ]

@@ -1,5 +1,5 @@
 """People and their grants on the tree, their rounds (patrols, visits), and their appraisal,
-points and the points shop (modules of this package). Who may do what is decided in
+points and the points shop, their training and two-way evaluation (modules of this package). Who may do what is decided in
 staff/access only."""
 
 from django.conf import settings
@@ -402,7 +402,7 @@ class Visit(models.Model):
         return self.household.node
 
 
-# --- Appraisal and pay, points and the points shop (考核, 积分, 积分超市) -----------------------
+# --- Appraisal and pay, points and the points shop, training and evaluation ---------------------
 # By subject, in modules of their own; importable from here like everything above.
 from staff.models.appraisal import (  # noqa: E402
     AppraisalItem,
@@ -428,6 +428,21 @@ from staff.models.points import (  # noqa: E402
 )
 from staff.models.shop import MoveKind, Redemption, ShopItem, StockMove  # noqa: E402
 from staff.models.terms import Handover, RedLine, Severity, Violation  # noqa: E402
+from staff.models.training import (  # noqa: E402
+    Attendance,
+    AttendanceHow,
+    Certificate,
+    CertificateKind,
+    Decision,
+    Evaluation,
+    EvaluationResult,
+    EvaluationSide,
+    Frequency,
+    TrainedRole,
+    TrainingPlan,
+    TrainingSession,
+    period_of,
+)
 
 __all__ = [
     "PORTRAITS",
@@ -435,6 +450,19 @@ __all__ = [
     "TERM_ROLES",
     "TERM_YEARS",
     "AppendOnly",
+    "Attendance",
+    "AttendanceHow",
+    "Certificate",
+    "CertificateKind",
+    "Decision",
+    "Evaluation",
+    "EvaluationResult",
+    "EvaluationSide",
+    "Frequency",
+    "TrainedRole",
+    "TrainingPlan",
+    "TrainingSession",
+    "period_of",
     "AppraisalItem",
     "AppraisalLine",
     "AppraisalObjection",

@@ -25,6 +25,7 @@ PARAMETERS = {
     "line_id": "appraisal_line",  # a worker's line of a month's appraisal (on their grid)
     "account_id": "points_account",  # a person's points card (where the person is)
     "assignment_id": "post",  # a person's post (where it is held)
+    "session_id": "training_session",  # a training session (held by its node)
 }
 # A parameter that names a kind of thing rather than a row: the same on either side.
 WORDS = {
@@ -61,6 +62,8 @@ CODES = {
     "help_code": ("help_order", "tracking_code"),
     # A points card by its code: the resident's own page, and the shop's counter that scans it.
     "card_code": ("points_account", "code"),
+    # A training session's signed sign-in code, which its QR code carries.
+    "signin_code": ("training_session", "signin_code"),
 }
 # Admin pages that are no object's own page.
 ADMIN_OTHER = {"admin:view_on_site", "admin:app_list"}

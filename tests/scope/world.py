@@ -50,6 +50,7 @@ ADMIN_OBJECTS = {
     "services.volunteerteam": "volunteer_team",
     "services.activity": "activity",
     "services.helporder": "help_order",
+    "staff.trainingplan": "training_plan",
 }
 
 
@@ -347,6 +348,28 @@ def _people_on(grid, county, resident, name: str) -> dict:
     )
     account = PointsAccount.objects.create(village=grid.parent, node=grid, resident=resident)
     return {"appraisal_line": line, "points_account": account, "post": post}
+    return {"appraisal_line": line, "points_account": account, **_training_on(grid, worker, name)}
+
+
+def _training_on(grid, worker, name: str) -> dict:
+    """A training session held on the grid today (its sign-in code open) that the grid's
+    worker attended, and the grid's village's training plan for its grid workers."""
+    from staff.actions.training import signin_code
+    from staff.models import Attendance, TrainingPlan, TrainingSession
+
+    starts = timezone.now() - dt.timedelta(minutes=30)
+    session = TrainingSession.objects.create(
+        node=grid, topic=f"{name} 培训", trainer="李律师", starts=starts,
+        ends=starts + dt.timedelta(hours=2), place="村活动室", created_at=starts,
+    )  # fmt: skip
+    session.signin_code = signin_code(session)
+    Attendance.objects.create(
+        session=session, user=worker, how="qr", day=timezone.localdate(starts), created_at=starts
+    )
+    plan, _created = TrainingPlan.objects.get_or_create(
+        node=grid.parent, role="grid_worker", defaults={"name": "半年培训", "every_months": 6}
+    )
+    return {"training_session": session, "training_plan": plan}
 
 
 def build_world(tree) -> SimpleNamespace:

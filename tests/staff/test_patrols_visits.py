@@ -338,12 +338,13 @@ def test_daily_flags_query_count_does_not_grow_with_grids_or_households(
             household(grid, "key", TODAY - dt.timedelta(days=i % 3), name=f"户{i}")
 
     grow(2)
-    # a savepoint, one INSERT … SELECT per flag, the savepoint's release
-    with django_assert_num_queries(4):
+    # a savepoint, one INSERT … SELECT per flag, the training plans (none here: no statement
+    # for them), the savepoint's release
+    with django_assert_num_queries(5):
         first = rhythms.daily_flags(tomorrow)
     OutboxMessage.objects.all().delete()
     grow(30)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         second = rhythms.daily_flags(tomorrow)
     assert (first.missed_patrols, first.overdue_visits) == (4, 2)  # grids A and B too
     assert (second.missed_patrols, second.overdue_visits) == (34, 32)
@@ -357,8 +358,8 @@ def test_daily_flags_a_second_run_adds_nothing_and_keeps_the_first_notices(cast,
     first = rhythms.daily_flags(morning)
     queued = list(OutboxMessage.objects.order_by("pk").values())
     again = rhythms.daily_flags(morning + dt.timedelta(hours=9))  # a retried task, same day
-    assert first.as_dict() == {"missed_patrols": 1, "overdue_visits": 2}
-    assert again.as_dict() == {"missed_patrols": 0, "overdue_visits": 0}
+    assert first.as_dict() == {"missed_patrols": 1, "overdue_visits": 2, "training_overdue": 0}
+    assert again.as_dict() == {"missed_patrols": 0, "overdue_visits": 0, "training_overdue": 0}
     assert list(OutboxMessage.objects.order_by("pk").values()) == queued
     patrol, *visits = queued
     assert (patrol["kind"], patrol["payload"]) == (

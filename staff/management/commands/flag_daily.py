@@ -4,8 +4,8 @@ from staff.rhythms import morning
 
 class Command(RhythmCommand):
     help = (
-        "Flag yesterday's missed patrols and overdue household visits, and remind of terms "
-        "ending within 60 days (once each morning)."
+        "Flag yesterday's missed patrols, overdue household visits and people overdue for "
+        "training, and remind of terms ending within 60 days (once each morning)."
     )
 
     def rhythm(self, now):
