@@ -21,40 +21,12 @@ from services.models import (
     HelpOrderEvent,
     OrderStatus,
     Volunteer,
-    VolunteerTeam,
 )
 from tests.conftest import page_text
 from tests.factories import T0, UserFactory, grant
 
 S = OrderStatus
 LATER = T0 + dt.timedelta(hours=2)
-
-
-@pytest.fixture
-def team(cast, tree):
-    """梁家庵村's elderly-care team: a leader and two volunteers; another town's team."""
-
-    def volunteer(username, name, node, team):
-        user = UserFactory(username=username, first_name=name)
-        grant(user, node, "volunteer")
-        Volunteer.objects.create(user=user, team=team, joined=dt.date(2026, 1, 1))
-        return user
-
-    care = VolunteerTeam.objects.create(
-        name="梁家庵村关爱志愿服务队", kind="elderly", node=tree.village1,
-        offers=["care_visit", "company"],
-    )  # fmt: skip
-    other = VolunteerTeam.objects.create(
-        name="博望法律服务队", kind="legal", node=tree.town2, offers=["legal"]
-    )
-    ns = type("Team", (), {})()
-    ns.care, ns.other = care, other
-    ns.leader = volunteer("care_leader", "刘队长", tree.village1, care)
-    care.leader = ns.leader
-    care.save()
-    ns.helper = volunteer("care_helper", "张志愿", tree.village1, care)
-    ns.stranger = volunteer("far_helper", "王律师", tree.town2, other)
-    return ns
 
 
 def _order(cast, tree, status=S.PLACED, *, team=None, volunteer=None):
@@ -90,6 +62,7 @@ def _take(name, order, cast, team):
         "dispatch": cast.staff_town1,
         "take": team.helper,
         "finish": team.helper,
+        "hand_back": team.helper,
         "confirm": cast.worker_a,
         "cancel": cast.staff_town1,
     }[name]
@@ -98,6 +71,7 @@ def _take(name, order, cast, team):
         "finish": {"text": "陪同就医", "hours": "1.5"},
         "confirm": {"rating": 4},
         "cancel": {"text": "重复下单"},
+        "hand_back": {"text": "临时外出，无法上门"},
     }.get(name, {})
     return actions.perform_on_order(name, actor=who, order_id=order.pk, values=values, now=LATER)
 
