@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.public import guards
 from gridgov.errors import DomainError
@@ -305,3 +306,35 @@ def test_the_order_and_volunteer_lists_take_the_same_queries_however_many(client
         _order(cast, tree, S.DISPATCHED, team=team)
         _order(cast, tree, S.TAKEN, team=team)
     assert [counted(u, url) for u, url in urls] == before == [6, 8]
+
+
+def test_the_taker_hands_an_order_back_with_a_reason_and_it_waits_to_be_dispatched_again(
+    client, cast, tree, team
+):
+    order = _order(cast, tree, S.TAKEN, team=team)
+    with pytest.raises(PermissionDenied):  # the team's leader did not take it
+        actions.help_order_hand_back(actor=team.leader, order_id=order.pk, reason="换人")
+    with pytest.raises(DomainError):
+        actions.help_order_hand_back(actor=team.helper, order_id=order.pk, reason="  ")
+    client.force_login(team.helper)
+    page = page_text(client.get(reverse("volunteer_task", args=[order.pk])))
+    assert "Hand it back" in page or "退单" in page
+    act = reverse("volunteer_task_act", args=[order.pk])
+    assert client.post(act, {"action": "hand_back", "text": "临时外出"}).status_code == 302
+    order.refresh_from_db()
+    assert (order.status, order.team, order.volunteer, order.taken_at) == (
+        S.PLACED,
+        None,
+        None,
+        None,
+    )
+    assert order.dispatch_by > timezone.now() and order.overdue_since is None  # a new day to go
+    history = list(
+        HelpOrderEvent.objects.filter(order=order).values_list("action", "actor", "note")
+    )
+    assert history[-2:] == [("take", team.helper.pk, ""), ("hand_back", team.helper.pk, "临时外出")]
+    # Dispatched again, to anyone of a serving team, it goes on as any order.
+    actions.help_order_dispatch(actor=cast.staff_town1, order_id=order.pk, team_id=team.care.pk)
+    actions.help_order_take(actor=team.leader, order_id=order.pk)
+    order.refresh_from_db()
+    assert (order.status, order.volunteer.user) == (S.TAKEN, team.leader)
