@@ -22,6 +22,7 @@ from services.actions.catalog import (
 )
 from services.actions.duty import duty_book, duty_booking_cancel
 from services.actions.intake import service_request_receive
+from services.actions.privacy import resident_phone_reveal
 from services.actions.sweep import RequestSweepResult, request_sweep
 from services.actions.volunteers import (
     activity_check_in,
@@ -87,6 +88,7 @@ __all__ = [
     "function_of",
     "perform",
     "request_sweep",
+    "resident_phone_reveal",
     "service_item_check",
     "service_item_save",
     "service_items_import",
