@@ -338,3 +338,61 @@ def test_the_taker_hands_an_order_back_with_a_reason_and_it_waits_to_be_dispatch
     actions.help_order_take(actor=team.leader, order_id=order.pk)
     order.refresh_from_db()
     assert (order.status, order.volunteer.user) == (S.TAKEN, team.leader)
+
+
+def test_an_activitys_sign_ups_and_the_tracking_pages_take_the_same_queries_however_many(
+    client, cast, tree, team, make_request
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    starts = T0 + dt.timedelta(days=400)  # still to come when the test runs
+    activity = Activity.objects.create(
+        team=team.care, title="义诊", place="村卫生室", starts=starts,
+        ends=starts + dt.timedelta(hours=2), capacity=30,
+    )  # fmt: skip
+    actions.activity_sign_up(actor=team.helper, activity_id=activity.pk, now=T0)
+    order = _order(cast, tree, S.DISPATCHED, team=team)
+    request, longer = make_request("done"), make_request("incomplete")
+    pages = [
+        (team.leader, reverse("volunteer_activity", args=[activity.pk])),
+        (None, reverse("public_help_track", kwargs={"help_code": order.tracking_code})),
+        (None, reverse("public_service_track", kwargs={"request_code": request.tracking_code})),
+    ]
+
+    def counted():
+        out = []
+        for user, url in pages:
+            client.logout()
+            if user:
+                client.force_login(user)
+            with CaptureQueriesContext(connection) as q:
+                assert client.get(url).status_code == 200
+            out.append(len(q))
+        return out
+
+    before = counted()
+    for i in range(8):
+        member = UserFactory(username=f"care_{i}")
+        grant(member, tree.village1, "volunteer")
+        Volunteer.objects.create(user=member, team=team.care, joined=dt.date(2026, 1, 1))
+        actions.activity_sign_up(actor=member, activity_id=activity.pk, now=T0)
+    # More steps: the order handed back and dispatched again; a request done after a notice
+    # and a second visit, against one done straight away.
+    actions.help_order_take(actor=team.helper, order_id=order.pk, now=T0)
+    actions.help_order_hand_back(actor=team.helper, order_id=order.pk, reason="外出", now=T0)
+    actions.help_order_dispatch(actor=cast.staff_town1, order_id=order.pk, team_id=team.care.pk)
+    staff = cast.staff_town1
+    later = T0 + dt.timedelta(days=1)
+    actions.service_request_complete(
+        actor=staff, request_id=longer.pk, materials=[0, 1, 2], came="in_person", now=later
+    )
+    actions.service_request_hand(actor=staff, request_id=longer.pk, now=later)
+    actions.service_request_done(actor=staff, request_id=longer.pk, result="已办", now=later)
+    pages[2] = (
+        None,
+        reverse("public_service_track", kwargs={"request_code": longer.tracking_code}),
+    )
+    # the session, the user, the grants, the activity with its team, its sign-ups, the bell;
+    # an order and its steps; a request and its steps
+    assert counted() == before == [6, 2, 2]
