@@ -55,8 +55,22 @@ def target_url(user, notice: Notice, visible: bool) -> str | None:
         and access.can_anywhere(user, "door.desk")
     ):
         return reverse("appraisal_node", args=[node])
+    if kind.startswith(("service_request_", "help_order_")):
+        return _services_url(user, kind, payload)
     if kind == "channel_failed" and access.can_anywhere(user, "door.admin"):
         return reverse("admin:gridgov_delivery_changelist")
+    return None
+
+
+def _services_url(user, kind: str, payload: dict) -> str | None:
+    """A request's or a help order's page at the person's door (the page itself says 404 to
+    whoever may no longer see it)."""
+    request, order = payload.get("service_request"), payload.get("help_order")
+    desk = access.can_anywhere(user, "door.desk")
+    if kind.startswith("service_request_") and isinstance(request, int):
+        return reverse("services_request" if desk else "services_errand", args=[request])
+    if kind.startswith("help_order_") and isinstance(order, int):
+        return reverse("help_order" if desk else "volunteer_task", args=[order])
     return None
 
 

@@ -94,6 +94,30 @@ TEXTS = {
     ),
     "violation_recorded": lambda: _("A red line was crossed in {node}: the post is to be ended."),
     "handover_received": lambda: _("Work of a post in {node} that ended was handed to you."),
+    # One-window requests (services/actions): {number} is the request's number.
+    "service_request_received": lambda: _("Service request {number} came in from {node}."),
+    "service_request_incomplete": lambda: _(
+        "Service request {number}: the one-time notice of missing materials was given."
+    ),
+    "service_request_accepted": lambda: _("Service request {number} is accepted, due {date}."),
+    "service_request_handed": lambda: _("Service request {number} is handed to you to decide."),
+    "service_request_decided": lambda: _(
+        "Service request {number} is decided; hand the result to the resident."
+    ),
+    "service_request_overdue": lambda: _(
+        "Supervision notice (督办): service request {number} is past its promised time."
+    ),
+    # Help orders (services/actions/volunteers.py): {help} is the kind of help asked for.
+    "help_order_placed": lambda: _("A resident in {node} orders help: {help}."),
+    "help_order_dispatched": lambda: _("A help order is dispatched to you in {node}: {help}."),
+    "help_order_taken": lambda: _("A volunteer took the help order in {node}: {help}."),
+    "help_order_done": lambda: _("A volunteer finished the help order in {node}: {help}."),
+    "help_order_handed_back": lambda: _(
+        "A volunteer handed back the help order in {node}; dispatch it again: {help}."
+    ),
+    "help_order_overdue": lambda: _(
+        "Supervision notice (督办): a help order in {node} waits past its time: {help}."
+    ),
 }
 # What the resident who reported a case is texted (gridgov/sms.py), in the site's language:
 # {code} is the tracking code, {where} where to follow it, {reply} the reply to the resident.
@@ -102,6 +126,17 @@ RESIDENT_TEXTS = {
         "Your report is in. Its tracking code is {code}; follow it at {where}."
     ),
     "case_resolved": lambda: _("Your report {code} has been dealt with. {reply}See {where}."),
+    "service_request_incomplete": lambda: _(
+        "Your request {number} needs more materials; the one-time notice lists them all. "
+        "Follow it with the code {code} at {where}."
+    ),
+    "service_request_decided": lambda: _(
+        "Your request {number} is decided. Follow it with the code {code} at {where}."
+    ),
+    "help_order_done": lambda: _(
+        "The volunteers have done the help you ordered. Please confirm and rate it with the "
+        "code {code} at {where}."
+    ),
 }
 RESIDENT_REPLY_CHARS = 120  # of the reply, in the message; the page shows it whole
 # Payload keys that hold a node's id, and the placeholder naming that node.
@@ -135,7 +170,8 @@ def text_for(message: OutboxMessage, names: dict[int, str] | None = None) -> str
     template = TEXTS.get(message.kind, lambda: message.kind + " {number}")()
     case, payload = message.case, message.payload
     values = _Blank(
-        number=case.number if case else "",
+        number=case.number if case else str(payload.get("number") or "")[:40],
+        help=_help_name(payload.get("help_kind")),
         title=case.title if case else "",
         target=payload.get("target", ""),
         date=str(payload.get("date") or payload.get("due") or "")[:10],
@@ -151,6 +187,8 @@ def resident_text(message: OutboxMessage) -> str:
     """The text message to the resident about their case, in the active language."""
     from django.urls import reverse
 
+    if message.case_id is None:
+        return _services_resident_text(message)
     case = message.case
     path = reverse("public_track", kwargs={"tracking_code": case.tracking_code})
     base = settings.GRIDGOV_PUBLIC_BASE_URL
@@ -169,6 +207,9 @@ def texts_the_resident(message: OutboxMessage) -> bool:
     from cases.models import Source
 
     case = message.case
+    if case is None and message.kind in SERVICES_RESIDENT_KINDS:
+        found = _service_subject(message)
+        return found is not None and _is_mobile(found.resident_phone)
     return (
         message.kind in RESIDENT_TEXTS
         and case is not None
@@ -180,6 +221,12 @@ def texts_the_resident(message: OutboxMessage) -> bool:
 
 def _is_mobile(phone: str) -> bool:
     return len(phone or "") == 11 and phone.isascii() and phone.isdigit() and phone[0] == "1"
+
+
+def _help_name(kind) -> str:
+    from services.models import HelpKind
+
+    return str(HelpKind(kind).label) if kind in HelpKind.values else ""
 
 
 def _report_name(kind) -> str:
@@ -219,6 +266,10 @@ def recipients(message: OutboxMessage) -> set:
         return _appraisal_recipients(message)
     if message.kind in TERM_KINDS:
         return _term_recipients(message)
+    if message.kind.startswith("service_request_"):
+        return _service_request_recipients(message)
+    if message.kind.startswith("help_order_"):
+        return _help_order_recipients(message)
     if message.kind == "report_ready":
         from grids.models import GridNode
 
@@ -343,6 +394,133 @@ def _term_recipients(message: OutboxMessage) -> set:
     return managers
 
 
+# ---------------------------------------------------------------- services
+# The resident of a request or an order is texted the one-time notice, the decision on the
+# request and the finished help to confirm; the phone is read from the row when the text goes.
+SERVICES_RESIDENT_KINDS = {
+    "service_request_incomplete",
+    "service_request_decided",
+    "help_order_done",
+}
+
+
+def _service_subject(message: OutboxMessage):
+    """The request or help order a services notice is about (None if it is gone)."""
+    from services.models import HelpOrder, ServiceRequest
+
+    p = message.payload
+    if message.kind.startswith("service_request_") and isinstance(p.get("service_request"), int):
+        return (
+            ServiceRequest.objects.select_related("node", "handler_unit")
+            .filter(pk=p["service_request"])
+            .first()
+        )
+    if message.kind.startswith("help_order_") and isinstance(p.get("help_order"), int):
+        return HelpOrder.objects.select_related("node", "team").filter(pk=p["help_order"]).first()
+    return None
+
+
+def _people(*ids) -> set:
+    ids = {i for i in ids if isinstance(i, int)}
+    return set(get_user_model().objects.filter(pk__in=ids, is_active=True)) if ids else set()
+
+
+def _service_request_recipients(message: OutboxMessage) -> set:
+    """Who works a one-window request, by step: the window of the resident's place (nearest
+    level) for what came in without them, the back office it was handed to, whoever took it in
+    or runs it as an errand for what they must tell or hand the resident, and the window of the
+    place and the level above for a supervision notice."""
+    from staff.models import Assignment
+
+    found = _service_subject(message)
+    if found is None:
+        return set()
+    kind = message.kind
+    if kind == "service_request_received":
+        # Taken in at the window, it is already in the hands of who took it.
+        return set() if found.channel == "window" else _dispatchers(found, permission=WINDOW)
+    if kind == "service_request_handed":
+        return {
+            a.user
+            for a in Assignment.objects.active()
+            .filter(unit_id=found.handler_unit_id, user__is_active=True)
+            .select_related("user")
+        }
+    if kind == "service_request_overdue":
+        users = _dispatchers(found, levels=2, permission=WINDOW)
+        if found.handler_unit_id and found.status == "handed":
+            users |= {
+                a.user
+                for a in Assignment.objects.active()
+                .filter(unit_id=found.handler_unit_id, user__is_active=True)
+                .select_related("user")
+            }
+        return users
+    # accepted, incomplete, decided: who took it in and its errand-runner.
+    users = _people(found.received_by_id, found.errand_runner_id)
+    if kind == "service_request_decided" and not users:  # applied for online
+        users = _dispatchers(found, permission=WINDOW)
+    return users
+
+
+WINDOW = "servicerequest.accept"
+DISPATCH = "helporder.dispatch"
+
+
+def _help_order_recipients(message: OutboxMessage) -> set:
+    """A new order: the dispatchers of the resident's place (nearest level); dispatched: the
+    named volunteer, or every volunteer of the team; taken, done or handed back: whoever
+    dispatched it (and, taken or done, whoever placed it for the resident); past its time: the
+    dispatchers of the place and the level above, and for an untaken order the team's leader."""
+    from services.models import HelpOrderEvent, Volunteer
+
+    order = _service_subject(message)
+    if order is None:
+        return set()
+    kind, p = message.kind, message.payload
+    if kind == "help_order_placed":
+        return _dispatchers(order, permission=DISPATCH)
+    if kind == "help_order_dispatched":
+        if order.volunteer_id:
+            return _people(order.volunteer.user_id)
+        team = Volunteer.objects.filter(team_id=order.team_id).values_list("user_id", flat=True)
+        return _people(*team)
+    if kind == "help_order_overdue":
+        users = _dispatchers(order, levels=2, permission=DISPATCH)
+        if order.status == "dispatched" and order.team is not None:
+            users |= _people(order.team.leader_id)
+        return users
+    dispatcher = p.get("dispatcher")
+    if dispatcher is None:
+        dispatcher = (
+            HelpOrderEvent.objects.filter(order=order, action="dispatch", actor__isnull=False)
+            .order_by("-created_at", "-pk")
+            .values_list("actor_id", flat=True)
+            .first()
+        )
+    users = _people(dispatcher)
+    if kind in ("help_order_taken", "help_order_done"):
+        users |= _people(order.placed_by_id)
+    return users or _dispatchers(order, permission=DISPATCH)
+
+
+def _services_resident_text(message: OutboxMessage) -> str:
+    from django.urls import reverse
+
+    found = _service_subject(message)
+    if message.kind.startswith("help_order_"):
+        path = reverse("public_help_track", kwargs={"help_code": found.tracking_code})
+        number = ""
+    else:
+        path = reverse("public_service_track", kwargs={"request_code": found.tracking_code})
+        number = found.number
+    base = settings.GRIDGOV_PUBLIC_BASE_URL
+    where = base + path if base else _("the “Follow your request” page of your grid")
+    return RESIDENT_TEXTS[message.kind]().format_map(
+        _Blank(code=found.tracking_code, number=number, where=where)
+    )
+
+
 def _fan_out(message: OutboxMessage, now: dt.datetime) -> None:
     people = recipients(message)
     text = text_for(message)
@@ -370,14 +548,17 @@ def _fan_out(message: OutboxMessage, now: dt.datetime) -> None:
             for e in WebhookEndpoint.objects.filter(town_id__in=town_ids, active=True)
         ]
     if texts_the_resident(message):
-        # The phone is read from the case when the message is sent: not copied here, where
-        # the delivery list would show it.
+        # The phone is read from the case (or the request, the order) when the message is
+        # sent: not copied here, where the delivery list would show it; nor the tracking code.
+        if message.case_id:
+            target = f"reporter:{message.case.number}"
+        elif message.kind.startswith("help_order_"):
+            target = f"help_order:{message.payload['help_order']}"
+        else:
+            target = f"service_request:{message.payload.get('number', '')}"
         deliveries.append(
             Delivery(
-                message=message,
-                channel=Delivery.Channel.SMS,
-                target=f"reporter:{message.case.number}",
-                next_attempt_at=now,
+                message=message, channel=Delivery.Channel.SMS, target=target, next_attempt_at=now
             )
         )
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
@@ -407,6 +588,12 @@ def _send(delivery: Delivery) -> None:
         from cases.hotline import outgoing
 
         outgoing.send(delivery)
+        return
+    if delivery.channel == Delivery.Channel.SMS and delivery.message.case_id is None:
+        found = _service_subject(delivery.message)
+        if found is None or not _is_mobile(found.resident_phone):
+            raise channels.DeliveryError(channels.INVALID_ADDRESS, final=True)
+        sms.send(found.resident_phone, resident_text(delivery.message))
         return
     if delivery.channel == Delivery.Channel.SMS:
         case = delivery.message.case

@@ -30,6 +30,7 @@ from services.models import (
     HelpKind,
     HelpOrder,
     HelpOrderEvent,
+    PhoneReveal,
     ServiceItem,
     ServiceItemVersion,
     ServiceRequest,
@@ -37,6 +38,7 @@ from services.models import (
     Volunteer,
     VolunteerTeam,
 )
+from staff import access
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -470,3 +472,22 @@ class HelpOrderAdmin(ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("resident's phone"))
     def masked_phone(self, obj):
         return mask_phone(obj.resident_phone)
+
+
+@admin.register(PhoneReveal, site=site)
+class PhoneRevealAdmin(ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+    """Who saw a resident's phone in full on a request or an order, when and why: read only."""
+
+    view_action = "servicerequest.view"
+    list_display = ("created_at", "user", "request", "order", "reason")
+    list_select_related = ("user", "request", "order")
+    fields = list_display
+    readonly_fields = list_display
+
+    def get_queryset(self, request):
+        # A reveal is of a request or of an order, each scoped through its resident's place.
+        base = admin.ModelAdmin.get_queryset(self, request)
+        user = request.user
+        return access.scope(user, self.view_action, base, via="request__node") | (
+            access.scope(user, "volunteer.view", base, via="order__node")
+        )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from gridgov.errors import add_to_form
 from grids.privacy import mask_phone
 from services import orders
+from services.actions.privacy import may_reveal_phone
 from services.models import HelpOrder, OrderStatus
 from services.volunteer_forms import OrderActionForm
 from staff import access
@@ -51,6 +52,7 @@ def order_context(request, found: HelpOrder, *, page: str, bound=None) -> dict:
     return {
         "order": found,
         "phone": mask_phone(found.resident_phone),
+        "may_reveal_phone": may_reveal_phone(request.user, found),
         "events": events,
         "actions": forms,
     }

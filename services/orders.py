@@ -3,6 +3,7 @@
     placed ─dispatch(team, volunteer)→ dispatched ─take→ taken ─finish(note, hours)→ done
     done ─confirm(rating)→ confirmed                  (the resident, or whoever serves them)
     placed|dispatched ─cancel(reason)→ cancelled
+    taken ─hand_back(reason)→ placed                  (the taker cannot do it: dispatch again)
 
 An order not dispatched within a working day, or not taken within a working day of being
 dispatched, is flagged by the sweep and its dispatchers are told (supervision, as for cases).
@@ -78,6 +79,19 @@ ACTIONS: dict[str, OrderAction] = {
             S.DONE,
             fields=("text", "hours"),
             text_label=gettext_lazy("What was done"),
+            who=TAKER,
+            pages=frozenset({MOBILE}),
+        ),
+        OrderAction(  # the history keeps who had it and why they gave it up
+            "hand_back",
+            gettext_lazy("Hand it back"),
+            "helporder.take",
+            "help_order_hand_back",
+            lambda v: {"reason": v.get("text") or ""},
+            frozenset({S.TAKEN}),
+            S.PLACED,
+            fields=("text",),
+            text_label=gettext_lazy("Why you cannot do it"),
             who=TAKER,
             pages=frozenset({MOBILE}),
         ),

@@ -15,6 +15,7 @@ from gridgov.errors import add_to_form
 from grids.models import GridNode
 from grids.privacy import mask_phone
 from services import queries, workflow
+from services.actions.privacy import may_reveal_phone
 from services.forms import RequestActionForm
 from services.models import RequestStatus, ServiceItem, ServiceRequest, ServiceVisit
 from staff import access
@@ -58,6 +59,7 @@ def request_context(request, found: ServiceRequest, *, page: str, bound=None) ->
         "v": found.version,
         "materials": [(m, m.index in have) for m in found.version.material_list],
         "phone": mask_phone(found.resident_phone),
+        "may_reveal_phone": may_reveal_phone(request.user, found),
         "deadline": _deadline(found),
         "events": events,
         "visits": list(ServiceVisit.objects.filter(request=found).select_related("recorded_by")),

@@ -363,3 +363,29 @@ def order_figures(user, params) -> OrderFigures:
         overdue=overdue,
         teams=sorted(hours.values(), key=lambda t: (-t["hours"], t["name"])),
     )
+
+
+def phone_counts(user) -> dict:
+    """What the phone's front page says of the person's services work: the open errands they
+    carry (代办), and, for a volunteer, the orders waiting for them to take and those they took.
+    One query for each of the two the person does (the grants are read already)."""
+    from services.models import OPEN_REQUEST_STATUSES, HelpOrder, OrderStatus, Volunteer
+
+    out = {"errands": None, "waiting": None, "taken": None}
+    if access.can_anywhere(user, "servicerequest.errand"):
+        out["errands"] = ServiceRequest.objects.filter(
+            errand_runner=user, status__in=OPEN_REQUEST_STATUSES
+        ).count()
+    if access.can_anywhere(user, "helporder.take"):
+        # The same orders as the volunteer's list (volunteer_tasks), counted in one statement.
+        teams = Volunteer.objects.filter(user=user).values("team_id")
+        waiting = Q(status=OrderStatus.DISPATCHED, team_id__in=teams) & (
+            Q(volunteer__isnull=True) | Q(volunteer__user=user)
+        )
+        taken = Q(status=OrderStatus.TAKEN, volunteer__user=user)
+        out.update(
+            HelpOrder.objects.filter(waiting | taken).aggregate(
+                waiting=Count("pk", filter=waiting), taken=Count("pk", filter=taken)
+            )
+        )
+    return out

@@ -22,6 +22,7 @@ from services.actions.catalog import (
 )
 from services.actions.duty import duty_book, duty_booking_cancel
 from services.actions.intake import service_request_receive
+from services.actions.privacy import resident_phone_reveal
 from services.actions.sweep import RequestSweepResult, request_sweep
 from services.actions.volunteers import (
     activity_check_in,
@@ -30,6 +31,7 @@ from services.actions.volunteers import (
     help_order_confirm,
     help_order_dispatch,
     help_order_finish,
+    help_order_hand_back,
     help_order_place,
     help_order_take,
     orders_sweep,
@@ -74,6 +76,7 @@ __all__ = [
     "help_order_confirm",
     "help_order_dispatch",
     "help_order_finish",
+    "help_order_hand_back",
     "help_order_place",
     "help_order_take",
     "orders_sweep",
@@ -85,6 +88,7 @@ __all__ = [
     "function_of",
     "perform",
     "request_sweep",
+    "resident_phone_reveal",
     "service_item_check",
     "service_item_save",
     "service_items_import",

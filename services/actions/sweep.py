@@ -54,7 +54,8 @@ def request_sweep(*, now: dt.datetime | None = None) -> RequestSweepResult:
     postgres = connection.vendor == "postgresql"
     true = "TRUE" if postgres else "1"
     # The notice names its request, as the actions' own notices do.
-    payload = "CAST(%s || id || '}' AS jsonb)" if postgres else "%s || id || '}'"
+    fields = "%s || id || ', \"number\": \"' || number || '\", \"node\": ' || node_id || '}'"
+    payload = f"CAST({fields} AS jsonb)" if postgres else fields
     note = in_site_language(gettext_lazy("The promised time has passed."))
     with connection.cursor() as cursor:
         cursor.execute(

@@ -109,7 +109,9 @@ def _event(order: HelpOrder, *, actor, action: str, from_status: str, now, note=
 
 
 def _notify(kind: str, order: HelpOrder, **payload) -> None:
-    outbox.enqueue(kind=kind, help_order=order.pk, node=order.node_id, **payload)
+    outbox.enqueue(
+        kind=kind, help_order=order.pk, node=order.node_id, help_kind=order.kind, **payload
+    )
 
 
 def _locked(actor, name: str, order_id: int) -> HelpOrder:
@@ -215,7 +217,9 @@ def help_order_take(*, actor, order_id: int, now=None):
     order.volunteer = orders.volunteer_of(actor, order)
     order.taken_at = now
     order.overdue_since = None
-    return _apply(order, "take", "volunteer", "taken_at", "overdue_since", actor=actor, now=now)
+    _apply(order, "take", "volunteer", "taken_at", "overdue_since", actor=actor, now=now)
+    _notify("help_order_taken", order)
+    return order
 
 
 @transaction.atomic
@@ -228,6 +232,42 @@ def help_order_finish(*, actor, order_id: int, note: str, hours, now=None):
     order.done_at = now
     _apply(order, "finish", "done_note", "hours", "done_at", actor=actor, now=now)
     _notify("help_order_done", order)
+    return order
+
+
+@transaction.atomic
+def help_order_hand_back(*, actor, order_id: int, reason: str, now=None):
+    """The volunteer who took it cannot do it after all: it goes back to be dispatched again
+    within a working day (to anyone, so the team and volunteer are let go), the history keeps
+    who had it and why, and whoever dispatched it is told."""
+    now = now_or(now)
+    order = _locked(actor, "hand_back", order_id)
+    reason = text(reason, _("the reason"), limit=300)
+    dispatcher = (
+        HelpOrderEvent.objects.filter(order=order, action="dispatch", actor__isnull=False)
+        .order_by("-created_at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    team_id = order.team_id
+    order.team = order.volunteer = None
+    order.dispatched_at = order.take_by = order.taken_at = order.overdue_since = None
+    order.dispatch_by = deadline(now, orders.DISPATCH_WITHIN)
+    _apply(
+        order,
+        "hand_back",
+        "team",
+        "volunteer",
+        "dispatched_at",
+        "take_by",
+        "taken_at",
+        "overdue_since",
+        "dispatch_by",
+        actor=actor,
+        now=now,
+        note=reason,
+    )
+    _notify("help_order_handed_back", order, team=team_id, dispatcher=dispatcher)
     return order
 
 
@@ -281,7 +321,9 @@ def orders_sweep(*, now: dt.datetime | None = None) -> int:
     stamp = connection.ops.adapt_datetimefield_value(now)
     postgres = connection.vendor == "postgresql"
     true = "TRUE" if postgres else "1"
-    payload = "CAST(%s || id || '}' AS jsonb)" if postgres else "%s || id || '}'"
+    # The notice names its order, its place and the kind of help, as the actions' own do.
+    fields = "%s || id || ', \"node\": ' || node_id || ', \"help_kind\": \"' || kind || '\"}'"
+    payload = f"CAST({fields} AS jsonb)" if postgres else fields
     note = in_site_language(gettext_lazy("Not dispatched or not taken in its time."))
     with connection.cursor() as cursor:
         cursor.execute(

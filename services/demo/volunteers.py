@@ -159,7 +159,7 @@ ORDERS = (
     ("company", "online", "placed"),
     ("care_visit", "online", "cancelled"),
     ("mediation", "worker", "confirmed"),
-    ("errands", "online", "placed"),
+    ("errands", "online", "handed_back"),  # taken, handed back: waits to be dispatched again
     ("tutoring", "worker", "taken"),
 )
 RESIDENTS = "孙桂芝 何永年 罗秀珍 郑德福 谢翠兰 韩老汉 唐玉英 冯志明 曹秀梅 彭大爷 于桂香 蒋明亮"
@@ -212,6 +212,11 @@ def _orders(town, teams) -> int:
         t += dt.timedelta(hours=5)
         actions.help_order_take(actor=helper.user, order_id=order.pk, now=t)
         if target == "taken":
+            continue
+        if target == "handed_back":
+            actions.help_order_hand_back(
+                actor=helper.user, order_id=order.pk, reason="家中临时有事，无法上门", now=t
+            )
             continue
         t += dt.timedelta(days=1)
         actions.help_order_finish(

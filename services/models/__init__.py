@@ -3,6 +3,7 @@
 
 from services.models.catalog import Domain, MaterialForm, ServiceItem, ServiceItemVersion
 from services.models.duty import DutyBooking, DutySlot
+from services.models.privacy import PhoneReveal
 from services.models.requests import (
     OPEN_REQUEST_STATUSES,
     Channel,
@@ -46,6 +47,7 @@ __all__ = [
     "DutySlot",
     "MaterialForm",
     "MaterialsNotice",
+    "PhoneReveal",
     "RequestStatus",
     "ServiceItem",
     "ServiceItemVersion",

@@ -141,6 +141,9 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "servicerequest.accept": WINDOW,
     "servicerequest.decide": WINDOW | {R.OUTPOST, R.DEPARTMENT},
     "servicerequest.deliver": WINDOW | ERRAND_RUNNERS,
+    # The resident's phone, masked on every page, shown in full to the window and to the
+    # request's own errand-runner (services.actions.resident_phone_reveal asks that), logged.
+    "servicerequest.reveal": WINDOW | ERRAND_RUNNERS,
     "dutyslot.change": frozenset({R.ADMIN, R.CENTER_STAFF, R.LEADER}),
     "dutybooking.view": WINDOW | {R.ADMIN},
     # Volunteers (群众点单、社区派单、志愿者接单): teams and activities are kept by the town's
@@ -152,6 +155,10 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "helporder.place": (FIELD_ROLES - {R.VOLUNTEER}) | DISPATCHERS,
     "helporder.dispatch": frozenset({R.CENTER_STAFF, R.LEADER, R.COMMANDER, R.GRID_CHIEF}),
     "helporder.take": frozenset({R.VOLUNTEER}),
+    # Likewise the phone of a help order's resident: its dispatchers and the volunteer it went
+    # to or who took it.
+    "helporder.reveal": frozenset({R.CENTER_STAFF, R.LEADER, R.COMMANDER, R.GRID_CHIEF})
+    | {R.VOLUNTEER},
     "helporder.confirm": (FIELD_ROLES - {R.VOLUNTEER}) | DISPATCHERS,
     "activity.join": frozenset({R.VOLUNTEER}),
     # --- end of the services block ---

@@ -51,6 +51,7 @@ ADMIN_OBJECTS = {
     "services.activity": "activity",
     "services.helporder": "help_order",
     "staff.trainingplan": "training_plan",
+    "services.phonereveal": "phone_reveal",
 }
 
 
@@ -255,9 +256,9 @@ def _open311_on(grid, name: str) -> SimpleNamespace:
 def _services_on(grid, town, platform, name: str) -> dict:
     """A service item of the grid's village, a resident's request from the grid, a duty slot
     of the town on a day off and a booking in it; the grid's volunteer team with a volunteer
-    and an activity, and a resident's order of help."""
+    and an activity, and a resident's order of help; a logged reveal of the request's phone."""
     from services import actions as service_actions
-    from services.models import Activity, DutySlot, Volunteer, VolunteerTeam
+    from services.models import Activity, DutySlot, PhoneReveal, Volunteer, VolunteerTeam
 
     item = service_actions.service_item_save(
         actor=None,
@@ -309,6 +310,7 @@ def _services_on(grid, town, platform, name: str) -> dict:
         "volunteer_team": team,
         "activity": activity,
         "help_order": order,
+        "phone_reveal": PhoneReveal.objects.create(user=helper, request=request, reason="回访"),
         "service_item": item,
         "service_request": request,
         "duty_slot": slot,

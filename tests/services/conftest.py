@@ -2,12 +2,13 @@
 platform and window staff, a catalog item, and requests driven to any status through the
 actions."""
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 
 from services import actions
-from services.models import RequestStatus
+from services.models import RequestStatus, Volunteer, VolunteerTeam
 from tests.factories import T0, UserFactory, grant
 
 S = RequestStatus
@@ -124,3 +125,30 @@ def make_request(cast, tree, item, window):
         return request
 
     return make
+
+
+@pytest.fixture
+def team(cast, tree):
+    """梁家庵村's elderly-care team: a leader and two volunteers; another town's team."""
+
+    def volunteer(username, name, node, team):
+        user = UserFactory(username=username, first_name=name)
+        grant(user, node, "volunteer")
+        Volunteer.objects.create(user=user, team=team, joined=dt.date(2026, 1, 1))
+        return user
+
+    care = VolunteerTeam.objects.create(
+        name="梁家庵村关爱志愿服务队", kind="elderly", node=tree.village1,
+        offers=["care_visit", "company"],
+    )  # fmt: skip
+    other = VolunteerTeam.objects.create(
+        name="博望法律服务队", kind="legal", node=tree.town2, offers=["legal"]
+    )
+    ns = type("Team", (), {})()
+    ns.care, ns.other = care, other
+    ns.leader = volunteer("care_leader", "刘队长", tree.village1, care)
+    care.leader = ns.leader
+    care.save()
+    ns.helper = volunteer("care_helper", "张志愿", tree.village1, care)
+    ns.stranger = volunteer("far_helper", "王律师", tree.town2, other)
+    return ns

@@ -133,4 +133,8 @@ def test_shaheying_has_17_volunteer_teams_and_31_activities_with_hours_served(lo
 def test_the_demo_orders_stand_at_every_step(loaded):
     statuses = set(HelpOrder.objects.values_list("status", flat=True))
     assert statuses == {"placed", "dispatched", "taken", "done", "confirmed", "cancelled"}
+    from services.models import HelpOrderEvent
+
+    back = HelpOrderEvent.objects.get(action="hand_back")  # one waits to be dispatched again
+    assert back.order.status == "placed" and back.note
     assert HelpOrder.objects.filter(overdue_since__isnull=False).exists()

@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.public import guards
 from gridgov.errors import DomainError
@@ -21,40 +22,12 @@ from services.models import (
     HelpOrderEvent,
     OrderStatus,
     Volunteer,
-    VolunteerTeam,
 )
 from tests.conftest import page_text
 from tests.factories import T0, UserFactory, grant
 
 S = OrderStatus
 LATER = T0 + dt.timedelta(hours=2)
-
-
-@pytest.fixture
-def team(cast, tree):
-    """梁家庵村's elderly-care team: a leader and two volunteers; another town's team."""
-
-    def volunteer(username, name, node, team):
-        user = UserFactory(username=username, first_name=name)
-        grant(user, node, "volunteer")
-        Volunteer.objects.create(user=user, team=team, joined=dt.date(2026, 1, 1))
-        return user
-
-    care = VolunteerTeam.objects.create(
-        name="梁家庵村关爱志愿服务队", kind="elderly", node=tree.village1,
-        offers=["care_visit", "company"],
-    )  # fmt: skip
-    other = VolunteerTeam.objects.create(
-        name="博望法律服务队", kind="legal", node=tree.town2, offers=["legal"]
-    )
-    ns = type("Team", (), {})()
-    ns.care, ns.other = care, other
-    ns.leader = volunteer("care_leader", "刘队长", tree.village1, care)
-    care.leader = ns.leader
-    care.save()
-    ns.helper = volunteer("care_helper", "张志愿", tree.village1, care)
-    ns.stranger = volunteer("far_helper", "王律师", tree.town2, other)
-    return ns
 
 
 def _order(cast, tree, status=S.PLACED, *, team=None, volunteer=None):
@@ -90,6 +63,7 @@ def _take(name, order, cast, team):
         "dispatch": cast.staff_town1,
         "take": team.helper,
         "finish": team.helper,
+        "hand_back": team.helper,
         "confirm": cast.worker_a,
         "cancel": cast.staff_town1,
     }[name]
@@ -98,6 +72,7 @@ def _take(name, order, cast, team):
         "finish": {"text": "陪同就医", "hours": "1.5"},
         "confirm": {"rating": 4},
         "cancel": {"text": "重复下单"},
+        "hand_back": {"text": "临时外出，无法上门"},
     }.get(name, {})
     return actions.perform_on_order(name, actor=who, order_id=order.pk, values=values, now=LATER)
 
@@ -331,3 +306,93 @@ def test_the_order_and_volunteer_lists_take_the_same_queries_however_many(client
         _order(cast, tree, S.DISPATCHED, team=team)
         _order(cast, tree, S.TAKEN, team=team)
     assert [counted(u, url) for u, url in urls] == before == [6, 8]
+
+
+def test_the_taker_hands_an_order_back_with_a_reason_and_it_waits_to_be_dispatched_again(
+    client, cast, tree, team
+):
+    order = _order(cast, tree, S.TAKEN, team=team)
+    with pytest.raises(PermissionDenied):  # the team's leader did not take it
+        actions.help_order_hand_back(actor=team.leader, order_id=order.pk, reason="换人")
+    with pytest.raises(DomainError):
+        actions.help_order_hand_back(actor=team.helper, order_id=order.pk, reason="  ")
+    client.force_login(team.helper)
+    page = page_text(client.get(reverse("volunteer_task", args=[order.pk])))
+    assert "Hand it back" in page or "退单" in page
+    act = reverse("volunteer_task_act", args=[order.pk])
+    assert client.post(act, {"action": "hand_back", "text": "临时外出"}).status_code == 302
+    order.refresh_from_db()
+    assert (order.status, order.team, order.volunteer, order.taken_at) == (
+        S.PLACED,
+        None,
+        None,
+        None,
+    )
+    assert order.dispatch_by > timezone.now() and order.overdue_since is None  # a new day to go
+    history = list(
+        HelpOrderEvent.objects.filter(order=order).values_list("action", "actor", "note")
+    )
+    assert history[-2:] == [("take", team.helper.pk, ""), ("hand_back", team.helper.pk, "临时外出")]
+    # Dispatched again, to anyone of a serving team, it goes on as any order.
+    actions.help_order_dispatch(actor=cast.staff_town1, order_id=order.pk, team_id=team.care.pk)
+    actions.help_order_take(actor=team.leader, order_id=order.pk)
+    order.refresh_from_db()
+    assert (order.status, order.volunteer.user) == (S.TAKEN, team.leader)
+
+
+def test_an_activitys_sign_ups_and_the_tracking_pages_take_the_same_queries_however_many(
+    client, cast, tree, team, make_request
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    starts = T0 + dt.timedelta(days=400)  # still to come when the test runs
+    activity = Activity.objects.create(
+        team=team.care, title="义诊", place="村卫生室", starts=starts,
+        ends=starts + dt.timedelta(hours=2), capacity=30,
+    )  # fmt: skip
+    actions.activity_sign_up(actor=team.helper, activity_id=activity.pk, now=T0)
+    order = _order(cast, tree, S.DISPATCHED, team=team)
+    request, longer = make_request("done"), make_request("incomplete")
+    pages = [
+        (team.leader, reverse("volunteer_activity", args=[activity.pk])),
+        (None, reverse("public_help_track", kwargs={"help_code": order.tracking_code})),
+        (None, reverse("public_service_track", kwargs={"request_code": request.tracking_code})),
+    ]
+
+    def counted():
+        out = []
+        for user, url in pages:
+            client.logout()
+            if user:
+                client.force_login(user)
+            with CaptureQueriesContext(connection) as q:
+                assert client.get(url).status_code == 200
+            out.append(len(q))
+        return out
+
+    before = counted()
+    for i in range(8):
+        member = UserFactory(username=f"care_{i}")
+        grant(member, tree.village1, "volunteer")
+        Volunteer.objects.create(user=member, team=team.care, joined=dt.date(2026, 1, 1))
+        actions.activity_sign_up(actor=member, activity_id=activity.pk, now=T0)
+    # More steps: the order handed back and dispatched again; a request done after a notice
+    # and a second visit, against one done straight away.
+    actions.help_order_take(actor=team.helper, order_id=order.pk, now=T0)
+    actions.help_order_hand_back(actor=team.helper, order_id=order.pk, reason="外出", now=T0)
+    actions.help_order_dispatch(actor=cast.staff_town1, order_id=order.pk, team_id=team.care.pk)
+    staff = cast.staff_town1
+    later = T0 + dt.timedelta(days=1)
+    actions.service_request_complete(
+        actor=staff, request_id=longer.pk, materials=[0, 1, 2], came="in_person", now=later
+    )
+    actions.service_request_hand(actor=staff, request_id=longer.pk, now=later)
+    actions.service_request_done(actor=staff, request_id=longer.pk, result="已办", now=later)
+    pages[2] = (
+        None,
+        reverse("public_service_track", kwargs={"request_code": longer.tracking_code}),
+    )
+    # the session, the user, the grants, the activity with its team, its sign-ups, the bell;
+    # an order and its steps; a request and its steps
+    assert counted() == before == [6, 2, 2]
