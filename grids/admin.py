@@ -309,8 +309,24 @@ class StreetSegmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 from grids.models import Province  # noqa: E402
 
 
+class _CountiesField(forms.ModelMultipleChoiceField):
+    """An id too big for the column would be an exception in the database: a wrong choice."""
+
+    def _check_values(self, value):
+        from gridgov.cleaning import parse_id
+
+        for v in value or ():
+            if parse_id(v) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": v},
+                )
+        return super()._check_values(value)
+
+
 class ProvinceForm(forms.ModelForm):
-    counties = forms.ModelMultipleChoiceField(
+    counties = _CountiesField(
         label=_("counties"),
         queryset=GridNode.objects.filter(parent__isnull=True).order_by("code"),
         required=False,

@@ -2,6 +2,8 @@
 points and the points shop, their training and two-way evaluation (modules of this package). Who may do what is decided in
 staff/access only."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -158,7 +160,10 @@ class Assignment(models.Model):
 
     def save(self, *args, **kwargs):
         if self._state.adding and self.term_ends is None and self.role in TERM_ROLES:
-            self.term_ends = term_end_from(self.starts)
+            starts = self.starts
+            if isinstance(starts, str):  # as a form or fixture may give it, before cleaning
+                starts = dt.date.fromisoformat(starts)
+            self.term_ends = term_end_from(starts)
         super().save(*args, **kwargs)
 
     @property

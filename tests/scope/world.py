@@ -349,8 +349,12 @@ def _people_on(grid, county, resident, name: str) -> dict:
         sheet=sheet, worker=worker, grid=grid, coefficient=Decimal(1), grade="competent"
     )
     account = PointsAccount.objects.create(village=grid.parent, node=grid, resident=resident)
-    return {"appraisal_line": line, "points_account": account, "post": post}
-    return {"appraisal_line": line, "points_account": account, **_training_on(grid, worker, name)}
+    return {
+        "appraisal_line": line,
+        "points_account": account,
+        "post": post,
+        **_training_on(grid, worker, name),
+    }
 
 
 def _training_on(grid, worker, name: str) -> dict:

@@ -21,6 +21,15 @@ from tests.factories import UserFactory, grant
 NOW = timezone.make_aware(dt.datetime(2026, 12, 10, 10))
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals below are matched by their English words."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def people(cast, tree):
     instructor = UserFactory(username="instructor_a", first_name="周指导")

@@ -27,6 +27,15 @@ def at(day: dt.date, hour: int = 9) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals below are matched by their English words."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def plans(tree):
     county = TrainingPlan.objects.create(
