@@ -46,6 +46,9 @@ DESK_MENU: tuple[Link, ...] = (
     Link("appraisal", _("Monthly appraisal"), ("door.desk", "appraisal.view")),
     Link("points", _("Points"), ("door.desk", "points.view")),
     Link("shop", _("Points shop"), ("door.desk", "points.view")),
+    Link("copatrol", _("Accompanied patrols"), ("door.desk", "copatrol.view")),
+    Link("outposts", _("Outposts' scores"), ("door.desk", "outpostscore.view")),
+    Link("departments", _("Department appraisal"), ("door.desk", "unitrank.view")),
 )
 
 

@@ -49,6 +49,9 @@ HANDLERS = frozenset(
 TOWN_CALLERS = frozenset({R.CENTER_STAFF, R.LEADER})
 
 
+VILLAGE_CALLERS = frozenset({R.COMMANDER, R.GRID_CHIEF})
+
+
 # 便民服务: who sits at a window (一窗受理) — the town hall's centre staff and leaders, a
 # village's service room's grid chief and commander — and who carries an errand (代办).
 WINDOW = frozenset({R.CENTER_STAFF, R.LEADER, R.COMMANDER, R.GRID_CHIEF})
@@ -91,6 +94,12 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "countycall.respond": frozenset({R.DEPARTMENT}),  # the call names a county department
     "countycall.rate_necessity": frozenset({R.DEPARTMENT}),
     "countycall.rate": TOWN_CALLERS,
+    # 社区吹哨、部门报到: a village's dispatchers call a department linked to the village (the
+    # action checks the link); that department, or outpost, answers and rates the call.
+    "case.call_department": VILLAGE_CALLERS,
+    "villagecall.rate": VILLAGE_CALLERS,
+    "villagecall.respond": frozenset({R.DEPARTMENT, R.OUTPOST}),
+    "villagecall.rate_necessity": frozenset({R.DEPARTMENT, R.OUTPOST}),
     "report.view": DESK_ROLES | {R.ADMIN, R.GRID_CHIEF},
     # The reporter's phone is masked everywhere; those who work the case and may call the
     # reporter back reveal it, one logged reveal at a time (PIPL, like the ledger).
@@ -165,6 +174,15 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "shop.redeem": TOWN_CALLERS | {R.COMMANDER, R.GRID_CHIEF},
     "pointsrule.change": frozenset({R.ADMIN}),
     # --- end of the people and points block ---
+    # --- Linked cadres and the appraisal of departments (挂联, 三陪同, 部门考核评价) ---
+    # A town follows its cadres' accompanied patrols; joining a patrol needs a link to its
+    # village, not a role (staff.actions checks the link). A town scores the outposts stationed
+    # with it; the county (a grant on the county itself) ranks its departments and outposts.
+    "copatrol.view": TOWN_CALLERS | {R.ADMIN},
+    "outpostscore.view": TOWN_CALLERS | {R.ADMIN},
+    "outpostscore.score": TOWN_CALLERS,
+    "unitrank.view": TOWN_CALLERS | {R.ADMIN},
+    # --- end of the linked cadres block ---
     "door.mobile": FIELD_ROLES,
     "door.desk": DESK_ROLES | {R.ADMIN},
     "door.admin": frozenset({R.ADMIN}),
@@ -181,4 +199,6 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Actions on what the whole county shares rather than on a place: only a grant on a county
 # itself (the root of its tree) carries them, never one on a town below it.
-_COUNTY_WIDE = frozenset({"reference.change", "appraisalrule.change", "pointsrule.change"})
+_COUNTY_WIDE = frozenset(
+    {"reference.change", "appraisalrule.change", "pointsrule.change", "unitrank.view"}
+)

@@ -376,6 +376,7 @@ from staff.actions.appraisal import (  # noqa: E402
     appraisal_score,
     appraisal_sign,
 )
+from staff.actions.cadres import copatrol_join, outpost_score_save  # noqa: E402
 from staff.actions.points import (  # noqa: E402
     points_account_open,
     points_award,
@@ -401,7 +402,9 @@ __all__ = [
     "assignment_end",
     "assignment_grant",
     "assignment_update",
+    "copatrol_join",
     "login_attempts_purge",
+    "outpost_score_save",
     "patrol_finish",
     "patrol_start",
     "points_account_open",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from cases.queries import my_open_cases
 from staff import access
 from staff.queries import posts, today_list
+from staff.queries.cadres import links_of
 
 
 @access.door_required("mobile")
@@ -23,6 +24,8 @@ def mobile_home(request):
         "people_links": {
             "appraisal": access.can_anywhere(request.user, "appraisal.object"),
             "shop": access.can_anywhere(request.user, "shop.redeem"),
+            # 三陪同: someone linked to a village may join its workers' patrols.
+            "copatrol": links_of(request.user, day=timezone.localdate(now)).exists(),
         },
     }
     return render(request, "mobile/home.html", context)

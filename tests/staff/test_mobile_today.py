@@ -159,12 +159,13 @@ def test_todays_list_costs_the_same_queries_however_many_cases(
     cast, tree, worked, django_assert_num_queries
 ):
     client = phone(cast.worker_a)
-    # session, user, grants, posts (2), open cases, notices bell, today's patrol, households due
-    with django_assert_num_queries(9):
+    # session, user, grants, posts (2), open cases, notices bell, today's patrol, households due,
+    # links to villages (三陪同)
+    with django_assert_num_queries(10):
         client.get("/m/")
     for i in range(4):
         due(make_case(cast, tree.grid_a, "handling", now=T0), -dt.timedelta(hours=i + 1))
         make_case(cast, tree.grid_a, "dispatched", now=T0)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get("/m/")
     assert len(listed(response)) == 10 and len(sign_buttons(response)) == 5
