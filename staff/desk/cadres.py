@@ -68,7 +68,7 @@ def ranking_page(request, node_id: int | None = None):
         **trail(request.user, node),
         "month": month,
         "rule": rule,
-        "rows": departments.unit_ranking(node, month),
+        "rows": departments.unit_ranking(node, month, rule),
     }
     return render(request, "staff/desk/departments.html", context)
 

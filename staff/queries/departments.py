@@ -37,6 +37,10 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def _share(part: int, whole: int) -> Decimal | None:
+    return Decimal(part) / Decimal(whole) if whole else None
+
+
 @dataclass
 class UnitStanding:
     """One unit's figures for the month, and its score (docs/people.md)."""
@@ -85,15 +89,16 @@ class UnitStanding:
         return (sum(scores) / len(scores)).quantize(Decimal("0.01"))
 
     @property
-    def measured(self) -> float | None:
+    def measured(self) -> Decimal | None:
         """The measured figures as one share: answered on time, rating ÷ 5, signed on time,
-        not returned, handled on time, each counted alike, those with nothing to count left out."""
+        not returned, handled on time, each counted alike, those with nothing to count left out.
+        Worked from the counts, not from the rounded rates shown."""
         parts = [
-            self.call_rate,
-            self.rating / 5 if self.rating is not None else None,
-            self.sign_rate,
-            1 - self.return_rate if self.return_rate is not None else None,
-            self.handling_rate,
+            _share(self.calls_on_time, self.calls),
+            _share(self.rating_sum, self.rated * 5),
+            _share(self.signed_on_time, self.dispatched),
+            _share(self.dispatched - self.returned, self.dispatched),
+            _share(self.resolved_on_time, self.due),
         ]
         known = [p for p in parts if p is not None]
         return sum(known) / len(known) if known else None
@@ -102,7 +107,7 @@ class UnitStanding:
     def score(self) -> Decimal | None:
         """Out of 100: the measured share × (100 − the towns' share) + the towns' score × their
         share ÷ 100; with only one of the two, that one alone; with neither, none."""
-        measured = None if self.measured is None else Decimal(str(self.measured)) * 100
+        measured = None if self.measured is None else self.measured * 100
         town = self.town_score
         if measured is None and town is None:
             return None
@@ -197,11 +202,14 @@ def _due(tree_id: int, start, end) -> dict[int, dict]:
     return {r.pop("handler_unit_id"): r for r in rows}
 
 
-def unit_ranking(county: GridNode, month: dt.date) -> list[UnitStanding]:
+def unit_ranking(
+    county: GridNode, month: dt.date, rule: DepartmentAppraisalRule | None = None
+) -> list[UnitStanding]:
     """The county's departments and outposts for a month, best score first (those with nothing
-    to score last), ties by name. Six queries however many units, cases and calls."""
+    to score last), ties by name. Five queries however many units, cases and calls (six without
+    the county's rule given)."""
     start, end = Month(month).bounds
-    rule = rule_for(county)
+    rule = rule or rule_for(county)
     tree_id = county.tree_id
     units = list(
         Unit.objects.filter(

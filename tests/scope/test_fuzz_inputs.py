@@ -144,7 +144,9 @@ def test_no_input_makes_a_server_error_or_a_half_save(client, cast, tree, route)
     # GET: the page's own query parameters (its forms and links) alone; every parameter that
     # any list page reads, all at once.
     html = page.content.decode() if forms else ""
-    own = {n for f in forms if f.method == "get" for n in f.names} | _link_parameters(html, url.split("?")[0])
+    own = {n for f in forms if f.method == "get" for n in f.names} | _link_parameters(
+        html, url.split("?")[0]
+    )
     for name in sorted(n for n in own if _fuzzed(n)):
         for value in EACH_FIELD:
             send("GET", {name: value})
