@@ -68,6 +68,7 @@ def ranking_page(request, node_id: int | None = None):
         **trail(request.user, node),
         "month": month,
         "rule": rule,
+        "measured_share": 100 - rule.town_share,
         "rows": departments.unit_ranking(node, month, rule),
     }
     return render(request, "staff/desk/departments.html", context)
