@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -25,8 +26,9 @@ from staff.queries.measures import month_of
 @transaction.atomic
 def copatrol_join(*, actor, patrol_id: int, now: dt.datetime | None = None) -> CoPatrol:
     """A cadre linked to the village joins a patrol under way there today, on their own phone;
-    the join is kept with its time. Someone not linked to that village is not shown the patrol
-    at all (404). Joining twice keeps the first join."""
+    the join is kept with its time. Someone not linked to that village may not: 404 when the
+    grid is outside their posts, 403 when their posts cover it. Joining twice keeps the first
+    join."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     if not Patrol.objects.select_for_update().filter(pk=patrol_id).values_list("pk", flat=True):
@@ -34,6 +36,10 @@ def copatrol_join(*, actor, patrol_id: int, now: dt.datetime | None = None) -> C
     patrol = Patrol.objects.select_related("node").get(pk=patrol_id)
     link = link_over(actor, patrol.node, day=today) if actor is not None else None
     if link is None:
+        # Those whose posts cover the grid know of its patrols (the dashboard counts them):
+        # refused; anyone else is not told the patrol exists.
+        if actor is not None and access.in_scope(actor, patrol.node):
+            raise PermissionDenied
         raise Http404("No such patrol.")
     if patrol.user_id == actor.pk:
         raise DomainError(_("This is your own patrol."))

@@ -24,6 +24,7 @@ PARAMETERS = {
     "activity_id": "activity",  # a volunteer team's activity (the team serves a grid here)
     "line_id": "appraisal_line",  # a worker's line of a month's appraisal (on their grid)
     "account_id": "points_account",  # a person's points card (where the person is)
+    "patrol_id": "patrol",  # a grid worker's patrol under way today (on their grid)
 }
 # A parameter that names a kind of thing rather than a row: the same on either side.
 WORDS = {

@@ -50,6 +50,7 @@ ADMIN_OBJECTS = {
     "services.volunteerteam": "volunteer_team",
     "services.activity": "activity",
     "services.helporder": "help_order",
+    "staff.link": "link",
 }
 
 
@@ -101,7 +102,16 @@ def _county_rules() -> dict:
     )
     scheme = PointsScheme.objects.create(county=county, valid_from=dt.date(2026, 1, 1), name="积分")
     PointsRule.objects.create(scheme=scheme, role="grid_worker", measure="visit", points=1)
-    return {"staff.appraisalrule": rule, "staff.pointsscheme": scheme}
+    from staff.models import DepartmentAppraisalRule, OutpostScoreItem
+
+    return {
+        "staff.appraisalrule": rule,
+        "staff.pointsscheme": scheme,
+        "staff.outpostscoreitem": OutpostScoreItem.objects.create(
+            county=county, name="服从统筹", most=60
+        ),
+        "staff.departmentappraisalrule": DepartmentAppraisalRule.objects.create(county=county),
+    }
 
 
 def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
@@ -308,7 +318,8 @@ def _services_on(grid, town, platform, name: str) -> dict:
 
 def _people_on(grid, county, resident, name: str) -> dict:
     """A grid worker's line of a published October appraisal of the grid's village (under the
-    county's rule), and a points card of the grid's resident at the village's shop."""
+    county's rule), a points card of the grid's resident at the village's shop, the worker's
+    patrol under way today and a cadre linked to the village."""
     from decimal import Decimal
 
     from staff.models import AppraisalLine, AppraisalRule, AppraisalSheet, PointsAccount
@@ -337,7 +348,17 @@ def _people_on(grid, county, resident, name: str) -> dict:
         sheet=sheet, worker=worker, grid=grid, coefficient=Decimal(1), grade="competent"
     )
     account = PointsAccount.objects.create(village=grid.parent, node=grid, resident=resident)
-    return {"appraisal_line": line, "points_account": account}
+    # The worker's patrol under way today, and a town cadre linked to the village (包村).
+    from staff.models import Link, Patrol
+
+    patrol = Patrol.objects.create(
+        user=worker, node=grid, date=timezone.localdate(now), started_at=now
+    )
+    cadre = UserFactory(username=f"cadre_{name}", first_name=f"包村干部{name}")
+    link = Link.objects.create(
+        kind="town_cadre", user=cadre, village=grid.parent, since=dt.date(2026, 1, 1)
+    )
+    return {"appraisal_line": line, "points_account": account, "patrol": patrol, "link": link}
 
 
 def build_world(tree) -> SimpleNamespace:

@@ -4,6 +4,7 @@ join, what is kept, and each town cadre's accompanied patrols a week against "æ¯
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
 from django.utils import timezone
@@ -59,9 +60,16 @@ def test_a_linked_cadre_joins_a_patrol_under_way_and_the_join_is_kept_with_its_t
 
 def test_a_person_not_linked_to_the_village_cannot_join_its_patrol(cast, tree, cadres):
     walk = patrol(cast.worker_a, tree.grid_a, MONDAY)
-    for outsider in (cadres["elsewhere"], cast.staff_town1, cast.worker_b, cast.county_admin):
+    far = UserFactory(username="town2_leader")
+    grant(far, tree.town2, "leader")
+    Link.objects.create(kind="town_cadre", user=far, village=tree.village2, since=SINCE)
+    for outsider in (far, cast.worker_b, cast.staff_town2):  # the grid is outside their posts
         with pytest.raises(Http404):
             join(outsider, walk, at(MONDAY, 9))
+    # Their posts cover the grid, but they are not linked to the village: refused.
+    for unlinked in (cadres["elsewhere"], cast.staff_town1, cast.county_admin):
+        with pytest.raises(PermissionDenied):
+            join(unlinked, walk, at(MONDAY, 9))
     assert not CoPatrol.objects.exists()
 
 
@@ -69,8 +77,8 @@ def test_a_link_that_has_ended_or_not_begun_lets_nobody_join(cast, tree, cadres)
     Link.objects.filter(user=cadres["one"]).update(until=MONDAY - dt.timedelta(days=1))
     Link.objects.filter(user=cadres["two"]).update(since=MONDAY + dt.timedelta(days=1))
     walk = patrol(cast.worker_a, tree.grid_a, MONDAY)
-    for cadre in (cadres["one"], cadres["two"]):
-        with pytest.raises(Http404):
+    for cadre in (cadres["one"], cadres["two"]):  # the town's leaders: refused
+        with pytest.raises(PermissionDenied):
             join(cadre, walk, at(MONDAY, 9))
 
 
@@ -96,7 +104,7 @@ def test_a_linked_departments_staff_may_join_as_the_department(cast, tree, units
     walk = actions.patrol_start(actor=cast.worker_a, node_id=tree.grid_a.pk, now=now)
     joined = actions.copatrol_join(actor=units.civil_staff, patrol_id=walk.pk, now=now)
     assert joined.link.unit == units.civil
-    with pytest.raises(Http404):
+    with pytest.raises(PermissionDenied):  # a department not linked to the village
         actions.copatrol_join(actor=units.natural_staff, patrol_id=walk.pk, now=now)
 
 
@@ -159,7 +167,8 @@ def test_the_phone_page_joins_a_patrol_and_refuses_an_outsider_with_404(cast, tr
     assert page.status_code == 200 and f"/m/copatrol/{walk.pk}/join/" in page.content.decode()
     response = _client(cadres["one"]).post(f"/m/copatrol/{walk.pk}/join/")
     assert response.status_code == 302 and CoPatrol.objects.filter(user=cadres["one"]).exists()
-    assert _client(cadres["elsewhere"]).post(f"/m/copatrol/{walk.pk}/join/").status_code == 404
+    assert _client(cast.worker_b).post(f"/m/copatrol/{walk.pk}/join/").status_code == 404
+    assert _client(cadres["elsewhere"]).post(f"/m/copatrol/{walk.pk}/join/").status_code == 403
     assert _client(cadres["elsewhere"]).post("/m/copatrol/999999/join/").status_code == 404
     listing = _client(cadres["elsewhere"]).get("/m/copatrol/").content.decode()
     assert f"/m/copatrol/{walk.pk}/join/" not in listing
