@@ -9,8 +9,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -58,9 +57,8 @@ def copatrol_page(request, node_id: int | None = None):
 @require_GET
 def ranking_page(request, node_id: int | None = None):
     """The county's departments and outposts, ranked for a month (a grant on the county)."""
-    node = page_node(request, node_id, "unitrank.view")
-    if node.tier != Tier.COUNTY:
-        raise Http404("The ranking is a county's.")
+    # A place below the county shows its county's ranking (the grant was on the county).
+    node = departments.county_of(page_node(request, node_id, "unitrank.view"))
     month = chosen_month(request)
     rule = departments.rule_for(node)
     context = {
@@ -90,13 +88,13 @@ def _score_values(post) -> tuple[dict[int, str], dict[int, str]]:
 def outposts_page(request, node_id: int | None = None):
     """A town's score sheet of its outposts for a month; at the county, the towns to choose."""
     node = page_node(request, node_id, "outpostscore.view")
-    if node.tier not in (Tier.COUNTY, Tier.TOWN):
-        raise Http404("Outposts are stationed in towns.")
+    if node.tier != Tier.COUNTY:
+        node = node.town  # a place in a town shows the town's sheet
     month = chosen_month(request)
     status = 200
     if request.method == "POST":
         if node.tier != Tier.TOWN:
-            raise Http404("Outposts are stationed in towns.")
+            raise PermissionDenied  # a county scores no outpost; its towns do
         points, reasons = _score_values(request.POST)
         try:
             actions.outpost_score_save(

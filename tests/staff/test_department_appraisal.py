@@ -185,6 +185,9 @@ def test_a_town_sees_only_its_own_outposts_and_another_town_gets_404(cast, tree,
     assert f'name="points_{items[0].pk}"' in html
     assert _client(cast.staff_town2).get(f"/desk/outposts/{tree.town1.pk}/").status_code == 404
     assert _client(cast.worker_a).get("/desk/outposts/").status_code == 403
+    # A village of the town shows the town's sheet.
+    village = _client(cast.staff_town1).get(f"/desk/outposts/{tree.village1.pk}/")
+    assert village.status_code == 200 and "沙河营自然资源所" in village.content.decode()
 
 
 def test_the_town_scores_an_outpost_on_the_page(cast, tree, units, items):
@@ -207,7 +210,9 @@ def test_the_ranking_is_the_countys_page(cast, tree, units, november, county_sta
     assert "90.00" in html and "63.33" in html and "62.00" in html
     assert _client(cast.staff_town1).get("/desk/departments/").status_code == 403
     assert _client(cast.staff_town1).get(f"/desk/departments/{tree.county.pk}/").status_code == 404
-    assert _client(county_staff).get(f"/desk/departments/{tree.town1.pk}/").status_code == 404
+    # A place below the county shows its county's ranking.
+    below = _client(county_staff).get(f"/desk/departments/{tree.town1.pk}/")
+    assert below.status_code == 200 and "沙河营自然资源所" in below.content.decode()
 
 
 def test_the_ranking_costs_the_same_queries_however_many_units_and_cases(
