@@ -73,8 +73,8 @@ def outpost_score_save(
     outpost = (
         Unit.objects.select_related("node").filter(pk=outpost_id, kind=Unit.Kind.OUTPOST).first()
     )
-    if outpost is None:
-        raise Http404("No such outpost.")
+    if outpost is None:  # one the town has, or 404 below for another town's
+        raise DomainError(_("Choose an outpost stationed in the town."), field="outpost")
     town = outpost.node
     access.require(actor, "outpostscore.score", town)
     if not _posted_at_town(actor, town):

@@ -199,7 +199,7 @@ def test_the_town_scores_an_outpost_on_the_page(cast, tree, units, items):
     assert OutpostScore.objects.get().points == Decimal("95.00")
     refused = _client(cast.staff_town1).post(url, {**post, f"points_{items[0].pk}": "-1"})
     assert refused.status_code == 400
-    assert _client(cast.staff_town1).post(url, {"outpost": "x"}).status_code == 404
+    assert _client(cast.staff_town1).post(url, {"outpost": "x"}).status_code == 400
 
 
 def test_the_ranking_is_the_countys_page(cast, tree, units, november, county_staff):
