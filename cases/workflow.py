@@ -251,6 +251,16 @@ ACTIONS: dict[str, CaseAction] = {
             fields=("unit", "emergency", "text"),
             text_label=gettext_lazy("Grounds"),
         ),
+        CaseAction(  # 社区吹哨、部门报到: a village calls a department linked to it
+            "call_department",
+            gettext_lazy("Call a linked department"),
+            "case.call_department",
+            "case_call_department",
+            lambda v, case: {"department_id": v.get("unit") or 0, "grounds": v.get("text") or ""},
+            frozenset({S.HANDLING}),
+            fields=("unit", "text"),
+            text_label=gettext_lazy("Grounds"),
+        ),
         CaseAction(
             "resolve",
             gettext_lazy("Resolve"),
@@ -311,7 +321,7 @@ ACTIONS: dict[str, CaseAction] = {
             _text("response"),
             fields=("call", "text"),
             text_label=gettext_lazy("Answer"),
-            fits_call=lambda call: call.state == CountyCall.State.OPEN,
+            fits_call=lambda call: call.state == CountyCall.State.OPEN and not call.by_village,
             pages=EVERYWHERE | {CALLS},
         ),
         CaseAction(
@@ -321,7 +331,7 @@ ACTIONS: dict[str, CaseAction] = {
             "county_call_rate",
             _with_text("note", rating="rating"),
             fields=("call", "rating", "text"),
-            fits_call=lambda call: call.state == CountyCall.State.ANSWERED,
+            fits_call=lambda call: call.state == CountyCall.State.ANSWERED and not call.by_village,
             pages=EVERYWHERE | {CALLS},
         ),
         CaseAction(
@@ -332,7 +342,46 @@ ACTIONS: dict[str, CaseAction] = {
             _with_text("note", rating="rating"),
             fields=("call", "rating", "text"),
             fits_call=lambda call: (
-                call.state != CountyCall.State.OPEN and call.department_rating is None
+                call.state != CountyCall.State.OPEN
+                and call.department_rating is None
+                and not call.by_village
+            ),
+            pages=EVERYWHERE | {CALLS},
+        ),
+        # The same three on a village's call (社区吹哨): the linked department (or outpost)
+        # answers and rates the call's necessity, the village rates the answer.
+        CaseAction(
+            "village_respond",
+            gettext_lazy("Department answers"),
+            "villagecall.respond",
+            "county_call_respond",
+            _text("response"),
+            fields=("call", "text"),
+            text_label=gettext_lazy("Answer"),
+            fits_call=lambda call: call.state == CountyCall.State.OPEN and call.by_village,
+            pages=EVERYWHERE | {CALLS},
+        ),
+        CaseAction(
+            "village_rate",
+            gettext_lazy("Rate the answer"),
+            "villagecall.rate",
+            "county_call_rate",
+            _with_text("note", rating="rating"),
+            fields=("call", "rating", "text"),
+            fits_call=lambda call: call.state == CountyCall.State.ANSWERED and call.by_village,
+            pages=EVERYWHERE | {CALLS},
+        ),
+        CaseAction(
+            "village_rate_necessity",
+            gettext_lazy("Rate the call's necessity"),
+            "villagecall.rate_necessity",
+            "county_call_rate_necessity",
+            _with_text("note", rating="rating"),
+            fields=("call", "rating", "text"),
+            fits_call=lambda call: (
+                call.state != CountyCall.State.OPEN
+                and call.department_rating is None
+                and call.by_village
             ),
             pages=EVERYWHERE | {CALLS},
         ),

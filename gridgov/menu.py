@@ -50,6 +50,9 @@ DESK_MENU: tuple[Link, ...] = (
     Link("desk_terms", _("Terms and exits"), ("door.desk", "assignment.exit")),
     Link("training", _("Training"), ("door.desk", "training.view")),
     Link("evaluation", _("Two-way evaluation"), ("door.desk", "evaluation.view_worker")),
+    Link("copatrol", _("Accompanied patrols"), ("door.desk", "copatrol.view")),
+    Link("outposts", _("Outposts' scores"), ("door.desk", "outpostscore.view")),
+    Link("departments", _("Department appraisal"), ("door.desk", "unitrank.view")),
 )
 
 

@@ -16,7 +16,7 @@ from staff import access
 
 PAGE_SIZE = 50
 # Calls are answered on the calls page; a department's staff may not see the town's case.
-CALL_KINDS = {"county_called", "county_answered"}
+CALL_KINDS = {"county_called", "county_answered", "village_called"}
 
 
 def _case_url(user, case) -> str:
@@ -28,7 +28,11 @@ def _case_url(user, case) -> str:
 def target_url(user, notice: Notice, visible: bool) -> str | None:
     """Where opening the notice leads, or None when it leads nowhere the person may go."""
     payload, kind = notice.message.payload, notice.message.kind
-    answers_calls = access.can_anywhere(user, "countycall.respond") or not visible
+    answers_calls = (
+        access.can_anywhere(user, "countycall.respond")
+        or access.can_anywhere(user, "villagecall.respond")
+        or not visible
+    )
     if kind in CALL_KINDS and answers_calls and access.can_anywhere(user, "door.desk"):
         return reverse("desk_calls")
     if notice.case_id:

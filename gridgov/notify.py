@@ -64,6 +64,9 @@ TEXTS = {
     "case_reopened": lambda: _("Case {number} was reopened by the resident: {title}"),
     "county_called": lambda: _("The town calls your department on case {number}: {title}"),
     "county_answered": lambda: _("The county department answered on case {number}: {title}"),
+    "village_called": lambda: _(
+        "A village linked to your department calls it on case {number}: {title}"
+    ),
     "mediation_failed_at_top": lambda: _(
         "Mediation failed again at the county on case {number}: {title}"
     ),
@@ -278,7 +281,7 @@ def recipients(message: OutboxMessage) -> set:
     if case is None:
         return set()
     users = set()
-    if message.kind == "county_called":
+    if message.kind in ("county_called", "village_called"):
         from staff.models import Assignment
 
         department = message.payload.get("department")

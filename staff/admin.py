@@ -15,6 +15,9 @@ from staff.models import (
     AppraisalItem,
     AppraisalRule,
     Assignment,
+    DepartmentAppraisalRule,
+    Link,
+    OutpostScoreItem,
     PointsMonth,
     PointsRule,
     PointsScheme,
@@ -485,3 +488,65 @@ class TrainingPlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 tier__in=(Tier.COUNTY, Tier.TOWN, Tier.VILLAGE)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- Linked cadres (挂联 / 包村) and what the county's department appraisal runs on ------------
+
+
+@admin.register(Link, site=site)
+class LinkAdmin(ScopedModelAdmin, admin.ModelAdmin):
+    """Who is linked to which village: kept by the administrators over the village."""
+
+    list_display = ("village", "kind", "user", "unit", "since", "until", "weekly_patrols")
+    list_filter = ("kind",)
+    fields = ("village", "kind", "user", "unit", "since", "until", "weekly_patrols", "note")
+
+    def get_queryset(self, request):
+        links = super().get_queryset(request).select_related("village", "user", "unit")
+        return access.scope(request.user, "node.change", links, via="village")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "village":
+            from grids.models import GridNode, Tier
+
+            kwargs["queryset"] = GridNode.objects.filter(tier=Tier.VILLAGE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return access.can_anywhere(request.user, "node.change")
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return access.can_anywhere(request.user, "node.change")
+        return access.can(request.user, "node.change", obj)
+
+    def has_add_permission(self, request):
+        return access.can_anywhere(request.user, "node.change")
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (
+            obj is not None
+            and not obj.copatrols.exists()
+            and self.has_view_permission(request, obj)
+        )
+
+
+@admin.register(OutpostScoreItem, site=site)
+class OutpostScoreItemAdmin(CountyRuleAdmin):
+    change_action = "reference.change"
+    list_display = ("name", "county", "most", "position", "active")
+    list_filter = ("active",)
+    ordering = ("county", "position")
+    fields = ("county", "name", "most", "position", "active")
+
+
+@admin.register(DepartmentAppraisalRule, site=site)
+class DepartmentAppraisalRuleAdmin(CountyRuleAdmin):
+    change_action = "reference.change"
+    list_display = ("county", "sign_within_hours", "town_share")
+    list_filter = ()
+    ordering = ("county",)
+    fields = ("county", "sign_within_hours", "town_share")

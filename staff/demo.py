@@ -4,8 +4,10 @@ base pay + performance, A/B/C) and both counties' points rules (杨营镇's role
 published, so that 王刚 sees his score on the phone) and 徐家营村 (under review); 梁家庵村's month
 of points, residents' cards, awards, its 积分超市 with goods and a few redemptions; and 腊湾村's
 爱心超市; 牟定县's negative list (负面清单) of red lines; training plans, two sessions with their
-attendance, a certificate and an evaluation. Everything goes through staff.actions; what is
-there already (a rule by county and
+attendance, a certificate and an evaluation; the cadres linked to 梁家庵村 and 徐家营村 (李振 of
+the town, the county centre, 县民政局 and 沙河营司法所), 李振's accompanied patrols this week and a
+patrol under way today to join, and the town's scores of its outposts last month. Everything
+goes through staff.actions; what is there already (a rule by county and
 month, goods by name, a card by its holder, a sheet by village and month) is left as it is, so a
 second run adds nothing."""
 
@@ -27,6 +29,10 @@ from staff.models import (
     AppraisalRule,
     AppraisalSheet,
     Assignment,
+    CoPatrol,
+    Link,
+    OutpostScore,
+    OutpostScoreItem,
     Patrol,
     PointsAccount,
     PointsEntry,
@@ -76,6 +82,18 @@ GOODS = {
     ),
     LAWAN: (("香皂", "块", 10, 40), ("挂面", "把", 15, 30), ("食盐", "袋", 5, 50)),
 }
+
+
+# 挂联 / 包村: (kind, username or unit name, village code)
+LINKS = (
+    ("town_cadre", "lizhen", LIANGJIAAN),
+    ("town_cadre", "lizhen", XUJIAYING),
+    ("county_leader", "yangkezhang", LIANGJIAAN),
+    ("department", "县民政局", LIANGJIAAN),
+    ("department", "沙河营司法所", LIANGJIAAN),
+)
+# What 城固县's towns score the outposts stationed with them on, and the most points of each.
+OUTPOST_ITEMS = (("服从镇党委统筹", 40), ("工作成效", 40), ("作风纪律", 20))
 
 
 def _first_of_last_month() -> dt.date:
@@ -254,6 +272,99 @@ def _red_lines(say) -> int:
         made += created
     if made:
         say(f"negative list: {made} red lines of 牟定县 added")
+
+
+def _links(since: dt.date) -> int:
+    from cases.models import Unit
+
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=[r[1] for r in LINKS])
+    }
+    added = 0
+    for kind, who, code in LINKS:
+        village = GridNode.objects.filter(code=code).first()
+        if village is None:
+            continue
+        if kind == "department":
+            unit = Unit.objects.filter(name=who, node__tree_id=village.tree_id).first()
+            found = {"unit": unit} if unit else None
+        else:
+            found = {"user": users[who]} if who in users else None
+        if found is None or Link.objects.filter(kind=kind, village=village, **found).exists():
+            continue
+        Link.objects.create(kind=kind, village=village, since=since, **found)
+        added += 1
+    return added
+
+
+def _copatrols(now: dt.datetime) -> int:
+    """李振 accompanied a grid worker of 徐家营村 on one patrol this week (the seed asks for two:
+    the week's figure shows him short); a worker of 梁家庵村 is out on patrol today, for 李振 to
+    join on the phone. (梁家庵村's workers' patrols of last month are all made already.)"""
+    cadre = get_user_model().objects.filter(username="lizhen").first()
+    villages = {n.code: n for n in GridNode.objects.filter(code__in=[LIANGJIAAN, XUJIAYING])}
+    if cadre is None or len(villages) < 2:
+        return 0
+
+    def first_worker(village, but=None):
+        posts = Assignment.objects.filter(role="grid_worker", node__parent=village)
+        return posts.exclude(user=but).order_by("node__code").select_related("user").first()
+
+    today = timezone.localdate(now)
+    monday = today - dt.timedelta(days=today.weekday())
+    day = monday if monday < today else monday - dt.timedelta(days=7)
+    post = first_worker(villages[XUJIAYING])
+    made = 0
+    if post is not None and not CoPatrol.objects.filter(user=cadre, patrol__date=day).exists():
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(8)))
+        patrol = actions.patrol_start(actor=post.user, node_id=post.node_id, now=start)
+        if patrol.finished_at is None:
+            joined_at = start + dt.timedelta(minutes=20)
+            actions.copatrol_join(actor=cadre, patrol_id=patrol.pk, now=joined_at)
+            actions.patrol_finish(
+                actor=post.user,
+                patrol_id=patrol.pk,
+                notes="与包村干部一同巡查",
+                now=start + dt.timedelta(hours=2),
+            )
+            made += 1
+    wanggang = get_user_model().objects.filter(username="wanggang").first()
+    other = first_worker(villages[LIANGJIAAN], but=wanggang)
+    if other is not None and not Patrol.objects.filter(user=other.user, date=today).exists():
+        actions.patrol_start(actor=other.user, node_id=other.node_id, now=now)
+    return made
+
+
+def _outpost_scores(month: dt.date) -> int:
+    from cases.models import Unit
+    from gridgov.demo.tree import SHAHEYING
+
+    county = GridNode.objects.filter(code=CHENGGU).first()
+    town = GridNode.objects.filter(code=SHAHEYING).first()
+    scorer = get_user_model().objects.filter(username="chenzhuren").first()
+    if county is None or town is None or scorer is None:
+        return 0
+    for position, (name, most) in enumerate(OUTPOST_ITEMS):
+        OutpostScoreItem.objects.get_or_create(
+            county=county, name=name, defaults={"most": most, "position": position}
+        )
+    items = list(OutpostScoreItem.objects.filter(county=county, active=True))
+    made = 0
+    outposts = Unit.objects.filter(kind="outpost", node=town).order_by("name")
+    for i, outpost in enumerate(outposts):
+        if OutpostScore.objects.filter(outpost=outpost, month=month).exists():
+            continue
+        off = i % 3 * 4  # some outposts lose points on the first item
+        actions.outpost_score_save(
+            actor=scorer,
+            outpost_id=outpost.pk,
+            month=month,
+            points={
+                item.pk: str(item.most - (off if k == 0 else 0)) for k, item in enumerate(items)
+            },
+            reasons={items[0].pk: "联合执法未按时到场" if off else ""},
+        )
+        made += 1
     return made
 
 
@@ -301,6 +412,10 @@ def ensure_people_and_points(say) -> dict:
         cards += _cards(lawan, lawan_chief, [(30, "服务换积分：打扫活动室")])[1]
     say(f"points shop: {goods} goods added, {cards} cards opened")
     red_lines = _red_lines(say)
+    links = _links(month)
+    copatrols = _copatrols(timezone.now())
+    scores = _outpost_scores(month)
+    say(f"linked cadres: {links} links, {copatrols} accompanied patrols, {scores} outpost scores")
     return {
         "appraisal_sheets": sheets,
         "shop_goods": goods,
@@ -398,3 +513,6 @@ def _training(say) -> dict:
             )  # fmt: skip
     say(f"training: {plans} plans, {sessions} sessions added")
     return {"training_plans": plans, "training_sessions": sessions}
+        "village_links": links,
+        "outpost_scores": scores,
+    }

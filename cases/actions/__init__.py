@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cases import workflow
 from cases.actions.county_calls import (
     case_call_county,
+    case_call_department,
     county_call_rate,
     county_call_rate_necessity,
     county_call_respond,
@@ -92,6 +93,7 @@ __all__ = [
     "case_accept",
     "case_approve_extension",
     "case_call_county",
+    "case_call_department",
     "case_dispatch",
     "case_escalate",
     "case_hand_over",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import policy, workflow
@@ -84,6 +85,63 @@ def case_call_county(
     return call
 
 
+@transaction.atomic
+def case_call_department(
+    *, actor, case_id: int, department_id: int, grounds: str, now=None
+) -> CountyCall:
+    """社区吹哨、部门报到 (seed 002): a village calls a department linked to it (挂联) on a case it
+    holds. The call keeps the county call's answer deadline, answer and ratings."""
+    from staff.queries.cadres import linked_unit_ids
+
+    now = _now(now)
+    case = _locked(actor, "case.call_department", case_id)
+    workflow.require_transition(case.status, "call_department")
+    village = case.owner_node
+    if village.tier != Tier.VILLAGE:
+        raise DomainError(
+            _("Only a village calls its linked departments; this case is held by %(level)s.")
+            % {"level": village.name}
+        )
+    grounds = _text(grounds, _("why the village calls the department"))
+    linked = linked_unit_ids(village, day=timezone.localdate(now))
+    department = Unit.objects.filter(pk=department_id, pk__in=linked).first()
+    if department is None:
+        raise DomainError(_("Choose a department linked to this village."))
+    if CountyCall.objects.filter(
+        case=case, department=department, state=CountyCall.State.OPEN
+    ).exists():
+        raise DomainError(
+            _("This department has already been called for this case and has not answered yet.")
+        )
+    days = policy.policy_for(case.color).county_call_respond_days
+    call = CountyCall.objects.create(
+        case=case,
+        town=village.town,
+        village=village,
+        department=department,
+        grounds=grounds,
+        emergency=case.emergency,
+        respond_by=policy.add_working_days(now, days),
+        created_by=actor,
+        created_at=now,
+    )
+    _apply(
+        case, "call_department", actor=actor, now=now, event={"note": grounds, "unit": department}
+    )
+    _notify("village_called", case, call=call.pk, department=department.pk)
+    return call
+
+
+# The permissions on a call follow who called: a town (乡呼县应) or a village (社区吹哨), whose
+# linked department may be an outpost.
+def _call_permission(call: CountyCall, town_permission: str) -> str:
+    return (
+        town_permission.replace("countycall.", "villagecall.")
+        if call.by_village
+        else town_permission
+    )
+
+
 def _lock_call(call_id: int) -> CountyCall:
     if not CountyCall.objects.select_for_update().filter(pk=call_id).values_list("pk", flat=True):
         raise Http404("No such call.")
@@ -97,7 +155,7 @@ def _locked_for_department(actor, permission: str, call_id: int) -> CountyCall:
     """The call, locked, once the actor may take `permission` on it as one of the called
     department's own people."""
     call = _lock_call(call_id)
-    _require(actor, permission, call)
+    _require(actor, _call_permission(call, permission), call)
     if actor is not None and not access.is_member(actor, call.department):
         raise PermissionDenied
     return call
@@ -133,10 +191,10 @@ def county_call_respond(*, actor, call_id: int, response: str, now=None) -> Coun
 
 @transaction.atomic
 def county_call_rate(*, actor, call_id: int, rating, note: str = "", now=None) -> CountyCall:
-    """The town rates the department's answer."""
+    """The caller (the town, or the village) rates the department's answer."""
     now = _now(now)
     call = _lock_call(call_id)
-    _require(actor, "countycall.rate", call.case)
+    _require(actor, _call_permission(call, "countycall.rate"), call.case)
     if call.state != CountyCall.State.ANSWERED:
         raise DomainError(_("Only an answered call can be rated, and only once."))
     call.town_rating, call.state = _rating(rating), CountyCall.State.RATED

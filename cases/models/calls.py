@@ -11,7 +11,9 @@ from cases.models.units import Unit
 
 
 class CountyCall(models.Model):
-    """乡呼县应: a town calls a county department for a case it cannot settle (seed 004)."""
+    """乡呼县应: a town calls a county department for a case it cannot settle (seed 004). The
+    same call, answer and ratings serve 社区吹哨、部门报到 (seed 002): a village calls a department
+    linked to it (`village` set; `town` is then the village's town)."""
 
     class State(models.TextChoices):
         OPEN = "open", _("Waiting for the department")
@@ -23,6 +25,15 @@ class CountyCall(models.Model):
     )
     town = models.ForeignKey(
         "grids.GridNode", verbose_name=_("calling town"), on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        "grids.GridNode",
+        verbose_name=_("calling village"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Set when a village called a department linked to it (社区吹哨)."),
     )
     department = models.ForeignKey(
         Unit,
@@ -82,3 +93,7 @@ class CountyCall(models.Model):
     @property
     def access_node(self):
         return self.case.node
+
+    @property
+    def by_village(self) -> bool:
+        return self.village_id is not None

@@ -20,34 +20,46 @@ from staff.models import Assignment, Role
 
 
 def outgoing_calls(user) -> QuerySet:
-    """Calls made by the towns the user may rate for (乡呼): the town's side."""
+    """Calls made by the towns the user may rate for (乡呼), and by the villages (社区吹哨): the
+    caller's side."""
+    calls = CountyCall.objects.all()
+    by_towns = access.scope(user, "countycall.rate", calls.filter(village__isnull=True), via="town")
+    by_villages = access.scope(
+        user, "villagecall.rate", calls.filter(village__isnull=False), via="village"
+    )
     return (
-        access.scope(user, "countycall.rate", CountyCall.objects.all(), via="town")
-        .select_related("case", "case__node", "case__owner_node", "department", "town")
+        (by_towns | by_villages)
+        .select_related("case", "case__node", "case__owner_node", "department", "town", "village")
         .order_by("-created_at", "-pk")
     )
 
 
 def member_units(user) -> list[int]:
-    """The units a department-role user works for (their active assignments)."""
+    """The units a department-role or outpost-role user works for (their active assignments):
+    an outpost is called by the villages it is linked to."""
     if user is None or not user.is_authenticated:
         return []
     return list(
         Assignment.objects.active()
-        .filter(user_id=user.pk, role=Role.DEPARTMENT, unit__isnull=False)
+        .filter(user_id=user.pk, role__in=[Role.DEPARTMENT, Role.OUTPOST], unit__isnull=False)
         .values_list("unit_id", flat=True)
         .distinct()
     )
 
 
 def incoming_calls(user, units: list[int]) -> QuerySet:
-    """Calls to the user's own departments (县应), nothing of any other department."""
-    qs = access.scope(user, "countycall.respond", CountyCall.objects.all(), via="case__node")
+    """Calls to the user's own departments (县应, 部门报到), nothing of any other department."""
+    calls = CountyCall.objects.all()
+    qs = access.scope(
+        user, "countycall.respond", calls.filter(village__isnull=True), via="case__node"
+    ) | access.scope(
+        user, "villagecall.respond", calls.filter(village__isnull=False), via="case__node"
+    )
     if not user.is_superuser:
         qs = qs.filter(department_id__in=units)
     waiting_first = SqlCase(When(state=CountyCall.State.OPEN, then=Value(0)), default=Value(1))
     return (
-        qs.select_related("case", "case__node", "case__owner_node", "department", "town")
+        qs.select_related("case", "case__node", "case__owner_node", "department", "town", "village")
         .annotate(waiting_first=waiting_first)
         .order_by("waiting_first", "respond_by", "pk")
     )
@@ -68,7 +80,8 @@ def decorate_calls(calls, user, now: dt.datetime, *, side: str) -> list[CountyCa
                 mine and call.state != CountyCall.State.OPEN and call.department_rating is None
             )
         else:
+            rate = "villagecall.rate" if call.by_village else "countycall.rate"
             call.can_rate = call.state == CountyCall.State.ANSWERED and access.can(
-                user, "countycall.rate", call.case
+                user, rate, call.case
             )
     return rows

@@ -55,6 +55,9 @@ HANDLERS = frozenset(
 TOWN_CALLERS = frozenset({R.CENTER_STAFF, R.LEADER})
 
 
+VILLAGE_CALLERS = frozenset({R.COMMANDER, R.GRID_CHIEF})
+
+
 # 便民服务: who sits at a window (一窗受理) — the town hall's centre staff and leaders, a
 # village's service room's grid chief and commander — and who carries an errand (代办).
 WINDOW = frozenset({R.CENTER_STAFF, R.LEADER, R.COMMANDER, R.GRID_CHIEF})
@@ -97,6 +100,12 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "countycall.respond": frozenset({R.DEPARTMENT}),  # the call names a county department
     "countycall.rate_necessity": frozenset({R.DEPARTMENT}),
     "countycall.rate": TOWN_CALLERS,
+    # 社区吹哨、部门报到: a village's dispatchers call a department linked to the village (the
+    # action checks the link); that department, or outpost, answers and rates the call.
+    "case.call_department": VILLAGE_CALLERS,
+    "villagecall.rate": VILLAGE_CALLERS,
+    "villagecall.respond": frozenset({R.DEPARTMENT, R.OUTPOST}),
+    "villagecall.rate_necessity": frozenset({R.DEPARTMENT, R.OUTPOST}),
     "report.view": DESK_ROLES | {R.ADMIN, R.GRID_CHIEF},
     # The dashboard's figures; province staff read them for each county of their province.
     "dashboard.view": DESK_ROLES | {R.ADMIN, R.GRID_CHIEF, PROVINCE},
@@ -210,6 +219,15 @@ _PERMISSIONS: dict[str, frozenset[str]] = {
     "redline.change": frozenset({R.ADMIN}),
     # The exit's handover writes each case's history; it is the exit's, so the same people.
     "case.hand_over": TOWN_CALLERS | {R.COMMANDER, R.ADMIN},
+    # --- Linked cadres and the appraisal of departments (挂联, 三陪同, 部门考核评价) ---
+    # A town follows its cadres' accompanied patrols; joining a patrol needs a link to its
+    # village, not a role (staff.actions checks the link). A town scores the outposts stationed
+    # with it; the county (a grant on the county itself) ranks its departments and outposts.
+    "copatrol.view": TOWN_CALLERS | {R.ADMIN},
+    "outpostscore.view": TOWN_CALLERS | {R.ADMIN},
+    "outpostscore.score": TOWN_CALLERS,
+    "unitrank.view": TOWN_CALLERS | {R.ADMIN},
+    # --- end of the linked cadres block ---
     "door.mobile": FIELD_ROLES,
     "door.desk": DESK_ROLES | {R.ADMIN},
     "door.province": frozenset({PROVINCE}),
@@ -237,5 +255,6 @@ _COUNTY_WIDE = frozenset(
         "pointsrule.change",
         "redline.change",
         "evaluation.decide_instructor",
+        "unitrank.view",
     }
 )

@@ -384,6 +384,7 @@ from staff.actions.evaluation import (  # noqa: E402
     evaluation_forward,
     evaluation_give,
 )
+from staff.actions.cadres import copatrol_join, outpost_score_save  # noqa: E402
 from staff.actions.points import (  # noqa: E402
     points_account_open,
     points_award,
@@ -422,7 +423,9 @@ __all__ = [
     "evaluation_give",
     "assignment_grant",
     "assignment_update",
+    "copatrol_join",
     "login_attempts_purge",
+    "outpost_score_save",
     "patrol_finish",
     "patrol_start",
     "points_account_open",

@@ -9,6 +9,7 @@ from cases.queries import my_open_cases
 from services.queries import phone_counts
 from staff import access
 from staff.queries import posts, today_list
+from staff.queries.cadres import links_of
 
 
 @access.door_required("mobile")
@@ -27,6 +28,8 @@ def mobile_home(request):
             "appraisal": access.can_anywhere(request.user, "appraisal.object"),
             "shop": access.can_anywhere(request.user, "shop.redeem"),
             "evaluation": access.can_anywhere(request.user, "evaluation.give"),
+            # 三陪同: someone linked to a village may join its workers' patrols.
+            "copatrol": links_of(request.user, day=timezone.localdate(now)).exists(),
         },
     }
     return render(request, "mobile/home.html", context)

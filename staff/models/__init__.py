@@ -420,6 +420,17 @@ from staff.models.appraisal import (  # noqa: E402
     Measure,
     SheetStatus,
 )
+
+# --- Linked cadres and the appraisal of departments (挂联, 三陪同, 部门考核评价) ---------------
+from staff.models.cadres import (  # noqa: E402
+    CoPatrol,
+    DepartmentAppraisalRule,
+    Link,
+    LinkKind,
+    OutpostScore,
+    OutpostScoreItem,
+    OutpostScoreLine,
+)
 from staff.models.points import (  # noqa: E402
     AppendOnly,
     EntryKind,
@@ -476,11 +487,18 @@ __all__ = [
     "AppraisalSheet",
     "Assignment",
     "AssignmentQuerySet",
+    "CoPatrol",
+    "DepartmentAppraisalRule",
     "EntryKind",
     "Grade",
     "Handover",
+    "Link",
+    "LinkKind",
     "Measure",
     "MoveKind",
+    "OutpostScore",
+    "OutpostScoreItem",
+    "OutpostScoreLine",
     "Patrol",
     "PointsAccount",
     "PointsEntry",

@@ -2,6 +2,7 @@
 it, so each action is offered on exactly the pages its row names, and the demo replays through
 it."""
 
+import datetime as dt
 import inspect
 import re
 
@@ -13,6 +14,7 @@ from cases import actions, workflow
 from cases.forms import CaseActionForm
 from cases.models import CaseEvent, Status
 from cases.workflow import ACTIONS, ADMIN, BOARD, CALLS, CASE_PAGE
+from staff.models import Link
 from tests.cases.hotline import make_hotline, receive
 from tests.factories import T0, called_case, make_case
 
@@ -54,8 +56,8 @@ def test_each_row_names_a_real_function_real_form_fields_and_real_statuses():
 
 @pytest.fixture
 def world(cast, tree, units):
-    """A case in every status of grid A, a 12345 work order in town 1's intake, and two county
-    calls (one open, one answered)."""
+    """A case in every status of grid A, a 12345 work order in town 1's intake, two county
+    calls (one open, one answered) and two calls of village 1 to its linked department."""
     cases = {
         status: make_case(cast, tree.grid_a, status, now=T0)
         for status in ("reported", "accepted", "dispatched", "handling", "resolved", "closed")
@@ -69,6 +71,26 @@ def world(cast, tree, units):
                 actor=units.civil_staff, call_id=call.pk, response="已办理", now=T0
             )
         called[state] = (case, call)
+    # 社区吹哨: a case village 1 holds, and its calls to a department linked to the village.
+    Link.objects.create(
+        kind="department", unit=units.civil, village=tree.village1, since=dt.date(2026, 1, 1)
+    )
+    for state in ("open", "answered"):
+        case = make_case(
+            cast, tree.grid_a, "handling", owner=tree.village1, handler=cast.village_chief, now=T0
+        )
+        call = actions.case_call_department(
+            actor=cast.village_chief,
+            case_id=case.pk,
+            department_id=units.civil.pk,
+            grounds="请挂联部门报到",
+            now=T0,
+        )
+        if state == "answered":
+            actions.county_call_respond(
+                actor=units.civil_staff, call_id=call.pk, response="已到村", now=T0
+            )
+        called[f"village_{state}"] = (case, call)
     return cases, called
 
 
@@ -79,7 +101,8 @@ def test_the_case_pages_offer_every_action_their_rows_name(world, cast, units):
     for case in all_cases:
         for user in (cast.staff_town1, units.civil_staff):
             seen |= offered(client_for(user).get(f"/desk/cases/{case.pk}/"))
-        seen |= offered(client_for(cast.worker_a).get(f"/m/cases/{case.pk}/"))
+        for user in (cast.worker_a, cast.village_chief):
+            seen |= offered(client_for(user).get(f"/m/cases/{case.pk}/"))
     # The unit's staff answer a call on the case page only where they may see the case; the
     # call itself is theirs (the county-calls page), so their answer is checked by the table.
     open_case, _open_call = called["open"]

@@ -111,6 +111,22 @@ def perform(cast, tree, units, report):
                     grounds="超出镇级职责",
                     now=LATER,
                 )
+            case "call_department":
+                # 社区吹哨 is the village's: the case is handed to village 1, which is linked
+                # to 县民政局; its grid chief calls.
+                from staff.models import Link
+
+                Link.objects.create(
+                    kind="department", unit=units.civil, village=tree.village1, since=T0.date()
+                )
+                Case.objects.filter(pk=pk).update(owner_node=tree.village1)
+                return actions.case_call_department(
+                    actor=cast.village_chief,
+                    case_id=pk,
+                    department_id=units.civil.pk,
+                    grounds="请挂联部门报到",
+                    now=LATER,
+                )
             case "resolve":
                 return actions.case_resolve(actor=handler, case_id=pk, result="已办结", now=LATER)
             case "verify_ok":

@@ -26,6 +26,7 @@ PARAMETERS = {
     "account_id": "points_account",  # a person's points card (where the person is)
     "assignment_id": "post",  # a person's post (where it is held)
     "session_id": "training_session",  # a training session (held by its node)
+    "patrol_id": "patrol",  # a grid worker's patrol under way today (on their grid)
 }
 # A parameter that names a kind of thing rather than a row: the same on either side.
 WORDS = {

@@ -52,6 +52,7 @@ ADMIN_OBJECTS = {
     "services.helporder": "help_order",
     "staff.trainingplan": "training_plan",
     "services.phonereveal": "phone_reveal",
+    "staff.link": "link",
 }
 
 
@@ -112,7 +113,17 @@ def _county_rules() -> dict:
     scheme = PointsScheme.objects.create(county=county, valid_from=dt.date(2026, 1, 1), name="积分")
     PointsRule.objects.create(scheme=scheme, role="grid_worker", measure="visit", points=1)
     red_line = RedLine.objects.create(county=county, code="01", text="违反党纪国法")
-    return {"staff.appraisalrule": rule, "staff.pointsscheme": scheme, "staff.redline": red_line}
+    from staff.models import DepartmentAppraisalRule, OutpostScoreItem
+
+    return {
+        "staff.appraisalrule": rule,
+        "staff.pointsscheme": scheme,
+        "staff.redline": red_line,
+        "staff.outpostscoreitem": OutpostScoreItem.objects.create(
+            county=county, name="服从统筹", most=60
+        ),
+        "staff.departmentappraisalrule": DepartmentAppraisalRule.objects.create(county=county),
+    }
 
 
 def _objects_on(grid, town, county, name: str) -> SimpleNamespace:
@@ -320,7 +331,8 @@ def _services_on(grid, town, platform, name: str) -> dict:
 
 def _people_on(grid, county, resident, name: str) -> dict:
     """A grid worker's line of a published October appraisal of the grid's village (under the
-    county's rule), and a points card of the grid's resident at the village's shop."""
+    county's rule), a points card of the grid's resident at the village's shop, the worker's
+    patrol under way today and a cadre linked to the village."""
     from decimal import Decimal
 
     from staff.models import AppraisalLine, AppraisalRule, AppraisalSheet, PointsAccount
@@ -354,6 +366,7 @@ def _people_on(grid, county, resident, name: str) -> dict:
         "points_account": account,
         "post": post,
         **_training_on(grid, worker, name),
+        **_copatrol_on(grid, worker, name, now),
     }
 
 
@@ -376,6 +389,20 @@ def _training_on(grid, worker, name: str) -> dict:
         node=grid.parent, role="grid_worker", defaults={"name": "半年培训", "every_months": 6}
     )
     return {"training_session": session, "training_plan": plan}
+
+
+def _copatrol_on(grid, worker, name: str, now) -> dict:
+    # The worker's patrol under way today, and a town cadre linked to the village (包村).
+    from staff.models import Link, Patrol
+
+    patrol = Patrol.objects.create(
+        user=worker, node=grid, date=timezone.localdate(now), started_at=now
+    )
+    cadre = UserFactory(username=f"cadre_{name}", first_name=f"包村干部{name}")
+    link = Link.objects.create(
+        kind="town_cadre", user=cadre, village=grid.parent, since=dt.date(2026, 1, 1)
+    )
+    return {"patrol": patrol, "link": link}
 
 
 def build_world(tree) -> SimpleNamespace:

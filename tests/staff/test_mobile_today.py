@@ -161,6 +161,7 @@ def test_todays_list_costs_the_same_queries_however_many_cases(
     client = phone(cast.worker_a)
     # session, user, grants, posts (2), open cases, notices bell, today's patrol, households due,
     # the errands the worker carries for residents
+    # links to villages (三陪同)
     with django_assert_num_queries(10):
         client.get("/m/")
     for i in range(4):
