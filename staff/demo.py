@@ -421,6 +421,8 @@ def ensure_people_and_points(say) -> dict:
         "shop_goods": goods,
         "points_cards": cards,
         "red_lines": red_lines,
+        "village_links": links,
+        "outpost_scores": scores,
         **_training(say),
     }
 
@@ -513,6 +515,3 @@ def _training(say) -> dict:
             )  # fmt: skip
     say(f"training: {plans} plans, {sessions} sessions added")
     return {"training_plans": plans, "training_sessions": sessions}
-        "village_links": links,
-        "outpost_scores": scores,
-    }

@@ -379,12 +379,12 @@ from staff.actions.appraisal import (  # noqa: E402
     appraisal_score,
     appraisal_sign,
 )
+from staff.actions.cadres import copatrol_join, outpost_score_save  # noqa: E402
 from staff.actions.evaluation import (  # noqa: E402
     evaluation_decide,
     evaluation_forward,
     evaluation_give,
 )
-from staff.actions.cadres import copatrol_join, outpost_score_save  # noqa: E402
 from staff.actions.points import (  # noqa: E402
     points_account_open,
     points_award,
