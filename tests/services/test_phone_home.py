@@ -21,8 +21,9 @@ def test_a_grid_worker_sees_the_errands_they_carry_counted_and_linked(
 ):
     client.force_login(cast.worker_a)
     client.get("/m/")  # the session's first page reads what later pages keep
-    # session, user, grants, posts (2), open cases, bell, patrol, households due, errands
-    with django_assert_num_queries(10):
+    # session, user, grants, posts (2), open cases, bell, patrol, households due, errands, and
+    # whether they are linked to a village (a patrol to join)
+    with django_assert_num_queries(11):
         links = _links(client.get("/m/"))
     assert 'href="/m/services/"' in links and "/m/help/" not in links
     assert re.search(r"\b0\b", links)
@@ -30,7 +31,7 @@ def test_a_grid_worker_sees_the_errands_they_carry_counted_and_linked(
     make_request(S.HANDED, channel="errand")
     make_request(S.DELIVERED, channel="errand")  # handed over: no longer carried
     make_request(S.RECEIVED)  # the window's, not the worker's
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         links = _links(client.get("/m/"))
     assert re.search(r"\b2\b", links)
 
@@ -41,14 +42,14 @@ def test_a_volunteer_sees_the_orders_to_take_and_those_taken(
     client.force_login(team.leader)
     client.get("/m/")
     # session, user, grants, posts (2), open cases, bell, the tasks (no patrol, no visits)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         links = _links(client.get("/m/"))
     assert 'href="/m/help/"' in links and "/m/services/" not in links
     for _i in range(3):
         _order(cast, tree, OS.DISPATCHED, team=team)  # to the team: the leader may take it
     _order(cast, tree, OS.TAKEN, team=team)  # taken by the helper: not the leader's
     _order(cast, tree, OS.PLACED)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         links = _links(client.get("/m/"))
     numbers = [int(n) for n in re.findall(r"\d+", links)]
     assert numbers == [3, 0]

@@ -162,11 +162,11 @@ def test_todays_list_costs_the_same_queries_however_many_cases(
     # session, user, grants, posts (2), open cases, notices bell, today's patrol, households due,
     # the errands the worker carries for residents
     # links to villages (三陪同)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get("/m/")
     for i in range(4):
         due(make_case(cast, tree.grid_a, "handling", now=T0), -dt.timedelta(hours=i + 1))
         make_case(cast, tree.grid_a, "dispatched", now=T0)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/m/")
     assert len(listed(response)) == 10 and len(sign_buttons(response)) == 5

@@ -295,12 +295,12 @@ def test_the_phone_homes_query_count_is_pinned(client, cast, tree, django_assert
     grow(4)
     # session, user, grants, posts (2), open cases, notices bell, + the patrol grids with
     # today's patrol (one query), the first households due with their count (one query) and
-    # the grid worker's open errands (one query)
-    with django_assert_num_queries(10):
+    # the grid worker's open errands and their links to villages (a query each)
+    with django_assert_num_queries(11):
         assert client.get("/m/").status_code == 200
     grow(40)
     actions.patrol_start(actor=cast.worker_a, node_id=tree.grid_a.pk)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/m/")
     assert "44" in page_text(response)  # the count, with only the first few listed
 
