@@ -272,6 +272,7 @@ def _red_lines(say) -> int:
         made += created
     if made:
         say(f"negative list: {made} red lines of 牟定县 added")
+    return made
 
 
 def _links(since: dt.date) -> int:

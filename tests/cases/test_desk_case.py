@@ -414,8 +414,9 @@ def test_phone_home_lists_my_open_cases_soonest_deadline_first(
 
     client = client_for(cast.worker_a)
     # session, user, grants, posts (2), notices, and one for the open cases; + today's patrol
-    # (one query) and the households due a visit (one query): staff/queries.py today_list
-    with django_assert_num_queries(9):
+    # (one query), the households due a visit (one query), the worker's open errands and their
+    # links to villages (one query each): staff/queries.py today_list
+    with django_assert_num_queries(11):
         response = client.get("/m/")
 
     html = response.content.decode()
