@@ -443,7 +443,12 @@ class ProvincePostAdmin(ScopedModelAdmin, admin.ModelAdmin):
     has_view_permission = _superuser
     has_add_permission = _superuser
     has_change_permission = _superuser
-    has_delete_permission = _superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a post is ended (its end date), so that who read what stays known
+
+    def save_model(self, request, obj, form, change):
+        actions.province_post_save(actor=request.user, post=obj)
 
 
 # --- A county's negative list (负面清单): red lines, data the county keeps --------------------

@@ -23,6 +23,17 @@ from staff import access
 from staff.models import Assignment
 
 
+def province_post_save(*, actor, post):
+    """Give or change a province post. A province sits above every county's tree, so no grant
+    reaches it: only superusers (the province's own platform) hand these out."""
+    if actor is None or not actor.is_superuser:
+        raise PermissionDenied
+    post.full_clean()
+    post.save()
+    access.forget_grants(post.user)
+    return post
+
+
 @transaction.atomic
 def assignment_grant(
     *,

@@ -133,3 +133,17 @@ def test_a_superuser_is_told_when_no_province_is_set_up(db):
     response = login(root).get(PAGE)
     assert response.status_code == 200
     assert "Provinces" in page_text(response) or "省" in page_text(response)
+
+
+def test_only_a_superuser_gives_a_province_post(shaanxi, cast):
+    from django.core.exceptions import PermissionDenied
+
+    from staff import actions
+
+    post = ProvincePost(user=UserFactory(username="new_sheng"), province=shaanxi)
+    with pytest.raises(PermissionDenied):
+        actions.province_post_save(actor=cast.county_admin, post=post)
+    assert not ProvincePost.objects.filter(user__username="new_sheng").exists()
+    root = UserFactory(username="root", is_superuser=True)
+    actions.province_post_save(actor=root, post=post)
+    assert login(post.user).get(PAGE).status_code == 200
