@@ -18,7 +18,7 @@ from cases.models import (
 )
 from gridgov import outbox
 from gridgov.errors import DomainError
-from grids.models import GridNode
+from grids.models import GridNode, Tier
 from staff import access
 
 
@@ -81,21 +81,37 @@ def _rating(value) -> int:
     return rating
 
 
-def _next_number(town: GridNode, now: dt.datetime) -> str:
-    """The town's next case number of the year: one statement that counts up and reads back,
-    so the row is locked from here to the commit only (callers ask last, just before they
-    save); the first report of a town's year makes the row."""
+def _next_number(node: GridNode, now: dt.datetime) -> str:
+    """The next case number of the year of the town `node` lies in: one statement that finds
+    the town by the node's span, counts up and reads back, so the row is locked from here to
+    the commit only (callers ask last, just before they save); the first report of a town's
+    year makes the row."""
     year = timezone.localtime(now).year
-    table = connection.ops.quote_name(CaseSequence._meta.db_table)
-    bump = f"UPDATE {table} SET last = last + 1 WHERE town_id = %s AND year = %s RETURNING last"
+    quote = connection.ops.quote_name
+    sequences, nodes = quote(CaseSequence._meta.db_table), quote(GridNode._meta.db_table)
+    if node.tier in (Tier.COUNTY, Tier.TOWN):  # numbered by itself (GridNode.town)
+        bump = (
+            f"UPDATE {sequences} SET last = last + 1 WHERE town_id = %s AND year = %s"
+            " RETURNING last"
+        )
+        params = [node.pk, year]
+    else:
+        bump = (
+            f"UPDATE {sequences} SET last = last + 1 WHERE year = %s AND town_id = ("
+            f"SELECT id FROM {nodes} WHERE tier = %s AND tree_id = %s AND lft <= %s"
+            f" AND rght >= %s) RETURNING last,"
+            f" (SELECT code FROM {nodes} WHERE id = {sequences}.town_id)"
+        )
+        params = [year, Tier.TOWN, node.tree_id, node.lft, node.rght]
     for _attempt in range(2):
         with connection.cursor() as cursor:
-            cursor.execute(bump, [town.pk, year])
+            cursor.execute(bump, params)
             row = cursor.fetchone()
         if row is not None:
-            return f"{town.code}-{year}-{row[0]:05d}"
+            code = row[1] if len(row) > 1 else node.code
+            return f"{code}-{year}-{row[0]:05d}"
         # get_or_create: a second first report racing this one finds the row the other made.
-        CaseSequence.objects.get_or_create(town=town, year=year)
+        CaseSequence.objects.get_or_create(town=node.town, year=year)
     raise RuntimeError("the case number sequence row vanished")  # pragma: no cover
 
 

@@ -146,7 +146,7 @@ def _report(
         ]
     )
     case.clean()
-    case.number = _next_number(node.town, now)
+    case.number = _next_number(node, now)
     case.save()
     for content in photos:
         Attachment.objects.create(case=case, file=content, is_photo=True, uploaded_by=actor)

@@ -4,6 +4,8 @@ phone while there is no signal (the submission id makes a retry find the first c
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -100,17 +102,33 @@ class MobileReportForm(forms.Form):
         if len(self.nodes) == 1:
             self.initial.setdefault("node", next(iter(self.nodes)))
         self.fields["category"].choices, self.categories = category_choices()
-        residents = access.scope(
-            user, "case.report", Resident.objects.all(), via="household__node"
-        ).order_by("name")[:300]
-        self.residents = {str(r.pk): r.name for r in residents.only("pk", "name")}
-        self.fields["residents"].choices = list(self.residents.items())
-        if not self.residents:
-            del self.fields["residents"]  # no ledger here yet: the typed names are enough
+        # The ledger's names are read when the form is shown or names were chosen from it: a
+        # report that names no one from the ledger does not read it to be saved.
+        self.residents = {}
+        chosen = self.data.getlist("residents") if hasattr(self.data, "getlist") else None
+        if not self.is_bound or chosen or chosen is None:
+            self.read_ledger()
+        else:
+            del self.fields["residents"]
         # Only someone who handles cases where they report may settle on the spot.
         self.may_settle = any(access.handling_node_id(user, n) for n in self.nodes.values())
         if not self.may_settle:
             del self.fields["settled"], self.fields["result"]
+
+    def read_ledger(self) -> None:
+        """The picker of parties from the ledger, or none where the ledger is empty (the typed
+        names are enough there)."""
+        residents = access.scope(
+            self.user, "case.report", Resident.objects.all(), via="household__node"
+        ).order_by("name")[:300]
+        self.residents = {str(r.pk): r.name for r in residents.only("pk", "name")}
+        if not self.residents:
+            self.fields.pop("residents", None)
+            return
+        if "residents" not in self.fields:
+            self.fields["residents"] = copy.deepcopy(self.base_fields["residents"])
+            self.order_fields(list(self.base_fields))
+        self.fields["residents"].choices = list(self.residents.items())
 
     def clean(self):
         data = super().clean()
@@ -169,30 +187,32 @@ def _done(request, case: Case, *, again: bool):
 def report(request):
     if request.method == "POST":
         sid = request.POST.get("submission_id") or ""
+        # A retry of a submission already saved answers with the first case. It is asked for
+        # only when saving did not succeed: the case's unique submission id refuses the copy,
+        # so a first submission (nearly every one) costs no look-up.
+        form = MobileReportForm(request.POST, request.FILES, user=request.user)
+        refused = None
+        if form.is_valid():
+            try:
+                return _done(request, form.save(), again=False)
+            except IntegrityError as exc:
+                if not sid:
+                    raise
+                refused = exc
+            except ValidationError as exc:
+                add_to_form(form, exc)
         if sid:
-            # A retry of a submission already saved: the first case, not a second one.
             existing = Case.objects.filter(submission_id=sid, reporter=request.user).first()
             if existing is not None:
                 return _done(request, existing, again=True)
-        form = MobileReportForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            try:
-                case = form.save()
-            except IntegrityError:
-                # Two copies of one submission raced: the other one won; answer with its case.
-                existing = Case.objects.filter(submission_id=sid, reporter=request.user).first()
-                if existing is None:
-                    if not Case.objects.filter(submission_id=sid).exists():
-                        raise
-                    form.add_error(None, _("This form was already used: open a new one."))
-                else:
-                    return _done(request, existing, again=True)
-            except ValidationError as exc:
-                add_to_form(form, exc)
-            else:
-                return _done(request, case, again=False)
+        if refused is not None:
+            if not Case.objects.filter(submission_id=sid).exists():
+                raise refused
+            form.add_error(None, _("This form was already used: open a new one."))
         if _wants_json(request):
             return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
+        if "residents" not in form.fields:
+            form.read_ledger()  # shown again with its errors: with the picker
         status = 400
     else:
         form = MobileReportForm(user=request.user)
