@@ -5,6 +5,7 @@ its facts and history, and one small form for each action this person may take n
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,9 +18,12 @@ from cases import workflow
 from cases.models import Attachment, Case, CaseEvent, Mediation, Status
 from cases.workflow import ACTION_LABELS
 from gridgov.errors import add_to_form
+from grids.models import GridNode
 from grids.privacy import mask_phone
 from grids.queries import breadcrumbs
 from staff import access
+
+User = get_user_model()
 
 # Events written by rhythms and side effects, beside the workflow's own actions.
 EVENT_LABELS = {
@@ -38,18 +42,40 @@ def visible_cases(user) -> QuerySet:
 
 def find_case(request, pk: int) -> Case:
     """The case if the user may see it; outside their scope it answers like a missing one: 404."""
-    qs = visible_cases(request.user).select_related(
-        "node",
-        "owner_node",
-        "category__responsibility__department",
-        "reporter",
-        "handler",
-        "handler_unit",
-        "merged_into",
+    qs = (
+        visible_cases(request.user)
+        .select_related(
+            "node",
+            "owner_node",
+            "category__responsibility__department",
+            "reporter",
+            "handler",
+            "handler_unit",
+            "merged_into",
+        )
+        # Of the people and of the case merged into, only what the page shows: every column
+        # selected costs the ORM time on every request.
+        .defer(
+            *_all_but("reporter", User, _NAME_FIELDS),
+            *_all_but("handler", User, _NAME_FIELDS),
+            *_all_but("merged_into", Case, ("number",)),
+        )
     )
     return get_object_or_404(
         qs.prefetch_related("county_calls__department", "county_calls__responded_by"), pk=pk
     )
+
+
+_NAME_FIELDS = ("username", "first_name", "is_active")
+
+
+def _all_but(path: str, model, keep: tuple[str, ...]) -> list[str]:
+    """The columns of `model` reached through `path`, but its key and `keep`: for defer()."""
+    return [
+        f"{path}__{f.name}"
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in keep
+    ]
 
 
 def _ladder(trail) -> list:
@@ -112,6 +138,12 @@ def case_context(request, case: Case, bound: dict | None = None) -> dict:
     events = list(
         CaseEvent.objects.filter(case=case)
         .select_related("actor", "from_owner", "to_owner", "unit", "handler")
+        .defer(
+            *_all_but("actor", User, _NAME_FIELDS),
+            *_all_but("handler", User, _NAME_FIELDS),
+            *_all_but("from_owner", GridNode, ("name",)),
+            *_all_but("to_owner", GridNode, ("name",)),
+        )
         .order_by("created_at", "pk")
     )
     for e in events:
@@ -128,7 +160,14 @@ def case_context(request, case: Case, bound: dict | None = None) -> dict:
         and access.can(request.user, "case.reveal_reporter", case),
         "responsibility": case.category.responsibility if case.category else None,
         "events": events,
-        "mediations": list(Mediation.objects.filter(case=case).select_related("level", "mediator")),
+        "mediations": list(
+            Mediation.objects.filter(case=case)
+            .select_related("level", "mediator")
+            .defer(
+                *_all_but("level", GridNode, ("name",)),
+                *_all_but("mediator", User, _NAME_FIELDS),
+            )
+        ),
         "calls": list(case.county_calls.all()),
         "attachments": list(Attachment.objects.filter(case=case).order_by("created_at", "pk")),
         "actions": action_forms(request.user, case, bound, trail=trail),
