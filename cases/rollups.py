@@ -24,7 +24,17 @@ from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from cases.models import OPEN_STATUSES, Case, RollupState, Status, TownDay, TownDue
+from cases.models import (
+    OPEN_STATUSES,
+    Case,
+    RollupState,
+    Status,
+    TownDay,
+    TownDue,
+    TownDueMonth,
+    TownMonth,
+)
+from cases.models.rollups import FIGURES
 from cases.queries.cases import STANDING, overdue_at, overdue_candidates
 from grids.models import GridNode
 
@@ -140,11 +150,55 @@ def _count(root: GridNode, towns: list[GridNode], only: list[GridNode]):
     return day_rows, due_rows
 
 
+def _month(day: dt.date | None) -> dt.date | None:
+    return day.replace(day=1) if day else None
+
+
+def _by_month(day_rows: list[TownDay], due_rows: list[TownDue]):
+    """The month rows: the day rows just counted, added up by calendar month."""
+    months: dict[tuple[int, int, dt.date], dict[str, int]] = {}
+    for row in day_rows:
+        sums = months.setdefault((row.town_id, row.county_tree, _month(row.day)), {})
+        for name in FIGURES:
+            sums[name] = sums.get(name, 0) + getattr(row, name)
+    dues: dict[tuple, int] = defaultdict(int)
+    for row in due_rows:
+        key = (
+            row.town_id,
+            row.county_tree,
+            _month(row.due_day),
+            _month(row.closed_day),
+            row.closed_on_time,
+            row.resolved_on_time,
+        )
+        dues[key] += row.cases
+    month_rows = [
+        TownMonth(town_id=town, county_tree=tree, month=month, **sums)
+        for (town, tree, month), sums in months.items()
+    ]
+    due_month_rows = [
+        TownDueMonth(
+            town_id=town,
+            county_tree=tree,
+            due_month=due,
+            closed_month=closed,
+            closed_on_time=on_time,
+            resolved_on_time=resolved,
+            cases=n,
+        )
+        for (town, tree, due, closed, on_time, resolved), n in dues.items()
+    ]
+    return month_rows, due_month_rows
+
+
 def _town_of(lft: int, root: GridNode, towns: list[GridNode], lefts: list[int]) -> GridNode:
     i = bisect.bisect_right(lefts, lft) - 1
     if i >= 0 and towns[i].lft <= lft <= towns[i].rght:
         return towns[i]
     return root
+
+
+_TABLES = (TownDay, TownDue, TownMonth, TownDueMonth)
 
 
 def _refresh_county(tree_id: int, *, full: bool, now: dt.datetime) -> int:
@@ -154,8 +208,8 @@ def _refresh_county(tree_id: int, *, full: bool, now: dt.datetime) -> int:
     root, towns, fingerprint = _towns(tree_id)
     if full or state.refreshed_at is None or state.towns != fingerprint:
         dirty = [root, *towns]
-        TownDay.objects.filter(county_tree=tree_id).delete()
-        TownDue.objects.filter(county_tree=tree_id).delete()
+        for table in _TABLES:
+            table.objects.filter(county_tree=tree_id).delete()
     else:
         changed = (
             Case.objects.filter(county_tree=tree_id, updated_at__gte=state.refreshed_at - OVERLAP)
@@ -167,11 +221,17 @@ def _refresh_county(tree_id: int, *, full: bool, now: dt.datetime) -> int:
         by_pk = {t.pk: t for t in (root, *towns)}
         dirty_ids = {_town_of(lft, root, towns, lefts).pk for lft in changed}
         dirty = [by_pk[pk] for pk in sorted(dirty_ids)]
-        TownDay.objects.filter(town_id__in=dirty_ids).delete()
-        TownDue.objects.filter(town_id__in=dirty_ids).delete()
+        for table in _TABLES:
+            table.objects.filter(town_id__in=dirty_ids).delete()
     day_rows, due_rows = _count(root, towns, dirty) if dirty else ([], [])
-    TownDay.objects.bulk_create(day_rows, batch_size=2000)
-    TownDue.objects.bulk_create(due_rows, batch_size=2000)
+    month_rows, due_month_rows = _by_month(day_rows, due_rows)
+    for table, rows in (
+        (TownDay, day_rows),
+        (TownDue, due_rows),
+        (TownMonth, month_rows),
+        (TownDueMonth, due_month_rows),
+    ):
+        table.objects.bulk_create(rows, batch_size=2000)
     state_now = (
         Case.objects.filter(county_tree=tree_id)
         .filter(overdue_candidates(now))

@@ -16,7 +16,7 @@ from cases.models.hotline import HotlineConfig, HotlineOrder, order_of
 from cases.models.policy import Holiday, TriagePolicy
 from cases.models.public import ResidentReporting
 from cases.models.reports import PeriodicReport
-from cases.models.rollups import RollupState, TownDay, TownDue
+from cases.models.rollups import RollupState, TownDay, TownDue, TownDueMonth, TownMonth
 from cases.models.units import Category, ResponsibilityItem, Unit
 
 __all__ = [
@@ -43,6 +43,8 @@ __all__ = [
     "Status",
     "TownDay",
     "TownDue",
+    "TownDueMonth",
+    "TownMonth",
     "TriagePolicy",
     "Unit",
     "attachment_path",

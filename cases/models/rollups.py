@@ -5,18 +5,19 @@ Derived data only: `manage.py rollups --rebuild` recomputes them from the cases.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The figures a row of TownDay or TownMonth holds, each added up over any span of its rows.
+FIGURES = ("received", "accepted", "escalated", "closed", "reworked", "rated", "satisfied")
 
-class TownDay(models.Model):
-    """What happened in a town on one day (Beijing time), each figure by its own date: reported
+
+class _Figures(models.Model):
+    """What happened in a town in a span of days, each figure by its own date: reported
     (created_at), accepted (accepted_at; escalated among them), closed (closed_at; reworked
-    among them) and rated (rated_at; satisfied among them). The cases a county holds at the
-    county itself are counted under the county's own node."""
+    among them) and rated (rated_at; satisfied among them)."""
 
     town = models.ForeignKey(
         "grids.GridNode", verbose_name=_("town"), on_delete=models.CASCADE, related_name="+"
     )
     county_tree = models.PositiveIntegerField(_("county (tree)"))
-    day = models.DateField(_("day"))
     received = models.PositiveIntegerField(_("received"), default=0)
     accepted = models.PositiveIntegerField(_("accepted"), default=0)
     escalated = models.PositiveIntegerField(_("escalated"), default=0)
@@ -26,6 +27,16 @@ class TownDay(models.Model):
     satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
 
     class Meta:
+        abstract = True
+
+
+class TownDay(_Figures):
+    """A town's figures of one day (Beijing time). The cases a county holds at the county
+    itself are counted under the county's own node."""
+
+    day = models.DateField(_("day"))
+
+    class Meta:
         verbose_name = _("town figures of a day")
         verbose_name_plural = _("town figures by day")
         constraints = [models.UniqueConstraint(fields=["town", "day"], name="townday_unique")]
@@ -33,6 +44,22 @@ class TownDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.town_id} · {self.day}"
+
+
+class TownMonth(_Figures):
+    """A town's figures of one calendar month: its TownDay rows added up, so that a year's
+    summary reads twelve rows a town instead of 365."""
+
+    month = models.DateField(_("month (its first day)"))
+
+    class Meta:
+        verbose_name = _("town figures of a month")
+        verbose_name_plural = _("town figures by month")
+        constraints = [models.UniqueConstraint(fields=["town", "month"], name="townmonth_unique")]
+        indexes = [models.Index(fields=["county_tree", "month"], name="townmonth_county_month")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} · {self.month:%Y-%m}"
 
 
 class TownDue(models.Model):
@@ -60,6 +87,34 @@ class TownDue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.town_id} · {self.due_day} · {self.cases}"
+
+
+class TownDueMonth(models.Model):
+    """TownDue by month: how many standing cases of a town fell due in a month, by the month
+    they were closed in and whether they were closed and resolved by the deadline. It answers
+    for periods of whole months (a case closed before a period's end is then one closed before
+    the month the period ends at)."""
+
+    town = models.ForeignKey(
+        "grids.GridNode", verbose_name=_("town"), on_delete=models.CASCADE, related_name="+"
+    )
+    county_tree = models.PositiveIntegerField(_("county (tree)"))
+    due_month = models.DateField(_("due month (its first day)"))
+    closed_month = models.DateField(_("closed month (its first day)"), null=True, blank=True)
+    closed_on_time = models.BooleanField(_("closed on time"), default=False)
+    resolved_on_time = models.BooleanField(_("resolved on time"), default=False)
+    cases = models.PositiveIntegerField(_("cases"), default=0)
+
+    class Meta:
+        verbose_name = _("town cases by due month")
+        verbose_name_plural = _("town cases by due month")
+        indexes = [
+            models.Index(fields=["county_tree", "due_month"], name="towndm_county_due"),
+            models.Index(fields=["town", "due_month"], name="towndm_town_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} · {self.due_month:%Y-%m} · {self.cases}"
 
 
 class RollupState(models.Model):

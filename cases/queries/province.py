@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
 
-from cases.models import RollupState, TownDay, TownDue
+from cases.models import RollupState, TownDay, TownDue, TownDueMonth, TownMonth
+from cases.models.rollups import FIGURES
 from cases.queries.figures import Period
 from grids.models import GridNode, Province
 from staff import access
-
-# The figures a rollup row can give for any period of whole days.
-DAY_FIGURES = ("received", "accepted", "escalated", "closed", "reworked", "rated", "satisfied")
 
 
 @dataclass
@@ -58,7 +56,7 @@ class CountyFigures:
         return self._rate(self.satisfied, self.rated)
 
     def add(self, other: CountyFigures) -> None:
-        for name in (*DAY_FIGURES, "due", "closed_on_time", "resolved_on_time", "open", "overdue"):
+        for name in (*FIGURES, "due", "closed_on_time", "resolved_on_time", "open", "overdue"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.closed_in_period = self.closed_in_period + other.closed_in_period
 
@@ -92,11 +90,28 @@ def summary(province: Province, period: Period) -> ProvinceSummary:
     )
     trees = [c.tree_id for c in counties]
     by_tree = {c.tree_id: CountyFigures(county=c) for c in counties}
-    in_days = Q(county_tree__in=trees, day__gte=period.start, day__lt=period.end)
+    # A period of whole months (a month, a quarter, a year) reads the month rows: a year is
+    # then twelve rows a town. Any other period reads the day rows.
+    by_month = period.start.day == 1 and period.end.day == 1
+    if by_month:
+        figure_rows = TownMonth.objects.filter(
+            county_tree__in=trees, month__gte=period.start, month__lt=period.end
+        )
+        due_rows = TownDueMonth.objects.filter(
+            county_tree__in=trees, due_month__gte=period.start, due_month__lt=period.end
+        )
+        closed_in_time = Q(closed_month__lt=period.end)
+    else:
+        figure_rows = TownDay.objects.filter(
+            county_tree__in=trees, day__gte=period.start, day__lt=period.end
+        )
+        due_rows = TownDue.objects.filter(
+            county_tree__in=trees, due_day__gte=period.start, due_day__lt=period.end
+        )
+        closed_in_time = Q(closed_day__lt=period.end)
     for row in (
-        TownDay.objects.filter(in_days)
-        .values("county_tree")
-        .annotate(**{name: Sum(name) for name in DAY_FIGURES})
+        figure_rows.values("county_tree")
+        .annotate(**{name: Sum(name) for name in FIGURES})
         .order_by()
     ):
         figures = by_tree[row.pop("county_tree")]
@@ -105,13 +120,10 @@ def summary(province: Province, period: Period) -> ProvinceSummary:
         figures.closed_in_period = figures.closed
         figures.closed = 0  # the "closed of those due" comes from the due rows below
     due_rows = (
-        TownDue.objects.filter(
-            county_tree__in=trees, due_day__gte=period.start, due_day__lt=period.end
-        )
-        .values("county_tree")
+        due_rows.values("county_tree")
         .annotate(
             due=Sum("cases"),
-            closed=Sum("cases", filter=Q(closed_day__lt=period.end)),
+            closed=Sum("cases", filter=closed_in_time),
             closed_on_time=Sum("cases", filter=Q(closed_on_time=True)),
             resolved_on_time=Sum("cases", filter=Q(resolved_on_time=True)),
         )

@@ -4,13 +4,15 @@ due day), when places move between towns, and after a run with nothing changed."
 
 import datetime as dt
 import itertools
+from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from cases import rollups
-from cases.models import Case, RollupState, TownDay, TownDue
+from cases.models import Case, RollupState, TownDay, TownDue, TownDueMonth, TownMonth
+from cases.models.rollups import FIGURES
 from cases.queries import dashboard as figures
 from cases.queries import kpis, province
 from grids.models import Province
@@ -22,7 +24,11 @@ NOV = figures.Period("month", dt.date(2026, 11, 1), dt.date(2026, 12, 1))
 OCT = figures.Period("month", dt.date(2026, 10, 1), dt.date(2026, 11, 1))
 DEC = figures.Period("month", dt.date(2026, 12, 1), dt.date(2027, 1, 1))
 AUTUMN = figures.Period("range", dt.date(2026, 9, 15), dt.date(2026, 12, 31))
-PERIODS = (NOV, OCT, DEC, AUTUMN)
+# Periods of whole months are read from the month rows, the others from the day rows.
+Q4 = figures.Period("quarter", dt.date(2026, 10, 1), dt.date(2027, 1, 1))
+YEAR = figures.Period("year", dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+OCT_NOV = figures.Period("range", dt.date(2026, 10, 1), dt.date(2026, 12, 1))
+PERIODS = (NOV, OCT, DEC, AUTUMN, Q4, YEAR, OCT_NOV)
 COMPARED = (
     "received",
     "accepted",
@@ -229,6 +235,35 @@ def test_a_case_closed_late_moves_its_old_due_day_at_the_next_run(shaanxi, autum
     ).exists()
     assert_equal_everywhere([tree.county, tree.town1], later)
     assert rolled(tree.county, AUTUMN)["closed"] == live(tree.county, AUTUMN, later)["closed"]
+    # By month: due in November, closed in December; not closed for a period ending with
+    # November, closed for the quarter.
+    assert TownDueMonth.objects.filter(
+        town=tree.town1, due_month=dt.date(2026, 11, 1), closed_month=dt.date(2026, 12, 1)
+    ).exists()
+    assert rolled(tree.county, OCT_NOV)["closed"] == live(tree.county, OCT_NOV, later)["closed"]
+    assert rolled(tree.county, Q4)["closed"] == live(tree.county, Q4, later)["closed"]
+
+
+def test_the_month_rows_add_up_the_day_rows_of_each_town(shaanxi, autumn, tree, second):
+    rollups.refresh(now=NOW)
+    by_day, by_month = defaultdict(lambda: defaultdict(int)), defaultdict(dict)
+    for row in TownDay.objects.all():
+        for name in FIGURES:
+            by_day[(row.town_id, row.day.replace(day=1))][name] += getattr(row, name)
+    for row in TownMonth.objects.all():
+        by_month[(row.town_id, row.month)] = {name: getattr(row, name) for name in FIGURES}
+    assert by_month and by_month == {key: dict(sums) for key, sums in by_day.items()}
+    due_by_day, due_by_month = defaultdict(int), defaultdict(int)
+    for row in TownDue.objects.all():
+        month = (
+            row.town_id,
+            row.due_day.replace(day=1),
+            row.closed_day and row.closed_day.replace(day=1),
+        )
+        due_by_day[month] += row.cases
+    for row in TownDueMonth.objects.all():
+        due_by_month[(row.town_id, row.due_month, row.closed_month)] += row.cases
+    assert due_by_month and due_by_month == due_by_day
 
 
 def test_a_run_with_nothing_changed_counts_no_town_and_changes_no_figure(shaanxi, autumn, tree):
