@@ -83,6 +83,8 @@ class TownDue(models.Model):
         indexes = [
             models.Index(fields=["county_tree", "due_day"], name="towndue_county_due"),
             models.Index(fields=["town", "due_day"], name="towndue_town_due"),
+            # Cases due in a period's whole months but closed after them, before its end.
+            models.Index(fields=["county_tree", "closed_day"], name="towndue_county_closed"),
         ]
 
     def __str__(self) -> str:

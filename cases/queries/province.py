@@ -1,6 +1,6 @@
 """A province's summary: each county's headline figures for a period, read from the rollup tables
 (cases.models.rollups) rather than the cases, so that twenty counties and millions of cases take
-four small queries. The figures are those of `kpis()` (docs/kpis.md) for the county's root, as
+six small queries. The figures are those of `kpis()` (docs/kpis.md) for the county's root, as
 of the last rollup run; open and overdue are the counties' state at that run."""
 
 from __future__ import annotations
@@ -83,56 +83,75 @@ def provinces_of(user):
     )
 
 
+def _whole_months(period: Period) -> tuple[dt.date, dt.date]:
+    """[first, last): the calendar months lying wholly inside the period, as their first days
+    (first == last when there is none: the period's start)."""
+    first = period.start
+    if first.day != 1:
+        first = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    last = period.end.replace(day=1)
+    return (first, last) if first < last else (period.start, period.start)
+
+
 def summary(province: Province, period: Period) -> ProvinceSummary:
-    """Each county's figures for [period.start, period.end) from the rollups: four queries."""
+    """Each county's figures for [period.start, period.end) from the rollups: six queries."""
     counties = list(
         GridNode.objects.filter(province=province, parent__isnull=True).order_by("code")
     )
     trees = [c.tree_id for c in counties]
     by_tree = {c.tree_id: CountyFigures(county=c) for c in counties}
-    # A period of whole months (a month, a quarter, a year) reads the month rows: a year is
-    # then twelve rows a town. Any other period reads the day rows.
-    by_month = period.start.day == 1 and period.end.day == 1
-    if by_month:
-        figure_rows = TownMonth.objects.filter(
-            county_tree__in=trees, month__gte=period.start, month__lt=period.end
-        )
-        due_rows = TownDueMonth.objects.filter(
-            county_tree__in=trees, due_month__gte=period.start, due_month__lt=period.end
-        )
-        closed_in_time = Q(closed_month__lt=period.end)
-    else:
-        figure_rows = TownDay.objects.filter(
-            county_tree__in=trees, day__gte=period.start, day__lt=period.end
-        )
-        due_rows = TownDue.objects.filter(
-            county_tree__in=trees, due_day__gte=period.start, due_day__lt=period.end
-        )
-        closed_in_time = Q(closed_day__lt=period.end)
-    for row in (
-        figure_rows.values("county_tree")
-        .annotate(**{name: Sum(name) for name in FIGURES})
-        .order_by()
+    first, last = _whole_months(period)
+    # The whole months inside the period are read from the month rows (a year is twelve rows a
+    # town), the days before and after them from the day rows.
+    edge_days = Q(day__gte=period.start, day__lt=first) | Q(day__gte=last, day__lt=period.end)
+    for rows in (
+        TownMonth.objects.filter(county_tree__in=trees, month__gte=first, month__lt=last),
+        TownDay.objects.filter(edge_days, county_tree__in=trees),
     ):
-        figures = by_tree[row.pop("county_tree")]
-        for name, value in row.items():
-            setattr(figures, name, value or 0)
+        for row in rows.values("county_tree").annotate(**{n: Sum(n) for n in FIGURES}).order_by():
+            figures = by_tree[row.pop("county_tree")]
+            for name, value in row.items():
+                setattr(figures, name, getattr(figures, name) + (value or 0))
+    for figures in by_tree.values():
         figures.closed_in_period = figures.closed
         figures.closed = 0  # the "closed of those due" comes from the due rows below
-    due_rows = (
-        due_rows.values("county_tree")
+    # Due in a whole month and closed before the month the period's last whole month ends at:
+    # closed in the period. Due then and closed after that but before the period's end: found
+    # in the day rows, with the cases due on the edge days.
+    edge = Q(due_day__gte=period.start, due_day__lt=first) | Q(
+        due_day__gte=last, due_day__lt=period.end
+    )
+    closed_after_the_months = Q(
+        due_day__gte=first, due_day__lt=last, closed_day__gte=last, closed_day__lt=period.end
+    )
+    due_rows = [
+        TownDueMonth.objects.filter(county_tree__in=trees, due_month__gte=first, due_month__lt=last)
+        .values("county_tree")
         .annotate(
             due=Sum("cases"),
-            closed=Sum("cases", filter=closed_in_time),
+            closed=Sum("cases", filter=Q(closed_month__lt=last)),
             closed_on_time=Sum("cases", filter=Q(closed_on_time=True)),
             resolved_on_time=Sum("cases", filter=Q(resolved_on_time=True)),
         )
-        .order_by()
-    )
-    for row in due_rows:
-        figures = by_tree[row.pop("county_tree")]
-        for name, value in row.items():
-            setattr(figures, name, value or 0)
+        .order_by(),
+        TownDue.objects.filter(edge | closed_after_the_months, county_tree__in=trees)
+        .values("county_tree")
+        .annotate(
+            due=Sum("cases", filter=edge),
+            closed=Sum(
+                "cases",
+                filter=(edge & Q(closed_day__lt=period.end)) | closed_after_the_months,
+            ),
+            closed_on_time=Sum("cases", filter=edge & Q(closed_on_time=True)),
+            resolved_on_time=Sum("cases", filter=edge & Q(resolved_on_time=True)),
+        )
+        .order_by(),
+    ]
+    for rows in due_rows:
+        for row in rows:
+            figures = by_tree[row.pop("county_tree")]
+            for name, value in row.items():
+                setattr(figures, name, getattr(figures, name) + (value or 0))
     never = []
     states = {s.county_tree: s for s in RollupState.objects.filter(county_tree__in=trees)}
     for tree, figures in by_tree.items():

@@ -28,7 +28,9 @@ AUTUMN = figures.Period("range", dt.date(2026, 9, 15), dt.date(2026, 12, 31))
 Q4 = figures.Period("quarter", dt.date(2026, 10, 1), dt.date(2027, 1, 1))
 YEAR = figures.Period("year", dt.date(2026, 1, 1), dt.date(2027, 1, 1))
 OCT_NOV = figures.Period("range", dt.date(2026, 10, 1), dt.date(2026, 12, 1))
-PERIODS = (NOV, OCT, DEC, AUTUMN, Q4, YEAR, OCT_NOV)
+NO_WHOLE_MONTH = figures.Period("range", dt.date(2026, 10, 10), dt.date(2026, 11, 21))
+ROLLING_YEAR = figures.Period("range", dt.date(2025, 12, 9), dt.date(2026, 12, 9))
+PERIODS = (NOV, OCT, DEC, AUTUMN, Q4, YEAR, OCT_NOV, NO_WHOLE_MONTH, ROLLING_YEAR)
 COMPARED = (
     "received",
     "accepted",
