@@ -1,11 +1,13 @@
 """Keeping the rollup tables (cases.models.rollups) equal to the cases.
 
-Every few minutes beat calls `refresh()`: for each county, the towns holding a case changed
-since the last run (`Case.updated_at`, which every action's save stamps) are counted again from
-their cases, whole: a town's rows are replaced, never adjusted, so a case whose deadline or
-closing moved (a case closed late changes an old due day's row) cannot leave a stale count
-behind, and running twice changes nothing. A move of places between towns changes the towns'
-spans in the tree; the county is then counted again whole. `rebuild()` counts everything.
+Every few minutes beat calls `refresh()`: for each county, the cases changed since the last run
+(`Case.updated_at`, which every action's save stamps) are read with what they count for now
+(their town, the days of their figures, their due day), and what each was last counted for
+(`CaseCount`) is taken off the rows and the new counts put on: a case whose deadline or closing
+moved (a case closed late changes an old due day's row) leaves no stale count behind, reading a
+case twice changes nothing, and a run's work follows the cases changed, not their towns' size.
+A move of places between towns changes the towns' spans in the tree; the county is then counted
+again whole, as `rebuild()` counts everything.
 
 Open and overdue are a county's state at the moment of the run (they change with the clock,
 not only with the cases), taken with the dashboard's own definition.
@@ -13,10 +15,10 @@ not only with the cases), taken with the dashboard's own definition.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value, When
@@ -27,6 +29,7 @@ from django.utils import timezone
 from cases.models import (
     OPEN_STATUSES,
     Case,
+    CaseCount,
     RollupState,
     Status,
     TownDay,
@@ -39,8 +42,29 @@ from cases.queries.cases import STANDING, overdue_at, overdue_candidates
 from grids.models import GridNode
 
 # Cases saved just before a run may commit just after it read the changes; reading this far
-# back again costs a few recounts and loses nothing.
+# back again costs a few cases read twice (which changes nothing) and loses nothing.
 OVERLAP = dt.timedelta(minutes=2)
+BATCH = 2000
+
+
+class Counted(NamedTuple):
+    """What one case counts for in the rollups (the columns of CaseCount)."""
+
+    case_id: int
+    town_id: int
+    created_day: dt.date
+    accepted_day: dt.date | None
+    escalated: bool
+    closed_day: dt.date | None  # only once closed
+    reworked: bool
+    rated_day: dt.date | None  # only once rated
+    satisfied: bool
+    due_day: dt.date | None  # only for a standing case with a deadline
+    closed_on_time: bool
+    resolved_on_time: bool
+
+
+COUNTED_FIELDS = Counted._fields
 
 
 def _towns(tree_id: int) -> tuple[GridNode, list[GridNode], str]:
@@ -70,168 +94,225 @@ def _day(field: str):
     return TruncDate(field, tzinfo=timezone.get_default_timezone())
 
 
-def _count(root: GridNode, towns: list[GridNode], only: list[GridNode]):
-    """The rows of the towns `only` (the county's own node among them, maybe), counted from
-    their cases: one grouped query per figure family for the whole county, whatever the number
-    of towns."""
-    cases = Case.objects.filter(county_tree=root.tree_id)
-    if len(only) <= len(towns):  # not the whole county: only the cases of these towns
-        where = Q(pk__in=[])
-        for town in only:
-            if town.pk == root.pk:
-                where |= Q(node_id=root.pk)
-            else:
-                where |= Q(node__lft__gte=town.lft, node__lft__lte=town.rght)
-        cases = cases.filter(where)
-    cases = cases.annotate(town=_town_of_case(root, towns))
-    days: dict[tuple[int, dt.date], dict[str, int]] = defaultdict(dict)
-    per_date = (
-        ("created_at", Q(), {"received": Count("pk")}),
-        (
-            "accepted_at",
-            Q(),
-            {"accepted": Count("pk"), "escalated": Count("pk", filter=Q(escalation_count__gt=0))},
-        ),
-        (
-            "closed_at",
-            Q(status=Status.CLOSED),
-            {"closed": Count("pk"), "reworked": Count("pk", filter=Q(rework_count__gt=0))},
-        ),
-        (
-            "rated_at",
-            Q(satisfaction__isnull=False),
-            {"rated": Count("pk"), "satisfied": Count("pk", filter=Q(satisfaction__gte=4))},
-        ),
-    )
-    for field, condition, figures in per_date:
-        rows = (
-            cases.filter(condition, **{f"{field}__isnull": False})
-            .annotate(d=_day(field))
-            .values("town", "d")
-            .annotate(**figures)
-            .order_by()
-        )
-        for row in rows:
-            key = (row.pop("town"), row.pop("d"))
-            days[key].update(row)
-    day_rows = [
-        TownDay(town_id=town, county_tree=root.tree_id, day=day, **figures)
-        for (town, day), figures in sorted(days.items())
-    ]
+def _counted(cases, root: GridNode, towns: list[GridNode]):
+    """What each case of `cases` counts for now, read in one query: Counted tuples, by the
+    definitions of docs/kpis.md (received by the day reported, accepted and escalated by the
+    day accepted, closed and reworked by the day closed, rated and satisfied by the day rated;
+    due: a standing case by its deadline's day)."""
     closed = Q(status=Status.CLOSED)
-    due = (
-        cases.filter(STANDING, clear_by__isnull=False)
-        .annotate(
-            due_day=_day("clear_by"),
-            closed_day=SqlCase(When(closed, then=_day("closed_at")), default=None),
-            on_time=ExpressionWrapper(
-                closed & Q(closed_at__lte=F("clear_by")), output_field=BooleanField()
-            ),
-            resolved_in_time=ExpressionWrapper(
-                Q(resolved_at__lte=F("clear_by")), output_field=BooleanField()
-            ),
-        )
-        .values("town", "due_day", "closed_day", "on_time", "resolved_in_time")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    due_rows = [
-        TownDue(
-            town_id=row["town"],
-            county_tree=root.tree_id,
-            due_day=row["due_day"],
-            closed_day=row["closed_day"],
-            closed_on_time=bool(row["on_time"]),
-            resolved_on_time=bool(row["resolved_in_time"]),
-            cases=row["n"],
-        )
-        for row in due
-    ]
-    return day_rows, due_rows
+    rows = cases.annotate(
+        town_id_=_town_of_case(root, towns),
+        created_day=_day("created_at"),
+        accepted_day=_day("accepted_at"),
+        escalated=ExpressionWrapper(Q(escalation_count__gt=0), output_field=BooleanField()),
+        closed_day=SqlCase(When(closed, then=_day("closed_at")), default=None),
+        reworked=ExpressionWrapper(Q(rework_count__gt=0), output_field=BooleanField()),
+        rated_day=SqlCase(When(satisfaction__isnull=False, then=_day("rated_at")), default=None),
+        satisfied=ExpressionWrapper(Q(satisfaction__gte=4), output_field=BooleanField()),
+        due_day=SqlCase(
+            When(STANDING & Q(clear_by__isnull=False), then=_day("clear_by")), default=None
+        ),
+        closed_on_time=ExpressionWrapper(
+            closed & Q(closed_at__lte=F("clear_by")), output_field=BooleanField()
+        ),
+        resolved_on_time=ExpressionWrapper(
+            Q(resolved_at__lte=F("clear_by")), output_field=BooleanField()
+        ),
+    ).values_list("pk", "town_id_", *COUNTED_FIELDS[2:])
+    flags = [COUNTED_FIELDS.index(name) for name in _FLAGS]
+    for row in rows.order_by().iterator(chunk_size=BATCH):
+        row = list(row)
+        for i in flags:  # a comparison with a missing date is unknown in SQL: false here
+            row[i] = bool(row[i])
+        yield Counted(*row)
+
+
+_FLAGS = ("escalated", "reworked", "satisfied", "closed_on_time", "resolved_on_time")
+
+
+class _Drift(Exception):
+    """A row would fall below zero: the tables no longer match the counts kept per case."""
 
 
 def _month(day: dt.date | None) -> dt.date | None:
     return day.replace(day=1) if day else None
 
 
-def _by_month(day_rows: list[TownDay], due_rows: list[TownDue]):
-    """The month rows: the day rows just counted, added up by calendar month."""
-    months: dict[tuple[int, int, dt.date], dict[str, int]] = {}
-    for row in day_rows:
-        sums = months.setdefault((row.town_id, row.county_tree, _month(row.day)), {})
-        for name in FIGURES:
-            sums[name] = sums.get(name, 0) + getattr(row, name)
-    dues: dict[tuple, int] = defaultdict(int)
-    for row in due_rows:
-        key = (
-            row.town_id,
-            row.county_tree,
-            _month(row.due_day),
-            _month(row.closed_day),
-            row.closed_on_time,
-            row.resolved_on_time,
-        )
-        dues[key] += row.cases
-    month_rows = [
-        TownMonth(town_id=town, county_tree=tree, month=month, **sums)
-        for (town, tree, month), sums in months.items()
-    ]
-    due_month_rows = [
-        TownDueMonth(
-            town_id=town,
-            county_tree=tree,
-            due_month=due,
-            closed_month=closed,
-            closed_on_time=on_time,
-            resolved_on_time=resolved,
-            cases=n,
-        )
-        for (town, tree, due, closed, on_time, resolved), n in dues.items()
-    ]
-    return month_rows, due_month_rows
+class _Tally:
+    """Changes to the four tables, by row: +1 for what a case counts for now, -1 for what it
+    counted for before."""
+
+    def __init__(self):
+        self.days: dict[tuple[int, dt.date], Counter] = defaultdict(Counter)
+        self.months: dict[tuple[int, dt.date], Counter] = defaultdict(Counter)
+        self.dues: Counter = Counter()
+        self.due_months: Counter = Counter()
+
+    def add(self, c: Counted, sign: int = 1) -> None:
+        for day, figures in (
+            (c.created_day, {"received": 1}),
+            (c.accepted_day, {"accepted": 1, "escalated": int(c.escalated)}),
+            (c.closed_day, {"closed": 1, "reworked": int(c.reworked)}),
+            (c.rated_day, {"rated": 1, "satisfied": int(c.satisfied)}),
+        ):
+            if day is None:
+                continue
+            for name, n in figures.items():
+                if n:
+                    self.days[(c.town_id, day)][name] += sign * n
+                    self.months[(c.town_id, _month(day))][name] += sign * n
+        if c.due_day is not None:
+            flags = (c.closed_on_time, c.resolved_on_time)
+            self.dues[(c.town_id, c.due_day, c.closed_day, *flags)] += sign
+            self.due_months[(c.town_id, _month(c.due_day), _month(c.closed_day), *flags)] += sign
 
 
-def _town_of(lft: int, root: GridNode, towns: list[GridNode], lefts: list[int]) -> GridNode:
-    i = bisect.bisect_right(lefts, lft) - 1
-    if i >= 0 and towns[i].lft <= lft <= towns[i].rght:
-        return towns[i]
-    return root
+def _apply_figures(model, key_field: str, tree_id: int, changes: dict) -> None:
+    """Add `changes` ({(town, day or month): Counter of figures}) to the rows of `model`."""
+    changes = {k: v for k, v in changes.items() if any(v.values())}
+    if not changes:
+        return
+    towns = {town for town, _ in changes}
+    keys = {key for _, key in changes}
+    existing = {
+        (row.town_id, getattr(row, key_field)): row
+        for row in model.objects.filter(town_id__in=towns, **{f"{key_field}__in": keys})
+    }
+    new, changed, emptied = [], [], []
+    for (town, key), delta in changes.items():
+        row = existing.get((town, key))
+        if row is None:
+            row = model(town_id=town, county_tree=tree_id, **{key_field: key})
+            new.append(row)
+        else:
+            changed.append(row)
+        for name, n in delta.items():
+            setattr(row, name, getattr(row, name) + n)
+            if getattr(row, name) < 0:
+                raise _Drift(model.__name__)
+        if row.pk is not None and not any(getattr(row, name) for name in FIGURES):
+            emptied.append(row.pk)
+    model.objects.bulk_create(new, batch_size=BATCH)
+    model.objects.bulk_update(changed, FIGURES, batch_size=BATCH)
+    model.objects.filter(pk__in=emptied).delete()
+
+
+def _apply_dues(model, fields: tuple[str, str], tree_id: int, changes: Counter) -> None:
+    """Add `changes` ({(town, due, closed, on time, resolved on time): cases}) to `model`."""
+    changes = {k: n for k, n in changes.items() if n}
+    if not changes:
+        return
+    due_field, closed_field = fields
+    names = ("town_id", due_field, closed_field, "closed_on_time", "resolved_on_time")
+    existing = {
+        tuple(getattr(row, n) for n in names): row
+        for row in model.objects.filter(
+            town_id__in={k[0] for k in changes}, **{f"{due_field}__in": {k[1] for k in changes}}
+        )
+    }
+    new, changed, emptied = [], [], []
+    for key, n in changes.items():
+        row = existing.get(key)
+        if row is None:
+            if n < 0:
+                raise _Drift(model.__name__)
+            new.append(model(county_tree=tree_id, cases=n, **dict(zip(names, key, strict=True))))
+            continue
+        row.cases += n
+        if row.cases < 0:
+            raise _Drift(model.__name__)
+        (changed if row.cases else emptied).append(row)
+    model.objects.bulk_create(new, batch_size=BATCH)
+    model.objects.bulk_update(changed, ["cases"], batch_size=BATCH)
+    model.objects.filter(pk__in=[row.pk for row in emptied]).delete()
+
+
+def _save_counted(tree_id: int, counted: list[Counted], *, replace: bool = True) -> None:
+    rows = [CaseCount(county_tree=tree_id, **c._asdict()) for c in counted]
+    if not replace:  # the county's counts were all deleted first
+        CaseCount.objects.bulk_create(rows, batch_size=BATCH)
+        return
+    CaseCount.objects.bulk_create(
+        rows,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=["county_tree", *COUNTED_FIELDS[1:]],
+    )
+
+
+def _recount_county(tree_id: int, root: GridNode, towns: list[GridNode]) -> int:
+    """Every row of the county counted again from all its cases; the towns counted."""
+    for table in (*_TABLES, CaseCount):
+        table.objects.filter(county_tree=tree_id).delete()
+    tally = _Tally()
+    counted = []
+    for c in _counted(Case.objects.filter(county_tree=tree_id), root, towns):
+        tally.add(c)
+        counted.append(c)
+        if len(counted) >= BATCH:
+            _save_counted(tree_id, counted, replace=False)
+            counted = []
+    _save_counted(tree_id, counted, replace=False)
+    _write(tree_id, tally)
+    return 1 + len(towns)
+
+
+def _write(tree_id: int, tally: _Tally) -> None:
+    _apply_figures(TownDay, "day", tree_id, tally.days)
+    _apply_figures(TownMonth, "month", tree_id, tally.months)
+    _apply_dues(TownDue, ("due_day", "closed_day"), tree_id, tally.dues)
+    _apply_dues(TownDueMonth, ("due_month", "closed_month"), tree_id, tally.due_months)
+
+
+def _recount_changed(tree_id: int, root: GridNode, towns: list[GridNode], since) -> int:
+    """The cases changed since `since`: their old counts off, their new ones on; the towns
+    whose cases changed (where they stand now, or stood before)."""
+    changed = Case.objects.filter(county_tree=tree_id, updated_at__gte=since)
+    now_counted = list(_counted(changed, root, towns))
+    if not now_counted:
+        return 0
+    tally = _Tally()
+    touched = set()
+    for i in range(0, len(now_counted), BATCH):
+        batch = now_counted[i : i + BATCH]
+        before = {
+            row[0]: Counted(*row)
+            for row in CaseCount.objects.filter(case_id__in=[c.case_id for c in batch]).values_list(
+                *COUNTED_FIELDS
+            )
+        }
+        for c in batch:
+            old = before.get(c.case_id)
+            if old == c:
+                continue
+            if old is not None:
+                tally.add(old, -1)
+                touched.add(old.town_id)
+            tally.add(c)
+            touched.add(c.town_id)
+        _save_counted(tree_id, [c for c in batch if before.get(c.case_id) != c])
+    _write(tree_id, tally)
+    return len(touched)
 
 
 _TABLES = (TownDay, TownDue, TownMonth, TownDueMonth)
 
 
 def _refresh_county(tree_id: int, *, full: bool, now: dt.datetime) -> int:
-    """Count the county's changed towns again (all of them when `full`); how many it counted."""
+    """Count the county's changed cases again (all of them when `full`); the towns counted."""
     state, _ = RollupState.objects.get_or_create(county_tree=tree_id)
     state = RollupState.objects.select_for_update().get(pk=state.pk)
     root, towns, fingerprint = _towns(tree_id)
     if full or state.refreshed_at is None or state.towns != fingerprint:
-        dirty = [root, *towns]
-        for table in _TABLES:
-            table.objects.filter(county_tree=tree_id).delete()
+        counted = _recount_county(tree_id, root, towns)
     else:
-        changed = (
-            Case.objects.filter(county_tree=tree_id, updated_at__gte=state.refreshed_at - OVERLAP)
-            .values_list("node__lft", flat=True)
-            .distinct()
-            .order_by()
-        )
-        lefts = [t.lft for t in towns]
-        by_pk = {t.pk: t for t in (root, *towns)}
-        dirty_ids = {_town_of(lft, root, towns, lefts).pk for lft in changed}
-        dirty = [by_pk[pk] for pk in sorted(dirty_ids)]
-        for table in _TABLES:
-            table.objects.filter(town_id__in=dirty_ids).delete()
-    day_rows, due_rows = _count(root, towns, dirty) if dirty else ([], [])
-    month_rows, due_month_rows = _by_month(day_rows, due_rows)
-    for table, rows in (
-        (TownDay, day_rows),
-        (TownDue, due_rows),
-        (TownMonth, month_rows),
-        (TownDueMonth, due_month_rows),
-    ):
-        table.objects.bulk_create(rows, batch_size=2000)
+        try:
+            with transaction.atomic():
+                counted = _recount_changed(tree_id, root, towns, state.refreshed_at - OVERLAP)
+        except _Drift:
+            # Rows edited by hand or a restore from another day: count the county again.
+            counted = _recount_county(tree_id, root, towns)
     state_now = (
         Case.objects.filter(county_tree=tree_id)
         .filter(overdue_candidates(now))
@@ -245,7 +326,7 @@ def _refresh_county(tree_id: int, *, full: bool, now: dt.datetime) -> int:
     state.open = state_now["open"]
     state.overdue = state_now["overdue"]
     state.save()
-    return len(dirty)
+    return counted
 
 
 def refresh(*, full: bool = False, now: dt.datetime | None = None) -> dict[int, int]:

@@ -16,7 +16,14 @@ from cases.models.hotline import HotlineConfig, HotlineOrder, order_of
 from cases.models.policy import Holiday, TriagePolicy
 from cases.models.public import ResidentReporting
 from cases.models.reports import PeriodicReport
-from cases.models.rollups import RollupState, TownDay, TownDue, TownDueMonth, TownMonth
+from cases.models.rollups import (
+    CaseCount,
+    RollupState,
+    TownDay,
+    TownDue,
+    TownDueMonth,
+    TownMonth,
+)
 from cases.models.units import Category, ResponsibilityItem, Unit
 
 __all__ = [
@@ -26,6 +33,7 @@ __all__ = [
     "Cadence",
     "Case",
     "CaseEvent",
+    "CaseCount",
     "CaseSequence",
     "Category",
     "Color",

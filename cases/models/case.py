@@ -214,6 +214,8 @@ class Case(models.Model):
             models.Index(fields=["county_tree", "clear_by"], name="case_county_clear_by"),
             models.Index(fields=["county_tree", "closed_at"], name="case_county_closed"),
             models.Index(fields=["county_tree", "rated_at"], name="case_county_rated"),
+            # The rollups' runs read the cases changed since the last one, county by county.
+            models.Index(fields=["county_tree", "updated_at"], name="case_county_updated"),
             # A worker's phone lists the open cases held at their nodes or handed to them,
             # soonest deadline first: these read only those, however many cases other grids
             # (or the worker's own closed years) hold.

@@ -119,6 +119,42 @@ class TownDueMonth(models.Model):
         return f"{self.town_id} · {self.due_month:%Y-%m} · {self.cases}"
 
 
+class CaseCount(models.Model):
+    """What one case was last counted for in the rows above: its town, the days of its figures
+    and its due day. A run takes the changed cases' old counts off the rows and puts their new
+    ones on, so that its work follows the cases changed, not the size of their towns."""
+
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    county_tree = models.PositiveIntegerField(_("county (tree)"))
+    town = models.ForeignKey(
+        "grids.GridNode", verbose_name=_("town"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_day = models.DateField(_("reported on"))
+    accepted_day = models.DateField(_("accepted on"), null=True, blank=True)
+    escalated = models.BooleanField(_("escalated"), default=False)
+    closed_day = models.DateField(_("closed on"), null=True, blank=True)
+    reworked = models.BooleanField(_("reworked"), default=False)
+    rated_day = models.DateField(_("rated on"), null=True, blank=True)
+    satisfied = models.BooleanField(_("satisfied"), default=False)
+    due_day = models.DateField(_("due day"), null=True, blank=True)
+    closed_on_time = models.BooleanField(_("closed on time"), default=False)
+    resolved_on_time = models.BooleanField(_("resolved on time"), default=False)
+
+    class Meta:
+        verbose_name = _("case as counted")
+        verbose_name_plural = _("cases as counted")
+        indexes = [models.Index(fields=["county_tree"], name="casecount_county")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.town_id}"
+
+
 class RollupState(models.Model):
     """Where the rollups of one county stand: cases changed before `refreshed_at` are counted
     (less an overlap, see cases.rollups); `towns` is the towns' places in the tree when they

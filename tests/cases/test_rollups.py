@@ -329,3 +329,100 @@ def test_beat_refreshes_the_rollups_every_five_minutes():
     entry = BEAT_SCHEDULE["refresh-rollups"]
     assert entry["task"] == "cases.tasks.refresh_rollups"
     assert entry["schedule"] <= 240  # with the run itself, figures at most five minutes old
+
+
+def _tables() -> dict:
+    """Every rollup row, without its key: what two ways of counting must agree on."""
+    return {
+        "days": sorted(TownDay.objects.values_list("town", "day", *FIGURES)),
+        "months": sorted(TownMonth.objects.values_list("town", "month", *FIGURES)),
+        "dues": sorted(
+            TownDue.objects.values_list(
+                "town", "due_day", "closed_day", "closed_on_time", "resolved_on_time", "cases"
+            ),
+            key=str,
+        ),
+        "due_months": sorted(
+            TownDueMonth.objects.values_list(
+                "town", "due_month", "closed_month", "closed_on_time", "resolved_on_time", "cases"
+            ),
+            key=str,
+        ),
+    }
+
+
+def _change_many(autumn, tree, when):
+    """A day's work: one case closed late, one rated, one handed to the other town, one given
+    a later deadline, one reopened for rework; each saved as an action saves (updated_at)."""
+    late = autumn["open_late"]
+    late.status, late.resolved_at, late.closed_at = "closed", when - H, when
+    waiting = autumn["waiting"]
+    waiting.status, waiting.closed_at = "closed", when
+    waiting.rated_at, waiting.satisfaction = when, 4
+    moved = autumn["december"]
+    moved.node = tree.grid_c
+    on_time = autumn["open_on_time"]
+    on_time.clear_by = when + 5 * D
+    prompt = autumn["prompt"]
+    prompt.status, prompt.closed_at, prompt.rework_count = "handling", None, 1
+    for case in (late, waiting, moved, on_time, prompt):
+        case.save()
+
+
+def test_a_run_after_changes_leaves_the_rows_a_rebuild_would(shaanxi, autumn, tree, second):
+    rollups.refresh(now=NOW)
+    later = NOW + 2 * D
+    _change_many(autumn, tree, later)
+    counted = rollups.refresh(now=later)
+    assert counted[tree.county.tree_id] == 2  # the two towns, the moved case's old and new
+    assert counted[second[0].tree_id] == 0
+    after_run = _tables()
+    rollups.rebuild()
+    assert after_run == _tables()
+    assert_equal_everywhere([tree.county, tree.town1, tree.town2], later)
+
+
+def test_a_case_handed_to_another_town_moves_its_counts(shaanxi, autumn, tree):
+    rollups.refresh(now=NOW)
+    moved = autumn["december"]  # reported in town 1 on 12 November, due 3 December
+    moved.node = tree.grid_c
+    moved.save()
+    rollups.refresh(now=NOW + H)
+    received = dict(
+        TownDay.objects.filter(day=dt.date(2026, 11, 12)).values_list("town", "received")
+    )
+    assert received == {tree.town2.pk: 1}
+    assert TownDue.objects.get(due_day=dt.date(2026, 12, 3)).town == tree.town2
+    assert_equal_everywhere([tree.town1, tree.town2], NOW + H)
+
+
+def test_a_run_reads_as_many_queries_for_nineteen_changed_cases_as_for_one(shaanxi, autumn, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cases = [make_case(tree.grid_a, created=NOW - D, clear_by=NOW + D) for _ in range(20)]
+    rollups.refresh(now=NOW)
+
+    def run(changed, when):
+        for case in changed:
+            case.rated_at, case.satisfaction = when, 5
+            case.save()
+        with CaptureQueriesContext(connection) as queries:
+            rollups.refresh(now=when)
+        return len(queries)
+
+    # Each run rates cases on a day of its own: a new day row, the month's row added to.
+    one = run(cases[:1], NOW + D)
+    nineteen = run(cases[1:], NOW + 2 * D)
+    assert one == nineteen
+    assert_equal_everywhere([tree.county], NOW + 2 * D)
+
+
+def test_rows_changed_by_hand_are_noticed_and_the_county_counted_again(shaanxi, autumn, tree):
+    rollups.refresh(now=NOW)
+    TownDue.objects.filter(county_tree=tree.county.tree_id).delete()  # a bad restore, say
+    late = autumn["open_late"]
+    late.status, late.resolved_at, late.closed_at = "closed", NOW, NOW + H
+    late.save()
+    rollups.refresh(now=NOW + 2 * H)
+    assert_equal_everywhere([tree.county, tree.town1], NOW + 2 * H)
