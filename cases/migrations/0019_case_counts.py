@@ -5,47 +5,77 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def count_every_county_again(apps, schema_editor):
+    """The rows counted before kept no per-case counts (nor month rows): the next run must count
+    each county whole, not add its changed cases on top."""
+    apps.get_model("cases", "RollupState").objects.update(refreshed_at=None)
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('cases', '0018_month_rollups'),
-        ('grids', '0007_provinces'),
+        ("cases", "0018_month_rollups"),
+        ("grids", "0007_provinces"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseCount',
+            name="CaseCount",
             fields=[
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='cases.case', verbose_name='case')),
-                ('county_tree', models.PositiveIntegerField(verbose_name='county (tree)')),
-                ('created_day', models.DateField(verbose_name='reported on')),
-                ('accepted_day', models.DateField(blank=True, null=True, verbose_name='accepted on')),
-                ('escalated', models.BooleanField(default=False, verbose_name='escalated')),
-                ('closed_day', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('reworked', models.BooleanField(default=False, verbose_name='reworked')),
-                ('rated_day', models.DateField(blank=True, null=True, verbose_name='rated on')),
-                ('satisfied', models.BooleanField(default=False, verbose_name='satisfied')),
-                ('due_day', models.DateField(blank=True, null=True, verbose_name='due day')),
-                ('closed_on_time', models.BooleanField(default=False, verbose_name='closed on time')),
-                ('resolved_on_time', models.BooleanField(default=False, verbose_name='resolved on time')),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                ("county_tree", models.PositiveIntegerField(verbose_name="county (tree)")),
+                ("created_day", models.DateField(verbose_name="reported on")),
+                (
+                    "accepted_day",
+                    models.DateField(blank=True, null=True, verbose_name="accepted on"),
+                ),
+                ("escalated", models.BooleanField(default=False, verbose_name="escalated")),
+                ("closed_day", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("reworked", models.BooleanField(default=False, verbose_name="reworked")),
+                ("rated_day", models.DateField(blank=True, null=True, verbose_name="rated on")),
+                ("satisfied", models.BooleanField(default=False, verbose_name="satisfied")),
+                ("due_day", models.DateField(blank=True, null=True, verbose_name="due day")),
+                (
+                    "closed_on_time",
+                    models.BooleanField(default=False, verbose_name="closed on time"),
+                ),
+                (
+                    "resolved_on_time",
+                    models.BooleanField(default=False, verbose_name="resolved on time"),
+                ),
             ],
             options={
-                'verbose_name': 'case as counted',
-                'verbose_name_plural': 'cases as counted',
+                "verbose_name": "case as counted",
+                "verbose_name_plural": "cases as counted",
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['county_tree', 'updated_at'], name='case_county_updated'),
+            model_name="case",
+            index=models.Index(fields=["county_tree", "updated_at"], name="case_county_updated"),
         ),
         migrations.AddField(
-            model_name='casecount',
-            name='town',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='grids.gridnode', verbose_name='town'),
+            model_name="casecount",
+            name="town",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="grids.gridnode",
+                verbose_name="town",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casecount',
-            index=models.Index(fields=['county_tree'], name='casecount_county'),
+            model_name="casecount",
+            index=models.Index(fields=["county_tree"], name="casecount_county"),
         ),
+        migrations.RunPython(count_every_county_again, migrations.RunPython.noop),
     ]
