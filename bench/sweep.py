@@ -50,12 +50,13 @@ def build(cases: int, due: int):
             f"""
             INSERT INTO cases_case (number, tracking_code, title, description, source, emergency,
                 node_id, owner_node_id, color, suggested_color, status, reporter_name,
-                reporter_phone, parties, location, result, clear_by, report_by, level_since,
+                reporter_phone, parties, location, result, public_reply, sms_opt_out, clear_by,
+                report_by, level_since,
                 accepted_at, rework_count, escalation_count, reopen_count, settled_tier,
                 extension_reason, created_at, updated_at, county_tree)
             SELECT 'B-' || g, 'T' || g, '基准事件', '基准', 'patrol', false,
                 ({grid_ids})[1 + mod(g, 20)], ({grid_ids})[1 + mod(g, 20)], 'yellow', '', 'handling',
-                '', '', '', '', '',
+                '', '', '', '', '', '', false,
                 CASE WHEN g <= %(due)s THEN %(now)s - interval '1 minute'
                      ELSE %(now)s + interval '2 days' + mod(g, 28) * interval '1 day' END,
                 %(now)s + interval '60 days', %(now)s - interval '2 days', %(now)s - interval '2 days',
