@@ -28,11 +28,35 @@ def naive_counts(node: GridNode, period: Period) -> dict[int, tuple[int, int, in
     return result
 
 
-def per_row_overdue_loop(queryset, now: dt.datetime) -> int:
-    """The way many ticket systems do it, kept for the benchmark's comparison only."""
+def per_row_overdue_loop(queryset, now: dt.datetime, *, record: bool = False) -> int:
+    """The way many ticket systems do it, kept for the benchmark's comparison only. `record`:
+    also write each case's history event and its supervision notice, one row at a time, as
+    the set-based sweep does for all of them at once."""
+    from cases.models import CaseEvent
+    from gridgov.models import OutboxMessage
+
     count = 0
     for case in queryset.filter(OPEN, overdue_since__isnull=True, clear_by__lt=now).iterator():
         case.overdue_since = now
         case.save()
+        if record:
+            CaseEvent.objects.create(
+                case=case,
+                action="supervise",
+                automatic=True,
+                from_status=case.status,
+                to_status=case.status,
+                from_owner_id=case.owner_node_id,
+                to_owner_id=case.owner_node_id,
+                note="The deadline has passed.",
+                created_at=now,
+            )
+            # A plain insert (no look-up of an earlier notice first): the cheapest per-row way.
+            OutboxMessage.objects.create(
+                kind="case_supervised",
+                case=case,
+                payload={"automatic": True},
+                dedupe_key=f"case_supervised:{case.pk}:{case.owner_node_id}:{case.clear_by}",
+            )
         count += 1
     return count

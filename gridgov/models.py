@@ -22,8 +22,10 @@ class OutboxMessage(models.Model):
     )
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     # Same key, same notice: a retried or doubled action cannot queue it twice.
-    dedupe_key = models.CharField(
-        max_length=200, null=True, blank=True, unique=True, verbose_name=_("dedupe key")
+    # Unique by outbox_dedupe_unique (no pattern-matching index beside it on PostgreSQL); NULL
+    # when a message needs no key, so that many may have none.
+    dedupe_key = models.CharField(  # noqa: DJ001
+        max_length=200, null=True, blank=True, verbose_name=_("dedupe key")
     )
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -33,6 +35,7 @@ class OutboxMessage(models.Model):
     class Meta:
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox")
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="outbox_dedupe_unique")]
         indexes = [
             models.Index(
                 fields=["created_at"],

@@ -35,10 +35,10 @@ class CaseSequence(models.Model):
 
 
 class Case(models.Model):
-    number = models.CharField(_("case number"), max_length=30, unique=True)
-    tracking_code = models.CharField(
-        _("tracking code"), max_length=12, unique=True, default=new_tracking_code
-    )
+    # Unique by the constraints below, not `unique=True`: on PostgreSQL that would add a second,
+    # pattern-matching index per column, which no query uses and every write of a case pays.
+    number = models.CharField(_("case number"), max_length=30)
+    tracking_code = models.CharField(_("tracking code"), max_length=12, default=new_tracking_code)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("what happened"))
     category = models.ForeignKey(
@@ -110,6 +110,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_cases",
+        db_index=False,  # case_merged_into below: only the few merged cases
     )
     result = models.TextField(_("result"), blank=True)
     # What the handler tells the resident on resolving it, shown on the tracking page: the
@@ -145,8 +146,9 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Made on the phone for each report, so that a retry of the same submission (a dropped
     # connection, the offline sender) finds this case instead of making a second one.
-    submission_id = models.CharField(
-        max_length=64, unique=True, null=True, blank=True, verbose_name=_("submission id")
+    # NULL, not "", when there is none: many cases have none, and the constraint is unique.
+    submission_id = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, verbose_name=_("submission id")
     )
 
     class Meta:
@@ -154,6 +156,14 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["tracking_code"], name="case_tracking_code_unique"),
+            # Only phone reports carry one: the others cost this index nothing.
+            models.UniqueConstraint(
+                fields=["submission_id"],
+                condition=Q(submission_id__isnull=False),
+                name="case_submission_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in Status]), name="case_status_known"
             ),
@@ -172,6 +182,11 @@ class Case(models.Model):
             ),
         ]
         indexes = [
+            models.Index(
+                fields=["merged_into"],
+                name="case_merged_into",
+                condition=Q(merged_into__isnull=False),
+            ),
             # The deadline sweep reads only open cases still to be flagged, so a steady-state
             # run touches nothing however many cases are open or long overdue.
             models.Index(

@@ -14,7 +14,11 @@ class CaseEvent(models.Model):
     """Append-only history: who did what, from which state and level to which."""
 
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+        Case,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("case"),
+        db_index=False,  # caseevent_case_time leads with the case
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
