@@ -251,6 +251,13 @@ class Case(models.Model):
                 name="case_open_by_county",
                 condition=Q(status__in=["accepted", "dispatched", "handling"]),
             ),
+            # The dashboards' open and overdue figures (cases.queries.overdue_candidates): a
+            # county's standing cases, not every county's.
+            models.Index(
+                fields=["county_tree"],
+                name="case_standing_by_county",
+                condition=Q(status__in=["accepted", "dispatched", "handling", "resolved"]),
+            ),
         ]
 
     def __str__(self) -> str:
