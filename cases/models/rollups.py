@@ -62,20 +62,29 @@ class TownMonth(_Figures):
         return f"{self.town_id} · {self.month:%Y-%m}"
 
 
-class TownDue(models.Model):
-    """How many standing cases of a town fell due on a day (their current deadline), by the day
-    they were closed (none while not closed) and whether they were closed and resolved by the
-    deadline. A case closed late moves from the open row of its old due day to a closed one."""
+class _DueCounts(models.Model):
+    """Standing cases of a town counted by when they fell due and were closed, and whether they
+    were closed and resolved by their deadline."""
 
     town = models.ForeignKey(
         "grids.GridNode", verbose_name=_("town"), on_delete=models.CASCADE, related_name="+"
     )
     county_tree = models.PositiveIntegerField(_("county (tree)"))
-    due_day = models.DateField(_("due day"))
-    closed_day = models.DateField(_("closed day"), null=True, blank=True)
     closed_on_time = models.BooleanField(_("closed on time"), default=False)
     resolved_on_time = models.BooleanField(_("resolved on time"), default=False)
     cases = models.PositiveIntegerField(_("cases"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class TownDue(_DueCounts):
+    """How many standing cases of a town fell due on a day (their current deadline), by the day
+    they were closed (none while not closed). A case closed late moves from the open row of its
+    old due day to a closed one."""
+
+    due_day = models.DateField(_("due day"))
+    closed_day = models.DateField(_("closed day"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("town cases by due day")
@@ -91,21 +100,13 @@ class TownDue(models.Model):
         return f"{self.town_id} · {self.due_day} · {self.cases}"
 
 
-class TownDueMonth(models.Model):
-    """TownDue by month: how many standing cases of a town fell due in a month, by the month
-    they were closed in and whether they were closed and resolved by the deadline. It answers
-    for periods of whole months (a case closed before a period's end is then one closed before
-    the month the period ends at)."""
+class TownDueMonth(_DueCounts):
+    """TownDue added up by month: by the month a case fell due in and the month it was closed
+    in. The summary reads it for the whole months inside a period; a case due in them but closed
+    after them, before the period's end, is found in the day rows."""
 
-    town = models.ForeignKey(
-        "grids.GridNode", verbose_name=_("town"), on_delete=models.CASCADE, related_name="+"
-    )
-    county_tree = models.PositiveIntegerField(_("county (tree)"))
     due_month = models.DateField(_("due month (its first day)"))
     closed_month = models.DateField(_("closed month (its first day)"), null=True, blank=True)
-    closed_on_time = models.BooleanField(_("closed on time"), default=False)
-    resolved_on_time = models.BooleanField(_("resolved on time"), default=False)
-    cases = models.PositiveIntegerField(_("cases"), default=0)
 
     class Meta:
         verbose_name = _("town cases by due month")
