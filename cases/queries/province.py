@@ -93,6 +93,14 @@ def _whole_months(period: Period) -> tuple[dt.date, dt.date]:
     return (first, last) if first < last else (period.start, period.start)
 
 
+def _add_up(by_tree: dict[int, CountyFigures], rows) -> None:
+    """Add grouped rows ({"county_tree": …, figure: sum, …}) to each county's figures."""
+    for row in rows.order_by():
+        figures = by_tree[row.pop("county_tree")]
+        for name, value in row.items():
+            setattr(figures, name, getattr(figures, name) + (value or 0))
+
+
 def summary(province: Province, period: Period) -> ProvinceSummary:
     """Each county's figures for [period.start, period.end) from the rollups: six queries."""
     counties = list(
@@ -108,16 +116,13 @@ def summary(province: Province, period: Period) -> ProvinceSummary:
         TownMonth.objects.filter(county_tree__in=trees, month__gte=first, month__lt=last),
         TownDay.objects.filter(edge_days, county_tree__in=trees),
     ):
-        for row in rows.values("county_tree").annotate(**{n: Sum(n) for n in FIGURES}).order_by():
-            figures = by_tree[row.pop("county_tree")]
-            for name, value in row.items():
-                setattr(figures, name, getattr(figures, name) + (value or 0))
+        _add_up(by_tree, rows.values("county_tree").annotate(**{n: Sum(n) for n in FIGURES}))
     for figures in by_tree.values():
         figures.closed_in_period = figures.closed
         figures.closed = 0  # the "closed of those due" comes from the due rows below
-    # Due in a whole month and closed before the month the period's last whole month ends at:
-    # closed in the period. Due then and closed after that but before the period's end: found
-    # in the day rows, with the cases due on the edge days.
+    # Due in a whole month and closed before the day after the last whole month: closed in the
+    # period, by the month rows. Due then and closed after that but before the period's end:
+    # found in the day rows, with the cases due on the edge days.
     edge = Q(due_day__gte=period.start, due_day__lt=first) | Q(
         due_day__gte=last, due_day__lt=period.end
     )
@@ -132,8 +137,7 @@ def summary(province: Province, period: Period) -> ProvinceSummary:
             closed=Sum("cases", filter=Q(closed_month__lt=last)),
             closed_on_time=Sum("cases", filter=Q(closed_on_time=True)),
             resolved_on_time=Sum("cases", filter=Q(resolved_on_time=True)),
-        )
-        .order_by(),
+        ),
         TownDue.objects.filter(edge | closed_after_the_months, county_tree__in=trees)
         .values("county_tree")
         .annotate(
@@ -144,14 +148,10 @@ def summary(province: Province, period: Period) -> ProvinceSummary:
             ),
             closed_on_time=Sum("cases", filter=edge & Q(closed_on_time=True)),
             resolved_on_time=Sum("cases", filter=edge & Q(resolved_on_time=True)),
-        )
-        .order_by(),
+        ),
     ]
     for rows in due_rows:
-        for row in rows:
-            figures = by_tree[row.pop("county_tree")]
-            for name, value in row.items():
-                setattr(figures, name, getattr(figures, name) + (value or 0))
+        _add_up(by_tree, rows)
     never = []
     states = {s.county_tree: s for s in RollupState.objects.filter(county_tree__in=trees)}
     for tree, figures in by_tree.items():

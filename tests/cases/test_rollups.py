@@ -426,3 +426,25 @@ def test_rows_changed_by_hand_are_noticed_and_the_county_counted_again(shaanxi, 
     late.save()
     rollups.refresh(now=NOW + 2 * H)
     assert_equal_everywhere([tree.county, tree.town1], NOW + 2 * H)
+
+
+def test_after_the_migration_bringing_per_case_counts_each_county_is_counted_whole(
+    shaanxi, autumn, tree, second
+):
+    """Rows counted before the per-case counts existed: the migration resets every county, so
+    the next run counts it whole instead of adding its changed cases on top."""
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import CaseCount
+
+    rollups.refresh(now=NOW)
+    CaseCount.objects.all().delete()  # as the rows stood before the migration
+    migration = importlib.import_module("cases.migrations.0019_case_counts")
+    migration.count_every_county_again(apps, None)
+    assert not RollupState.objects.filter(refreshed_at__isnull=False).exists()
+    counted = rollups.refresh(now=NOW + H)
+    assert counted[tree.county.tree_id] == 3  # the county's own node and its two towns
+    assert CaseCount.objects.count() == Case.objects.count()
+    assert_equal_everywhere([tree.county, tree.town1, tree.town2, second[0]], NOW + H)

@@ -219,3 +219,39 @@ def test_a_handler_handles_a_case_at_their_lowest_post_covering_it(cast, tree):
     assert access.handling_node_id(chief, tree.grid_b) == tree.village1.pk
     assert access.handling_node_id(chief, tree.grid_c) is None
     assert access.handling_node_id(cast.informant_a, tree.grid_a) is None  # reports, not handles
+
+
+def test_the_grants_are_the_active_assignments_on_every_boundary_day(tree):
+    """The grants' written-out statement says "active" as AssignmentQuerySet.active does: a
+    post begun today or ending today counts, one ended yesterday or beginning tomorrow not."""
+    from django.utils import timezone
+
+    from staff.access.grants import _grants, forget_grants
+    from staff.models import Assignment
+
+    user = UserFactory()
+    today, day = timezone.localdate(), dt.timedelta(days=1)
+    spans = {
+        tree.grid_a: (today, None),
+        tree.grid_b: (today - 9 * day, today),
+        tree.grid_c: (today - 9 * day, today - day),
+        tree.micro_a1: (today + day, None),
+        tree.village1: (today - 9 * day, today + day),
+    }
+    for node, (starts, ends) in spans.items():
+        Assignment.objects.create(
+            user=user, node=node, role="grid_chief" if node == tree.village1 else "grid_worker",
+            starts=starts, ends=ends,
+        )  # fmt: skip
+    forget_grants(user)
+    held = {(g.role, g.node_id) for g in _grants(user)}
+    active = set(Assignment.objects.active().filter(user=user).values_list("role", "node_id"))
+    assert (
+        held
+        == active
+        == {
+            ("grid_worker", tree.grid_a.pk),
+            ("grid_worker", tree.grid_b.pk),
+            ("grid_chief", tree.village1.pk),
+        }
+    )
