@@ -249,6 +249,11 @@ def setup_django():
         # A cache of this process only: the benchmark clears it after each load.
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
     ).enable()
+    # The goal is about what computing a dashboard costs at each size: its rendered figures are
+    # not kept between requests here (a running server keeps them until a case changes).
+    from cases.desk import dashboard
+
+    dashboard.FIGURES_CACHE_SECONDS = 0
 
 
 def growth(args) -> None:

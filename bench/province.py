@@ -165,7 +165,8 @@ def main() -> None:
             naive = []
             for _ in range(ROUNDS):
                 page += timed(
-                    lambda q=query: client.get(f"/desk/province/{q}", secure=True), args.requests // ROUNDS
+                    lambda q=query: client.get(f"/desk/province/{q}", secure=True),
+                    args.requests // ROUNDS,
                 )
                 naive += timed(
                     lambda p=period: live(province, p), max(1, args.requests // ROUNDS // 3)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Max
 from django.utils import timezone
 
+from cases.models import Case
 from cases.queries.cases import Kpis, kpis
 from cases.queries.charts import ladder_chart, trend_chart
 from cases.queries.figures import (
@@ -39,6 +41,7 @@ __all__ = [
     "Dashboard",
     "Period",
     "dashboard",
+    "figures_key",
     "grid_ranking",
     "midnight",
     "parse_period",
@@ -100,4 +103,25 @@ def dashboard(node: GridNode, period: Period, now: dt.datetime | None = None) ->
         towns=town_comparison(node, period) if node.tier == Tier.COUNTY else None,
         generated_at=now,
         hotline=hotline_rates(node, *period.bounds, now=now),
+    )
+
+
+def figures_key(node: GridNode, period: Period, now: dt.datetime, language: str) -> str | None:
+    """The key under which a dashboard's rendered figures may be kept, or None when they must
+    not be (a period with a message about the caller's own input).
+
+    It holds the newest change of any case of the county (`updated_at`, read backwards through
+    the `(county_tree, updated_at)` index: one row), so that a case reported, handled, handed
+    on or closed shows on the next request. Figures that move with the clock alone (超期数 "now",
+    the patrol days of the period so far) and those read from other tables (patrols, visits,
+    the tree's names and difficulty) are taken at the minute the key also holds: at most a
+    minute old, and the page says when they were computed."""
+    if period.error:
+        return None
+    newest = Case.objects.filter(county_tree=node.tree_id).aggregate(at=Max("updated_at"))["at"]
+    version = newest.isoformat() if newest else "-"
+    minute = now.replace(second=0, microsecond=0).isoformat()
+    return (
+        f"dashboard:{node.pk}:{period.kind}:{period.start}:{period.end}:{language}:"
+        f"{minute}:{version}"
     )

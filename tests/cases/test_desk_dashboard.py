@@ -312,22 +312,101 @@ def test_the_query_count_is_pinned_and_does_not_grow_with_the_data(
     client, cast, tree, county_staff, who, django_assert_num_queries, fixed_now
 ):
     user = county_staff if who == "county_staff" else cast.staff_town1
-    # session, user, grants, the scope's node, KPIs, trend, grid list, ranking counts, patrol
-    # compliance and visit compliance (one grouped query each), the 12345 hotline's three
-    # rates, the header's unread notices (+ town list and town counts for the county)
-    expected = 15 if who == "county_staff" else 13
+    # session, user, grants, the scope's node, the county's newest change, KPIs, trend, grid
+    # list, ranking counts, patrol compliance and visit compliance (one grouped query each),
+    # the 12345 hotline's three rates, the header's unread notices (+ town list and town counts
+    # for the county)
+    expected = 16 if who == "county_staff" else 14
+    kept = 6  # the figures kept: session, user, grants, node, newest change, notices
     client.force_login(user)
     _grow(tree, 1)
     with django_assert_num_queries(expected):
         assert client.get(URL).status_code == 200
-    with django_assert_num_queries(expected - 2):  # the trend's two queries, kept 5 minutes
+    with django_assert_num_queries(kept):
         assert client.get(URL).status_code == 200
-    _grow(tree, 10)
+    _grow(tree, 10)  # new cases: the figures are computed again, the trend is still kept
+    with django_assert_num_queries(expected - 2):
+        assert client.get(URL).status_code == 200
     cache.clear()
     with django_assert_num_queries(expected):
         response = client.get(URL)
     assert response.status_code == 200
     assert response.content.decode().count('class="grid-row"') >= 13  # every grid listed
+    with django_assert_num_queries(kept):
+        again = client.get(URL)
+    assert _figures_of(again) == _figures_of(response)  # the frame has its own nonce, not these
+
+
+def _figures_of(response) -> str:
+    return response.content.decode().split('<div class="dash">', 1)[1]
+
+
+def _received(response) -> str:
+    html = response.content.decode()
+    figure = html.split("<span>Received</span>")[0].rsplit("<b>", 1)[1]
+    return figure.split("</b>")[0]
+
+
+def test_kept_figures_change_with_the_next_request_after_a_case_changes(
+    client, cast, tree, fixed_now
+):
+    start = figures.midnight(dt.date(2026, 11, 3))
+    client.force_login(cast.staff_town1)
+    client.cookies["django_language"] = "en"
+    assert _received(client.get(URL)) == "0"
+    case = make_case(tree.grid_a, start)
+    assert _received(client.get(URL)) == "1"
+    # A change to a case already counted (here: its deadline, the figure "due") shows too.
+    assert "<b>0</b><span>Due</span>" in client.get(URL).content.decode()
+    case.clear_by = start + 3 * D
+    case.save()
+    assert "<b>1</b><span>Due</span>" in client.get(URL).content.decode()
+
+
+def test_kept_figures_are_computed_again_when_the_minute_ends(client, cast, tree, monkeypatch):
+    # A case that falls overdue changes no row: the clock alone moves 超期数.
+    start = figures.midnight(dt.date(2026, 11, 3))
+    make_case(tree.grid_a, start, due=NOW + dt.timedelta(seconds=30))
+    client.force_login(cast.staff_town1)
+    client.cookies["django_language"] = "en"
+    monkeypatch.setattr(dashboard_page, "_now", lambda: NOW)
+    before = _figures_of(client.get(URL))
+    assert "<b>0</b><span>Overdue now</span>" in before
+    monkeypatch.setattr(dashboard_page, "_now", lambda: NOW + dt.timedelta(seconds=40))
+    assert _figures_of(client.get(URL)) == before  # the same minute: the kept figures
+    monkeypatch.setattr(dashboard_page, "_now", lambda: NOW + dt.timedelta(seconds=61))
+    after = _figures_of(client.get(URL))
+    assert "<b>1</b><span>Overdue now</span>" in after
+    assert "2026-11-18 09:01:01" in after  # and the page says when
+
+
+def test_kept_figures_are_per_language_and_per_node(client, cast, tree, fixed_now):
+    client.force_login(cast.staff_town1)
+    chinese = client.get(URL).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(URL).content.decode()
+    assert "已受理" in chinese or "受理" in chinese
+    assert "Accepted" in english and "Accepted" not in chinese
+    village = client.get(URL, {"node": tree.village1.pk}).content.decode()
+    assert "Dashboard: 梁家庵村" in village
+
+
+def test_a_period_with_a_message_is_never_kept(client, cast, tree, fixed_now, monkeypatch):
+    stored = []
+
+    class Recorder:
+        def get(self, key):
+            return None
+
+        def set(self, key, *args, **kwargs):
+            stored.append(key)
+
+    monkeypatch.setattr(dashboard_page, "cache", Recorder())
+    client.force_login(cast.staff_town1)
+    client.get(URL, {"period": "range", "start": "2026-11-30", "end": "nope"})
+    assert stored == []
+    client.get(URL)
+    assert len(stored) == 1
 
 
 def test_the_dashboard_still_answers_when_the_cache_is_down(client, cast, tree, monkeypatch):
@@ -340,5 +419,7 @@ def test_the_dashboard_still_answers_when_the_cache_is_down(client, cast, tree, 
         set = get
 
     monkeypatch.setattr(dashboard, "cache", Down())
+    monkeypatch.setattr(dashboard_page, "cache", Down())
     client.force_login(cast.staff_town1)
+    assert client.get(URL).status_code == 200
     assert client.get(URL).status_code == 200
