@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from staff import access
@@ -56,13 +56,28 @@ DESK_MENU: tuple[Link, ...] = (
 )
 
 
+# The menu of each standing (staff.access.standing: the roles held, on a county or not): every
+# desk page draws the menu, and asking each link's actions of each request cost more than the
+# rest of a page served from the cache. Few standings exist; the bound is for safety only.
+_MENUS: dict[tuple, tuple[dict, ...]] = {}
+_MENUS_KEPT = 512
+
+
 def desk_links(user) -> list[dict]:
-    """The menu's links this person may open, in order: {"url", "label", "name"}."""
-    return [
-        {"url": reverse(link.url_name), "label": link.label, "name": link.url_name}
-        for link in DESK_MENU
-        if link.opens_for(user)
-    ]
+    """The menu's links this person may open, in order: {"url", "label", "name"} (the label
+    is translated when shown)."""
+    key = (access.standing(user), get_script_prefix())
+    links = _MENUS.get(key)
+    if links is None:
+        links = tuple(
+            {"url": reverse(link.url_name), "label": link.label, "name": link.url_name}
+            for link in DESK_MENU
+            if link.opens_for(user)
+        )
+        if len(_MENUS) >= _MENUS_KEPT:
+            _MENUS.clear()
+        _MENUS[key] = links
+    return [dict(link) for link in links]
 
 
 def opens(user, url_name: str) -> bool:

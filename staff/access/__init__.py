@@ -25,6 +25,7 @@ from staff.access.grants import (
     posted_within,
     posts,
     roles,
+    standing,
     top_node,
 )
 from staff.access.people import (
@@ -77,6 +78,7 @@ __all__ = [
     "door_for",
     "door_required",
     "forget_grants",
+    "standing",
     "grantable_nodes",
     "handling_node_id",
     "in_scope",

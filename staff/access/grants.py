@@ -74,6 +74,16 @@ def forget_grants(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def standing(user) -> tuple:
+    """What every "may this person do X somewhere" answer depends on, and nothing more: two
+    people with the same standing see the same menus and pass the same doors (policy.can_anywhere
+    reads whether the person is active and a superuser, and the roles held, on a county or not)."""
+    if user is None or not user.is_authenticated:
+        return (False, False, frozenset())
+    held = frozenset((g.role, g.level == 0) for g in _grants(user))
+    return (bool(user.is_active), bool(user.is_superuser), held)
+
+
 def roles(user) -> set[str]:
     return {g.role for g in _grants(user)}
 

@@ -92,3 +92,45 @@ def test_the_admin_desk_link_follows_the_desk_door(person):
     for who, expected in (("worker_a", "n"), ("village_chief", "n"), ("county_admin", "y")):
         request.user = person(who)
         assert template.render(Context({"request": request})) == expected, who
+
+
+def test_people_of_the_same_standing_share_one_menu_and_a_new_grant_changes_it(cast, tree):
+    from staff import access
+
+    other_worker = UserFactory(username="worker_x")
+    grant(other_worker, tree.grid_c, "grid_worker")
+    assert access.standing(other_worker) == access.standing(cast.worker_a)
+    assert desk_links(other_worker) == desk_links(cast.worker_a)
+    signed_in = [link.url_name for link in DESK_MENU if not link.actions]
+    assert [link["name"] for link in desk_links(cast.worker_a)] == signed_in  # no desk pages
+    grant(other_worker, tree.town2, "center_staff")
+    access.forget_grants(other_worker)
+    names = {link["name"] for link in desk_links(other_worker)}
+    assert {"desk_home", "intake_queue", "case_list"} <= names
+    assert [link["name"] for link in desk_links(cast.worker_a)] == signed_in
+
+
+def test_a_county_grant_and_a_town_grant_of_one_role_are_different_standings(cast, tree):
+    # County-wide actions (the province and appraisal pages) need the grant on the county.
+    from staff import access
+
+    town_admin = UserFactory(username="admin_x")
+    grant(town_admin, tree.town2, "admin")
+    assert access.standing(town_admin) == access.standing(cast.town1_admin)
+    assert access.standing(town_admin) != access.standing(cast.county_admin)
+    county_only = {link["name"] for link in desk_links(cast.county_admin)} - {
+        link["name"] for link in desk_links(town_admin)
+    }
+    assert county_only == {
+        link.url_name
+        for link in DESK_MENU
+        if all(access.can_anywhere(cast.county_admin, a) for a in link.actions)
+        and not all(access.can_anywhere(town_admin, a) for a in link.actions)
+    }
+
+
+def test_an_inactive_person_keeps_no_menu_of_their_roles(cast):
+    assert len(desk_links(cast.staff_town1)) > 1
+    cast.staff_town1.is_active = False
+    signed_in = [link.url_name for link in DESK_MENU if not link.actions]
+    assert [link["name"] for link in desk_links(cast.staff_town1)] == signed_in
