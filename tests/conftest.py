@@ -35,6 +35,10 @@ def _empty_cache(settings):
 
 @pytest.fixture
 def tree(db):
+    return build_tree()
+
+
+def build_tree() -> SimpleNamespace:
     from grids.actions import tree_bulk_create
     from grids.actions.tree import NodeRow
     from grids.models import GridNode
@@ -94,7 +98,10 @@ def tree(db):
 @pytest.fixture
 def cast(tree):
     """Each person holds one grant; names say where and what."""
+    return build_cast(tree)
 
+
+def build_cast(tree) -> SimpleNamespace:
     def person(username, name, node, role):
         user = UserFactory(username=username, first_name=name)
         grant(user, node, role)
@@ -175,6 +182,42 @@ def units(tree):
         outpost_staff=member("outpost_staff", land_outpost, "outpost", tree.town1),
         platform_staff=member("platform_staff", platform, "center_staff", tree.town1),
     )
+
+
+@pytest.fixture(scope="module")
+def kept_world(django_db_setup, django_db_blocker):
+    """The shared cast with one of everything on each grid (tests/scope/world.py), built once per
+    test module and worker: the sweeps over every route and admin page need the same large world
+    for each of their hundreds of tests, and building it took as long as the test itself.
+
+    It is written inside a transaction that stays open while the module's tests run; each test's
+    own transaction is a savepoint in it, so whatever a test writes is rolled back to this world,
+    and the world itself is rolled back after the module's last test. Tests using it must not
+    need `transaction=True` (a flush would take the world with it)."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tests.scope.world import build_world, shared_objects
+
+    outer = transaction.atomic()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        outer.__enter__()
+        try:
+            tree = build_tree()
+            kept = SimpleNamespace(tree=tree, cast=build_cast(tree))
+            kept.world = build_world(tree)
+            kept.shared = shared_objects()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield kept
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture

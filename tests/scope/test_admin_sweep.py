@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from gridgov.admin_site import ScopedForms, ScopedModelAdmin, site
 from tests.scope.forms import flat, forms_of
-from tests.scope.world import ADMIN_OBJECTS, build_world, shared_objects
+from tests.scope.world import ADMIN_OBJECTS
 
 # Django's own records of failed logins: left on Django's permissions, which only superusers
 # hold here (no one is given model permissions: gridgov decides by assignments).
@@ -101,10 +101,14 @@ def _refused(response, field: str, inline: tuple[str, int] | None = None) -> boo
 @pytest.mark.parametrize("who", ["town1_admin", "county_admin"])
 @pytest.mark.parametrize(("label", "model_admin"), ADMINS, ids=[a[0] for a in ADMINS])
 def test_foreign_keys_outside_the_scope_are_refused_and_nothing_is_written(
-    client, cast, tree, who, label, model_admin
+    client, db, kept_world, who, label, model_admin
 ):
-    world = build_world(tree)
-    shared = shared_objects()
+    cast, tree, world, shared = (
+        kept_world.cast,
+        kept_world.tree,
+        kept_world.world,
+        kept_world.shared,
+    )
     user = getattr(cast, who)
     client.force_login(user)
     outside = _outside(who, cast, tree, world)

@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from tests.scope.forms import flat, forms_of
 from tests.scope.routes import ADMIN_OTHER, PUBLIC, all_routes
 from tests.scope.test_route_sweep import _kwargs
-from tests.scope.world import build_world, shared_objects
 
 # What people type by mistake or on purpose: NUL and other control characters (PostgreSQL
 # refuses NUL in text), digits that are not ASCII, numbers that are not finite, numbers too
@@ -105,9 +104,8 @@ def _fuzzed(name: str) -> bool:
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
-def test_no_input_makes_a_server_error_or_a_half_save(client, cast, tree, route):
-    world = build_world(tree)
-    shared = shared_objects()
+def test_no_input_makes_a_server_error_or_a_half_save(client, db, kept_world, route):
+    cast, world, shared = kept_world.cast, kept_world.world, kept_world.shared
     client.raise_request_exception = False
     kwargs = _kwargs(route, world.grid_a, shared)
     url = reverse(route.name, kwargs=kwargs)
