@@ -141,3 +141,20 @@ class FailFastRedisCache(RedisCache):
 
     def clear(self):
         return self._guard(False, super().clear)
+
+
+def get_or_none(cache, key: str):
+    """`cache.get(key)`, or None when the cache fails in any way: what the cache holds can be
+    computed again, so a cache that is down must not take the page with it."""
+    try:
+        return cache.get(key)
+    except Exception:
+        return None
+
+
+def set_quietly(cache, key: str, value, seconds: float) -> None:
+    """`cache.set(…)`, saying nothing when the cache fails (see get_or_none)."""
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        log.debug("Cache set of %s failed", key, exc_info=True)

@@ -1,8 +1,6 @@
 """The desk dashboard (/desk/dashboard/): the figures of the place asked for, by default the top of
 the user's scope (their town, or the county); what each figure counts is in docs/kpis.md."""
 
-import contextlib
-
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from cases.queries import dashboard as figures
+from gridgov.cache import get_or_none, set_quietly
 from gridgov.cleaning import parse_id
 from grids.models import GridNode
 from staff import access
@@ -45,20 +44,14 @@ FIGURES_CACHE_SECONDS = 120
 
 def _rendered_figures(request, node: GridNode, period, now) -> str:
     key = figures.figures_key(node, period, now, get_language())
-    hit = None
-    if key is not None:
-        try:
-            hit = cache.get(key)
-        except Exception:  # a cache that is down must not take the page with it
-            hit = None
+    hit = None if key is None else get_or_none(cache, key)
     if hit is not None:
         return hit
     board = figures.dashboard(node, period, now=now)
     context = {"d": board, "periods": figures.PERIODS, "weights": figures.DIFFICULTY_WEIGHTS}
     html = render_to_string("cases/dashboard/_figures.html", context)
     if key is not None:
-        with contextlib.suppress(Exception):
-            cache.set(key, html, FIGURES_CACHE_SECONDS)
+        set_quietly(cache, key, html, FIGURES_CACHE_SECONDS)
     return html
 
 

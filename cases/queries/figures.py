@@ -4,7 +4,6 @@ ladder of where cases were settled."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from cases.models import PeriodicReport, Status
 from cases.queries.cases import SETTLED_OTHER, STANDING, Kpis, cases_in, closed_on_time
 from cases.queries.periods import midnight, period_containing
+from gridgov.cache import get_or_none, set_quietly
 from grids.models import GridNode
 from staff import access
 
@@ -250,15 +250,11 @@ def cached_trend(
     """The 12-week trend, kept for five minutes: twelve weeks of history move slowly, and the
     page says when the trend was computed. Without a working cache it is computed each time."""
     key = f"dashboard-trend:{node.pk}:{today.isoformat()}"
-    try:
-        hit = cache.get(key)
-    except Exception:  # a cache that is down must not take the page with it
-        hit = None
+    hit = get_or_none(cache, key)
     if hit is not None:
         return hit
     value = (trend(node, today), now)
-    with contextlib.suppress(Exception):
-        cache.set(key, value, TREND_CACHE_SECONDS)
+    set_quietly(cache, key, value, TREND_CACHE_SECONDS)
     return value
 
 
