@@ -8,7 +8,9 @@ import threading
 
 class _Silent(socketserver.BaseRequestHandler):
     def handle(self):
-        self.server.accepted += 1
+        with self.server.counted:
+            self.server.accepted += 1
+            self.server.counted.notify_all()
         self.server.release.wait(60)  # hold the connection open, say nothing
 
 
@@ -20,8 +22,17 @@ class HungRedis(socketserver.ThreadingTCPServer):
 
     def __init__(self):
         self.accepted = 0
+        self.counted = threading.Condition()
         self.release = threading.Event()
         super().__init__(("127.0.0.1", 0), _Silent)
+
+    def connections(self, expected: int) -> int:
+        """The connections accepted, once at least `expected` were (or after 10 s): a handler's
+        thread may count its connection after the client has already given up on it, on a busy
+        machine."""
+        with self.counted:
+            self.counted.wait_for(lambda: self.accepted >= expected, timeout=10)
+            return self.accepted
 
     @property
     def url(self) -> str:
