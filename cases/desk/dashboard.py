@@ -42,7 +42,7 @@ def _now():
 FIGURES_CACHE_SECONDS = 120
 
 
-def _rendered_figures(request, node: GridNode, period, now) -> str:
+def _rendered_figures(node: GridNode, period, now) -> str:
     key = figures.figures_key(node, period, now, get_language())
     hit = None if key is None else get_or_none(cache, key)
     if hit is not None:
@@ -60,6 +60,6 @@ def dashboard(request):
     node = _node(request)
     now = _now()
     period = figures.parse_period(request.GET, timezone.localdate(now))
-    html = _rendered_figures(request, node, period, now)
+    html = _rendered_figures(node, period, now)
     context = {"node": node, "figures": mark_safe(html)}  # noqa: S308 -- our own template's output
     return render(request, "cases/dashboard/dashboard.html", context)
