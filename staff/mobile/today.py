@@ -3,9 +3,13 @@
 and the errands they carry for residents and a volunteer's tasks, counted."""
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cases.queries import my_open_cases
+from gridgov.durations import format_duration
 from services.queries import phone_counts
 from staff import access
 from staff.queries import posts, today_list
@@ -15,9 +19,7 @@ from staff.queries.cadres import links_of
 @access.door_required("mobile")
 def mobile_home(request):
     now = timezone.now()
-    cases = my_open_cases(request.user)
-    for case in cases:
-        case.overdue = bool(case.clear_by and case.clear_by < now)
+    cases = _case_rows(my_open_cases(request.user), now)
     context = {
         "posts": posts(request.user),
         "my_cases": cases,
@@ -33,3 +35,30 @@ def mobile_home(request):
         },
     }
     return render(request, "mobile/home.html", context)
+
+
+def _case_rows(cases, now) -> list:
+    """What each open case's row says, worked out here once: the phone opens this page all day,
+    and the same links, dates and sentences made by template tags cost several times more."""
+    # One reverse for every row: the pages differ only by the case's number in the path.
+    page = reverse("case_mobile", args=[0]).replace("/0/", "/{}/")
+    sign = reverse("case_act_mobile", args=[0]).replace("/0/", "/{}/")
+    for case in cases:
+        case.overdue = bool(case.clear_by and case.clear_by < now)
+        case.page_url = page.format(case.pk)
+        case.sign_url = sign.format(case.pk) if case.awaiting_my_sign else ""
+        case.overdue_text = (
+            _("overdue by %(t)s") % {"t": format_duration(now - case.clear_by)}
+            if case.overdue
+            else ""
+        )
+        case.due_text = (
+            _("due %(at)s")
+            % {"at": date_format(timezone.localtime(case.clear_by), "SHORT_DATETIME_FORMAT")}
+            if case.clear_by
+            else ""
+        )
+        case.reported_text = _("reported %(at)s") % {
+            "at": date_format(timezone.localtime(case.created_at), "SHORT_DATETIME_FORMAT")
+        }
+    return cases
