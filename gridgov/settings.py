@@ -88,6 +88,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "gridgov.widgets.FormRenderer"
+
 # Database: SQLite by default (embedded), PostgreSQL in production via DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gridgov.sqlite3'}")
 DATABASES = {

@@ -1,0 +1,44 @@
+"""How form fields are drawn: Django's own templates, but for the <select>."""
+
+from django.forms.renderers import DjangoTemplates
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape, format_html
+
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's default renderer, except that a <select> of the standard options is written out
+    here. Drawn by the templates, each option is a template of its own with its attributes
+    another: a case page's few small forms offer hundreds of options (places, people, units,
+    categories) and spent more time drawing them than everything else on the page. The markup
+    is the templates' own."""
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget") if template_name == SELECT else None
+        if widget is None or not all(
+            option["template_name"] == OPTION
+            for _name, options, _index in widget["optgroups"]
+            for option in options
+        ):
+            return super().render(template_name, context, request)
+        return select_html(widget)
+
+
+def select_html(widget: dict) -> str:
+    parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            parts.append(format_html('\n  <optgroup label="{}">', group))
+        for option in options:
+            # flatatt and conditional_escape already escape: format_html would do it again.
+            value, label = (
+                conditional_escape(str(option["value"])),
+                conditional_escape(option["label"]),
+            )
+            parts.append(f'\n  <option value="{value}"{flatatt(option["attrs"])}>{label}</option>')
+        if group:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
