@@ -32,7 +32,7 @@ def select_html(widget: dict) -> str:
         if group:
             parts.append(format_html('\n  <optgroup label="{}">', group))
         for option in options:
-            # flatatt and conditional_escape already escape: format_html would do it again.
+            # Each part is escaped already; format_html on every option would cost more.
             value, label = (
                 conditional_escape(str(option["value"])),
                 conditional_escape(option["label"]),
