@@ -14,8 +14,13 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import status
 from rest_framework.response import Response
 
-from cases import actions
-from cases.api.serializers import CaseCreateSerializer, CaseDetailSerializer, CaseSerializer
+from cases import actions, workflow
+from cases.api.serializers import (
+    CaseCreateSerializer,
+    CaseDetailSerializer,
+    CaseSerializer,
+    kept,
+)
 from cases.models import Case, Color, CountyCall, Mediation, Source, Status
 from cases.pages import visible_cases
 from cases.queries import CASE_FILTERS, filter_cases
@@ -137,7 +142,8 @@ def _answered_case(request, case_id: int) -> Case:
 
 def _answer(request, case: Case, code: int = status.HTTP_200_OK) -> Response:
     headers = {"Location": reverse("api:case_detail", args=[case.pk])}
-    data = CaseDetailSerializer(case, context={"request": request}).data
+    case.available_actions = workflow.available_actions(request.user, case)
+    data = kept(CaseDetailSerializer).to_representation(case)
     return Response(data, status=code, headers=headers if code == 201 else None)
 
 

@@ -4,6 +4,7 @@ described here, for the OpenAPI description; nothing here decides anything."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 
 from django.utils import timezone
@@ -40,6 +41,16 @@ def _person(user) -> str | None:
     if user is None:
         return None
     return user.first_name or user.username
+
+
+@functools.cache
+def kept(serializer_class) -> serializers.Serializer:
+    """One serializer of the class, built once, to write answers with `to_representation`. A
+    new serializer deep-copies every declared field, nested ones included: for a case with its
+    history that was a tenth of a request. What an answer depends on beyond its object (what
+    the caller may do) is put on the object before, so a kept serializer holds nothing of a
+    request."""
+    return serializer_class()
 
 
 # ---------------------------------------------------------------- references to other rows
@@ -367,11 +378,14 @@ class CaseDetailSerializer(CaseSerializer):
     history = serializers.SerializerMethodField(help_text=_("Every event, oldest first."))
     mediations = serializers.SerializerMethodField(help_text=_("Mediations, oldest first."))
     county_calls = serializers.SerializerMethodField(help_text=_("County calls on this case."))
-    actions = serializers.SerializerMethodField(
+    actions = serializers.ListField(
+        source="available_actions",
+        child=serializers.ChoiceField(choices=list(workflow.ACTIONS)),
+        read_only=True,
         help_text=_(
             "The actions you may take on this case now, as POST "
             "/api/v1/cases/{id}/actions/{action}/ (the desk case page offers the same)."
-        )
+        ),
     )
 
     def get_reporter_phone(self, case) -> str:
@@ -387,22 +401,16 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(EventSerializer(many=True))
     def get_history(self, case):
-        return EventSerializer(self._events(case), many=True).data
+        return [kept(EventSerializer).to_representation(e) for e in self._events(case)]
 
     @extend_schema_field(MediationSerializer(many=True))
     def get_mediations(self, case):
         # Read with the case, mediators and all (cases.api.cases).
-        return MediationSerializer(case.mediations.all(), many=True).data
+        return [kept(MediationSerializer).to_representation(m) for m in case.mediations.all()]
 
     @extend_schema_field(CallSerializer(many=True))
     def get_county_calls(self, case):
-        return CallSerializer(list(case.county_calls.all()), many=True).data
-
-    @extend_schema_field(
-        serializers.ListField(child=serializers.ChoiceField(choices=list(workflow.ACTIONS)))
-    )
-    def get_actions(self, case):
-        return workflow.available_actions(self.context["request"].user, case)
+        return [kept(CallSerializer).to_representation(c) for c in case.county_calls.all()]
 
 
 class CaseCreateSerializer(serializers.Serializer):
