@@ -49,6 +49,7 @@ def case_report(
     source: str,
     category_id: int | None = None,
     now: dt.datetime | None = None,
+    known: tuple[dict, dict] = ({}, {}),
     **fields,
 ) -> Case:
     """一访二报: a report comes in from a grid, a resident, the hotline or another system.
@@ -56,13 +57,15 @@ def case_report(
     The other `fields` are _report's: `submission_id` is the id a phone made for this
     submission (unique: a retry of the same submission fails on the constraint and the caller
     answers with the first case); `photos` are files already checked and re-encoded
-    (cases.photos); `sms_opt_out`: the reporter asked for no text messages."""
-    node = GridNode.objects.filter(pk=node_id).first()
+    (cases.photos); `sms_opt_out`: the reporter asked for no text messages. `known`: as for
+    case_report_from_the_field."""
+    places, categories = known
+    node = places.get(node_id) or GridNode.objects.filter(pk=node_id).first()
     if node is None:
         raise Http404("No such place.")
     category = None
     if category_id is not None:
-        category = Category.objects.filter(pk=category_id).first()
+        category = categories.get(category_id) or Category.objects.filter(pk=category_id).first()
         if category is None:
             raise DomainError(_("Unknown category."))
     return _report(

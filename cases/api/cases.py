@@ -207,6 +207,7 @@ class CaseList(ApiView):
             actor=request.user,
             node_id=node.pk,
             category_id=category.pk if category else None,
+            known=({node.pk: node}, {category.pk: category} if category else {}),
             **data,
         )
         # The case just written is answered as it stands, not read again: with an

@@ -51,6 +51,19 @@ def test_a_report_on_a_node_given_by_id_in_the_callers_area_is_taken(cast, tree,
 
 
 @pytest.mark.django_db
+def test_a_report_reads_its_place_and_its_category_once(cast, tree, units, as_system):
+    body = {**REPORT, "category": units.land.pk, "reporter_name": "张三"}
+    # The town's first number of the year reads the town to start its sequence: not counted.
+    assert as_system.post("/api/v1/cases/", body).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        response = as_system.post("/api/v1/cases/", body)
+    assert response.status_code == 201, response.json()
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "cases_category"' in sql for sql in reads) == 1
+    assert sum('FROM "grids_gridnode" WHERE' in sql for sql in reads) == 1
+
+
+@pytest.mark.django_db
 def test_one_case_costs_the_same_queries_however_long_its_history(cast, tree, units, as_system):
     short = make_case(cast, tree.grid_a, "accepted")
     long, _call = called_case(cast, tree.grid_a, units.civil, units.hardship)
