@@ -15,11 +15,12 @@ from grids.models import GridNode, Tier
 from staff import access
 
 
-def category_choices(blank: str = "—") -> tuple[list, dict]:
-    """Every category, grouped as the phone's report form groups them, for one <select>; and
-    the categories by id."""
+def category_choices(blank: str = "—", only: list[int] | None = None) -> tuple[list, dict]:
+    """Every category (or those of the ids `only`), grouped as the phone's report form groups
+    them, for one <select>; and the categories by id."""
     labels = dict(Category.Group.choices)
-    categories = {c.pk: c for c in Category.objects.order_by("group", "name")}
+    rows = Category.objects.order_by("group", "name")
+    categories = {c.pk: c for c in (rows if only is None else rows.filter(pk__in=only))}
     groups: dict[str, list] = {}
     for c in categories.values():
         groups.setdefault(str(labels.get(c.group, c.group)), []).append((c.pk, c.name))

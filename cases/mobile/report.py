@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from cases import actions, photos
 from cases.forms import category_choices, coordinate_field
 from cases.models import Case, Color, Status
+from gridgov.cleaning import parse_id
 from gridgov.errors import add_to_form
 from grids.models import GridNode, Resident, Tier
 from staff import access
@@ -49,10 +50,17 @@ class PhotosField(forms.FileField):
         return cleaned
 
 
-def report_nodes(user) -> list[GridNode]:
-    """The grids and micro-grids where this person may report."""
+def report_nodes(user, only: list[int] | None = None) -> list[GridNode]:
+    """The grids and micro-grids where this person may report (of the ids `only`, if given)."""
     qs = GridNode.objects.filter(tier__in=REPORT_TIERS).order_by(*GridNode.TREE_ORDER)
+    if only is not None:
+        qs = qs.filter(pk__in=only)
     return list(access.scope(user, "case.report", qs, via="")[:200])
+
+
+def _sent_ids(value) -> list[int]:
+    number = parse_id(value)
+    return [number] if number else []
 
 
 class MobileReportForm(forms.Form):
@@ -97,11 +105,16 @@ class MobileReportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.nodes = {n.pk: n for n in report_nodes(user)}
-        self.fields["node"].choices = [(n.pk, n.name) for n in self.nodes.values()]
-        if len(self.nodes) == 1:
-            self.initial.setdefault("node", next(iter(self.nodes)))
-        self.fields["category"].choices, self.categories = category_choices()
+        # A report sent is checked against the grid and the category it names, read alone; a
+        # form shown (or shown again with its errors) offers all of them. Settling on the spot
+        # depends on every grid offered, so a report that asks for it reads them all.
+        if self.is_bound and not self.data.get("settled"):
+            self.read_choices(
+                nodes=_sent_ids(self.data.get("node")),
+                categories=_sent_ids(self.data.get("category")),
+            )
+        else:
+            self.read_choices()
         # The ledger's names are read when the form is shown or names were chosen from it: a
         # report that names no one from the ledger does not read it to be saved.
         self.residents = {}
@@ -110,10 +123,22 @@ class MobileReportForm(forms.Form):
             self.read_ledger()
         else:
             del self.fields["residents"]
+
+    def read_choices(self, *, nodes: list[int] | None = None, categories=None) -> None:
+        """The grids and categories offered: all, or those of the ids given."""
+        self.nodes = {n.pk: n for n in report_nodes(self.user, only=nodes)}
+        self.fields["node"].choices = [(n.pk, n.name) for n in self.nodes.values()]
+        if len(self.nodes) == 1 and nodes is None:
+            self.initial.setdefault("node", next(iter(self.nodes)))
+        self.fields["category"].choices, self.categories = category_choices(only=categories)
         # Only someone who handles cases where they report may settle on the spot.
-        self.may_settle = any(access.handling_node_id(user, n) for n in self.nodes.values())
-        if not self.may_settle:
-            del self.fields["settled"], self.fields["result"]
+        self.may_settle = any(access.handling_node_id(self.user, n) for n in self.nodes.values())
+        for name in ("settled", "result"):
+            if not self.may_settle:
+                self.fields.pop(name, None)
+            elif name not in self.fields:
+                self.fields[name] = copy.deepcopy(self.base_fields[name])
+        self.order_fields(list(self.base_fields))
 
     def read_ledger(self) -> None:
         """The picker of parties from the ledger, or none where the ledger is empty (the typed
@@ -211,8 +236,10 @@ def report(request):
             form.add_error(None, _("This form was already used: open a new one."))
         if _wants_json(request):
             return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
+        # Shown again with its errors: with every grid and category, and the picker.
+        form.read_choices()
         if "residents" not in form.fields:
-            form.read_ledger()  # shown again with its errors: with the picker
+            form.read_ledger()
         status = 400
     else:
         form = MobileReportForm(user=request.user)

@@ -238,6 +238,45 @@ def test_a_form_shown_again_with_errors_keeps_the_ledger_picker(client, cast, fo
     assert "residents" in response.context["form"].fields and "李四" in page_text(response)
 
 
+def test_a_report_sent_reads_only_the_grid_and_the_category_it_names(client, cast, form, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, cast.worker_a)
+    client.post(URL, form())  # the town's first number of the year reads the town: not counted
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(URL, form()).status_code == 302
+    reads = [q["sql"] for q in queries.captured_queries]
+    categories = [
+        sql for sql in reads if sql.startswith("SELECT") and 'FROM "cases_category"' in sql
+    ]
+    places = [sql for sql in reads if sql.startswith("SELECT") and 'FROM "grids_gridnode"' in sql]
+    assert len(categories) == 1 and '"cases_category"."id" IN' in categories[0]
+    assert len(places) == 1 and '"grids_gridnode"."id" IN' in places[0]
+
+
+def test_a_report_shown_again_with_errors_offers_every_grid_and_category(
+    client, cast, form, tree, units
+):
+    response = login(client, cast.worker_a).post(URL, form(description=""))
+    assert response.status_code == 400
+    fields = response.context["form"].fields
+    offered = {str(value) for value, _label in fields["node"].choices}
+    assert {str(tree.grid_a.pk), str(tree.micro_a1.pk)} <= offered
+    categories = [v for _group, options in fields["category"].choices[1:] for v, _l in options]
+    assert units.neighbours.pk in categories and units.land.pk in categories
+    assert "settled" in fields  # the worker handles cases where they report
+
+
+def test_a_report_naming_a_grid_outside_the_area_is_refused_and_saves_nothing(
+    client, cast, form, tree
+):
+    response = login(client, cast.worker_a).post(URL, form(node=tree.grid_b.pk))
+    assert response.status_code == 400
+    assert "node" in response.context["form"].errors
+    assert not Case.objects.exists()
+
+
 def test_a_report_that_names_no_one_from_the_ledger_is_saved_without_reading_it(
     client, cast, form, tree, django_assert_num_queries
 ):
