@@ -1,4 +1,4 @@
-"""How form fields are drawn: Django's own templates, but for the <select>."""
+"""How form fields are drawn: Django's own templates, but for the <select> and the <label>."""
 
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
@@ -6,6 +6,7 @@ from django.utils.html import conditional_escape, format_html
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+LABEL = "django/forms/label.html"
 
 
 class FormRenderer(DjangoTemplates):
@@ -13,9 +14,11 @@ class FormRenderer(DjangoTemplates):
     here. Drawn by the templates, each option is a template of its own with its attributes
     another: a case page's few small forms offer hundreds of options (places, people, units,
     categories) and spent more time drawing them than everything else on the page. The markup
-    is the templates' own."""
+    is the templates' own. So is a label's, a template of one line drawn for every field."""
 
     def render(self, template_name, context, request=None):
+        if template_name == LABEL:
+            return label_html(context)
         widget = context.get("widget") if template_name == SELECT else None
         if widget is None or not all(
             option["template_name"] == OPTION
@@ -42,3 +45,11 @@ def select_html(widget: dict) -> str:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return "".join(parts)
+
+
+def label_html(context: dict) -> str:
+    label = conditional_escape(context["label"])
+    if not context["use_tag"]:
+        return label
+    tag = context["tag"]
+    return f"<{tag}{flatatt(context['attrs'] or {})}>{label}</{tag}>"

@@ -50,6 +50,28 @@ def test_a_select_whose_options_use_another_template_is_left_to_the_templates():
     assert 'type="' in _html  # drawn by the other template, not written out as an <option>
 
 
+class Labelled(forms.Form):
+    required_css_class = "needed"
+    name = forms.CharField(label="姓名 <甲>")
+    note = forms.CharField(label="备注?", required=False)
+
+
+def test_a_label_is_drawn_as_djangos_template_draws_it():
+    for auto_id in ("id_%s", False):
+        ours, django = (
+            Labelled(auto_id=auto_id, renderer=FormRenderer()),
+            Labelled(auto_id=auto_id, renderer=DjangoTemplates()),
+        )
+        for name in ("name", "note"):
+            mine, theirs = ours[name], django[name]
+            assert parse_html(mine.label_tag()) == parse_html(theirs.label_tag())
+            assert parse_html(mine.legend_tag()) == parse_html(theirs.legend_tag())
+            assert parse_html(mine.label_tag(attrs={"class": "x"})) == parse_html(
+                theirs.label_tag(attrs={"class": "x"})
+            )
+    assert "&lt;甲&gt;" in str(Labelled(renderer=FormRenderer())["name"].label_tag())
+
+
 def test_the_site_draws_its_forms_with_this_renderer(settings):
     from django.forms.renderers import get_default_renderer
 
