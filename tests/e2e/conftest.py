@@ -9,6 +9,8 @@ Fixtures: `browser` (one chromium for the whole package), `phone` (360x740 touch
 
 import os
 import re
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -97,6 +99,83 @@ def offsite_requests():
     return []
 
 
+class _Answering:
+    """Counts the requests the live server is answering: from the call into Django to the
+    close of the answer's body.
+
+    A page closed at the end of a test may leave a request (an image, a script) still being
+    answered. On SQLite the server's threads share the test's in-memory connection, so such a
+    request running into the flush between tests breaks the flush ("couldn't be flushed") and
+    leaves the last test's rows for the next one. The page fixtures wait for quiet instead.
+    Requests, not connections, are counted: another page still open keeps its connection
+    alive without asking anything.
+    """
+
+    def __init__(self, httpd):
+        self.count = 0
+        self.changed = threading.Condition()
+        app = httpd.get_app()
+
+        def counted(environ, start_response):
+            with self.changed:
+                self.count += 1
+            try:
+                result = app(environ, start_response)
+            except BaseException:
+                self._done()
+                raise
+            return _ThenDone(result, self._done)
+
+        httpd.set_app(counted)
+
+    def _done(self):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_for_quiet(self, patience: float = 15.0):
+        """Until nothing is being answered, and nothing new arrives for a short while after."""
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
+            with self.changed:
+                self.changed.wait_for(lambda: self.count == 0, deadline - time.monotonic())
+            # A request the browser sent just before it closed may still be in the backlog.
+            time.sleep(0.1)
+            with self.changed:
+                if self.count == 0:
+                    return
+        raise AssertionError("the live server was still answering requests after the page closed")
+
+
+class _ThenDone:
+    """A WSGI body that reports when the server has closed it, i.e. finished sending it."""
+
+    def __init__(self, body, done):
+        self.body, self.done = body, done
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            self.done()
+
+
+def _answering(live_server) -> _Answering:
+    httpd = live_server.thread.httpd
+    if not hasattr(httpd, "gridgov_answering"):
+        httpd.gridgov_answering = _Answering(httpd)
+    return httpd.gridgov_answering
+
+
+def _close(context, live_server):
+    context.close()
+    _answering(live_server).wait_for_quiet()
+
+
 def _new_page(browser, offsite_requests, **context_options):
     context = browser.new_context(
         locale="zh-CN", timezone_id="Asia/Shanghai", service_workers="block", **context_options
@@ -119,6 +198,7 @@ def _new_page(browser, offsite_requests, **context_options):
 @pytest.fixture
 def phone(browser, live_server, offsite_requests):
     """A page on a 360x740 Android-like phone, Chinese locale, touch."""
+    _answering(live_server)
     context, page = _new_page(
         browser,
         offsite_requests,
@@ -128,15 +208,16 @@ def phone(browser, live_server, offsite_requests):
         device_scale_factor=2,
     )
     yield page
-    context.close()
+    _close(context, live_server)
 
 
 @pytest.fixture
 def desk(browser, live_server, offsite_requests):
     """A page on a 1366x768 office screen."""
+    _answering(live_server)
     context, page = _new_page(browser, offsite_requests, viewport={"width": 1366, "height": 768})
     yield page
-    context.close()
+    _close(context, live_server)
 
 
 def url(live_server, path: str) -> str:
