@@ -24,3 +24,18 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self._counted > self.cap
+
+
+class CountedPaginator(Paginator):
+    """A pager told how many rows there are, by figures the page reads anyway: it counts
+    nothing itself."""
+
+    capped = False
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known = count
+
+    @property
+    def count(self) -> int:
+        return self._known

@@ -16,7 +16,7 @@ from cases import actions, sheets
 from cases.models import Case
 from cases.queries import board
 from gridgov.cleaning import id_or_404, parse_id
-from gridgov.paging import CappedPaginator
+from gridgov.paging import CountedPaginator
 from staff import access
 
 PAGE_SIZE = 50
@@ -32,14 +32,15 @@ def board_page(request):
         return _supervise(request)
     now = timezone.now()
     filters = board.parse_filters(request.user, request.GET)
-    page = CappedPaginator(board.board_cases(request.user, filters, now), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    groups = board.board_groups(request.user, filters)
+    page = CountedPaginator(
+        board.board_cases(request.user, filters, now), PAGE_SIZE, count=groups["matching"]
+    ).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "rows": board.decorate(page.object_list, request.user, now),
         "filters": filters,
-        "groups": board.board_groups(request.user, filters),
+        "groups": groups,
         "choices": board.board_choices(request.user, filters),
         "back": urlencode(filters.params | {"page": page.number}),
     }

@@ -195,7 +195,12 @@ def board_cases(user, f: BoardFilters, now: dt.datetime) -> QuerySet:
 
 
 def board_groups(user, f: BoardFilters) -> dict:
-    """Open cases by the level holding them and color (the other filters applied): one query."""
+    """Open cases by the level holding them and color (the other filters applied): one query.
+
+    `matching` is how many the list shows: the list is these cases narrowed by color and
+    level, the two things the groups count by, so its length is a sum of their rows and the
+    page needs no count of its own (at a county's scale that count reads every open case a
+    second time)."""
     rows = (
         _filtered(user, f, skip_groups=True)
         .values("owner_node__tier", "color")
@@ -207,14 +212,22 @@ def board_groups(user, f: BoardFilters) -> dict:
         level: {"level": level, "label": labels[level], "cells": {c.value: 0 for c in COLORS}}
         for level in LEVELS
     }
+    matching = 0
     for row in rows:
-        level = TIER_LEVEL.get(row["owner_node__tier"])
-        if level and row["color"] in grid[level]["cells"]:
-            grid[level]["cells"][row["color"]] += row["n"]
+        tier, color, n = row["owner_node__tier"], row["color"], row["n"]
+        if (not f.color or color == f.color) and (not f.level or tier in LEVELS[f.level]):
+            matching += n
+        level = TIER_LEVEL.get(tier)
+        if level and color in grid[level]["cells"]:
+            grid[level]["cells"][color] += n
     for level in grid.values():
         level["cells"] = [(c.value, c.label, level["cells"][c.value]) for c in COLORS]
         level["total"] = sum(n for _c, _l, n in level["cells"])
-    return {"levels": list(grid.values()), "colors": [(c.value, c.label) for c in COLORS]}
+    return {
+        "levels": list(grid.values()),
+        "colors": [(c.value, c.label) for c in COLORS],
+        "matching": matching,
+    }
 
 
 def span(delta: dt.timedelta) -> str:
