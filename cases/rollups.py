@@ -21,7 +21,16 @@ from collections import Counter, defaultdict
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Value,
+    When,
+)
 from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -37,9 +46,15 @@ from cases.models import (
     TownDueMonth,
     TownMonth,
 )
-from cases.models.rollups import FIGURES
-from cases.queries.cases import STANDING, overdue_at, overdue_candidates
-from grids.models import GridNode
+from cases.models.rollups import FIGURES, SETTLED
+from cases.queries.cases import (
+    GRID_TIERS,
+    STANDING,
+    overdue_at,
+    overdue_candidates,
+    verified_in_time,
+)
+from grids.models import GridNode, Tier
 
 # Cases saved just before a run may commit just after it read the changes; reading this far
 # back again costs a few cases read twice (which changes nothing) and loses nothing.
@@ -62,12 +77,18 @@ class Counted(NamedTuple):
     due_day: dt.date | None  # only for a standing case with a deadline
     closed_on_time: bool
     resolved_on_time: bool
+    settled: str  # the rung it was settled at (SETTLED), only once closed
+    verified_in_time: bool  # only once closed
+    handling_us: int | None  # report to resolution, only once closed after a resolution
+    open: bool  # accepted, dispatched or handling: overdue once past its due day
 
 
 COUNTED_FIELDS = Counted._fields
+# What splits a due row besides its town and days (cases.models.rollups._DueCounts).
+DUE_FLAGS = ("closed_on_time", "resolved_on_time", "open")
 
 
-def _towns(tree_id: int) -> tuple[GridNode, list[GridNode], str]:
+def county_towns(tree_id: int) -> tuple[GridNode, list[GridNode], str]:
     """The county's root, its towns in tree order, and a fingerprint of their spans."""
     nodes = list(
         GridNode.objects.filter(tree_id=tree_id, level__lte=1)
@@ -79,7 +100,7 @@ def _towns(tree_id: int) -> tuple[GridNode, list[GridNode], str]:
     return root, towns, hashlib.sha1(spans.encode()).hexdigest()
 
 
-def _town_of_case(root: GridNode, towns: list[GridNode]):
+def town_of_case(root: GridNode, towns: list[GridNode]):
     """The rollup row a case counts in, as SQL: the town whose span holds the case's place, or
     the county's own node for a case held at the county itself."""
     if not towns:
@@ -94,14 +115,16 @@ def _day(field: str):
     return TruncDate(field, tzinfo=timezone.get_default_timezone())
 
 
-def _counted(cases, root: GridNode, towns: list[GridNode]):
+def counts_now(cases, root: GridNode, towns: list[GridNode]):
     """What each case of `cases` counts for now, read in one query: Counted tuples, by the
     definitions of docs/kpis.md (received by the day reported, accepted and escalated by the
     day accepted, closed and reworked by the day closed, rated and satisfied by the day rated;
-    due: a standing case by its deadline's day)."""
+    due: a standing case by its deadline's day; the ladder's rung, verified in time and the
+    handling time by the day closed)."""
     closed = Q(status=Status.CLOSED)
+    rungs = ((GRID_TIERS, "grid"), ((Tier.VILLAGE,), "village"), ((Tier.TOWN,), "town"))
     rows = cases.annotate(
-        town_id_=_town_of_case(root, towns),
+        town_id_=town_of_case(root, towns),
         created_day=_day("created_at"),
         accepted_day=_day("accepted_at"),
         escalated=ExpressionWrapper(Q(escalation_count__gt=0), output_field=BooleanField()),
@@ -118,16 +141,46 @@ def _counted(cases, root: GridNode, towns: list[GridNode]):
         resolved_on_time=ExpressionWrapper(
             Q(resolved_at__lte=F("clear_by")), output_field=BooleanField()
         ),
+        settled=SqlCase(
+            *(When(closed & Q(settled_tier__in=tiers), then=Value(rung)) for tiers, rung in rungs),
+            When(closed & Q(settled_tier=Tier.COUNTY), then=Value("county")),
+            When(closed, then=Value("other")),
+            default=Value(""),
+        ),
+        verified_in_time=ExpressionWrapper(closed & verified_in_time(), BooleanField()),
+        handling_us=SqlCase(
+            When(closed, then=F("resolved_at") - F("created_at")),
+            default=None,
+            output_field=DurationField(),
+        ),
+        open=ExpressionWrapper(
+            Q(status__in=OPEN_STATUSES, accepted_at__isnull=False), output_field=BooleanField()
+        ),
     ).values_list("pk", "town_id_", *COUNTED_FIELDS[2:])
     flags = [COUNTED_FIELDS.index(name) for name in _FLAGS]
+    handling = COUNTED_FIELDS.index("handling_us")
     for row in rows.order_by().iterator(chunk_size=BATCH):
         row = list(row)
         for i in flags:  # a comparison with a missing date is unknown in SQL: false here
             row[i] = bool(row[i])
+        if row[handling] is not None:
+            row[handling] = _microseconds(row[handling])
         yield Counted(*row)
 
 
-_FLAGS = ("escalated", "reworked", "satisfied", "closed_on_time", "resolved_on_time")
+_FLAGS = (
+    "escalated",
+    "reworked",
+    "satisfied",
+    "closed_on_time",
+    "resolved_on_time",
+    "verified_in_time",
+    "open",
+)
+
+
+def _microseconds(span: dt.timedelta) -> int:
+    return (span.days * 86400 + span.seconds) * 1_000_000 + span.microseconds
 
 
 class _Drift(Exception):
@@ -138,7 +191,7 @@ def _month(day: dt.date | None) -> dt.date | None:
     return day.replace(day=1) if day else None
 
 
-class _Tally:
+class Tally:
     """Changes to the four tables, by row: +1 for what a case counts for now, -1 for what it
     counted for before."""
 
@@ -152,7 +205,7 @@ class _Tally:
         for day, figures in (
             (c.created_day, {"received": 1}),
             (c.accepted_day, {"accepted": 1, "escalated": int(c.escalated)}),
-            (c.closed_day, {"closed": 1, "reworked": int(c.reworked)}),
+            (c.closed_day, _closed_figures(c)),
             (c.rated_day, {"rated": 1, "satisfied": int(c.satisfied)}),
         ):
             if day is None:
@@ -162,9 +215,23 @@ class _Tally:
                     self.days[(c.town_id, day)][name] += sign * n
                     self.months[(c.town_id, _month(day))][name] += sign * n
         if c.due_day is not None:
-            flags = (c.closed_on_time, c.resolved_on_time)
+            flags = (c.closed_on_time, c.resolved_on_time, c.open)
             self.dues[(c.town_id, c.due_day, c.closed_day, *flags)] += sign
             self.due_months[(c.town_id, _month(c.due_day), _month(c.closed_day), *flags)] += sign
+
+
+def _closed_figures(c: Counted) -> dict[str, int]:
+    figures = {
+        "closed": 1,
+        "reworked": int(c.reworked),
+        "verified_in_time": int(c.verified_in_time),
+    }
+    if c.settled in SETTLED:
+        figures[f"settled_{c.settled}"] = 1
+    if c.handling_us is not None:
+        figures["handled"] = 1
+        figures["handling_us"] = c.handling_us
+    return figures
 
 
 def _apply_figures(model, key_field: str, tree_id: int, changes: dict) -> None:
@@ -198,12 +265,13 @@ def _apply_figures(model, key_field: str, tree_id: int, changes: dict) -> None:
 
 
 def _apply_dues(model, fields: tuple[str, str], tree_id: int, changes: Counter) -> None:
-    """Add `changes` ({(town, due, closed, on time, resolved on time): cases}) to `model`."""
+    """Add `changes` ({(town, due, closed, on time, resolved on time, open): cases}) to
+    `model`."""
     changes = {k: n for k, n in changes.items() if n}
     if not changes:
         return
     due_field, closed_field = fields
-    names = ("town_id", due_field, closed_field, "closed_on_time", "resolved_on_time")
+    names = ("town_id", due_field, closed_field, *DUE_FLAGS)
     existing = {
         tuple(getattr(row, n) for n in names): row
         for row in model.objects.filter(
@@ -245,9 +313,9 @@ def _recount_county(tree_id: int, root: GridNode, towns: list[GridNode]) -> int:
     """Every row of the county counted again from all its cases; the towns counted."""
     for table in (*_TABLES, CaseCount):
         table.objects.filter(county_tree=tree_id).delete()
-    tally = _Tally()
+    tally = Tally()
     counted = []
-    for c in _counted(Case.objects.filter(county_tree=tree_id), root, towns):
+    for c in counts_now(Case.objects.filter(county_tree=tree_id), root, towns):
         tally.add(c)
         counted.append(c)
         if len(counted) >= BATCH:
@@ -258,42 +326,52 @@ def _recount_county(tree_id: int, root: GridNode, towns: list[GridNode]) -> int:
     return 1 + len(towns)
 
 
-def _write(tree_id: int, tally: _Tally) -> None:
+def _write(tree_id: int, tally: Tally) -> None:
     _apply_figures(TownDay, "day", tree_id, tally.days)
     _apply_figures(TownMonth, "month", tree_id, tally.months)
     _apply_dues(TownDue, ("due_day", "closed_day"), tree_id, tally.dues)
     _apply_dues(TownDueMonth, ("due_month", "closed_month"), tree_id, tally.due_months)
 
 
+class Changes(NamedTuple):
+    tally: Tally  # to add to the rows: each changed case's new counts on, its old ones off
+    counted: list[Counted]  # the changed cases whose counts differ from what was kept
+    towns: set[int]  # where those cases stand now, or stood before
+    before: dict[int, Counted]  # what the changed cases were counted for (none if new)
+    read: list[int]  # every changed case read, its counts changed or not
+
+
+def changes_since(tree_id: int, root: GridNode, towns: list[GridNode], since) -> Changes:
+    """What the county's cases changed since `since` count for now, against what each was last
+    counted for: two queries whatever their number. The cases are read first: a case changed
+    after that read still has its old counts found (its `updated_at` only moves on)."""
+    now_counted = list(
+        counts_now(Case.objects.filter(county_tree=tree_id, updated_at__gte=since), root, towns)
+    )
+    rows = CaseCount.objects.filter(case__county_tree=tree_id, case__updated_at__gte=since)
+    before = {row[0]: Counted(*row) for row in rows.values_list(*COUNTED_FIELDS)}
+    read = [c.case_id for c in now_counted]
+    result = Changes(Tally(), [], set(), {i: before[i] for i in read if i in before}, read)
+    for c in now_counted:
+        old = before.get(c.case_id)
+        if old == c:
+            continue
+        if old is not None:
+            result.tally.add(old, -1)
+            result.towns.add(old.town_id)
+        result.tally.add(c)
+        result.towns.add(c.town_id)
+        result.counted.append(c)
+    return result
+
+
 def _recount_changed(tree_id: int, root: GridNode, towns: list[GridNode], since) -> int:
     """The cases changed since `since`: their old counts off, their new ones on; the towns
     whose cases changed (where they stand now, or stood before)."""
-    changed = Case.objects.filter(county_tree=tree_id, updated_at__gte=since)
-    now_counted = list(_counted(changed, root, towns))
-    if not now_counted:
-        return 0
-    tally = _Tally()
-    touched = set()
-    for i in range(0, len(now_counted), BATCH):
-        batch = now_counted[i : i + BATCH]
-        before = {
-            row[0]: Counted(*row)
-            for row in CaseCount.objects.filter(case_id__in=[c.case_id for c in batch]).values_list(
-                *COUNTED_FIELDS
-            )
-        }
-        for c in batch:
-            old = before.get(c.case_id)
-            if old == c:
-                continue
-            if old is not None:
-                tally.add(old, -1)
-                touched.add(old.town_id)
-            tally.add(c)
-            touched.add(c.town_id)
-        _save_counted(tree_id, [c for c in batch if before.get(c.case_id) != c])
-    _write(tree_id, tally)
-    return len(touched)
+    changes = changes_since(tree_id, root, towns, since)
+    _save_counted(tree_id, changes.counted)
+    _write(tree_id, changes.tally)
+    return len(changes.towns)
 
 
 _TABLES = (TownDay, TownDue, TownMonth, TownDueMonth)
@@ -303,7 +381,7 @@ def _refresh_county(tree_id: int, *, full: bool, now: dt.datetime) -> int:
     """Count the county's changed cases again (all of them when `full`); the towns counted."""
     state, _ = RollupState.objects.get_or_create(county_tree=tree_id)
     state = RollupState.objects.select_for_update().get(pk=state.pk)
-    root, towns, fingerprint = _towns(tree_id)
+    root, towns, fingerprint = county_towns(tree_id)
     if full or state.refreshed_at is None or state.towns != fingerprint:
         counted = _recount_county(tree_id, root, towns)
     else:

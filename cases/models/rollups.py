@@ -5,14 +5,31 @@ Derived data only: `manage.py rollups --rebuild` recomputes them from the cases.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Where a closed case was settled (小事不出网格), as the dashboard's ladder names the rungs.
+SETTLED = ("grid", "village", "town", "county", "other")
 # The figures a row of TownDay or TownMonth holds, each added up over any span of its rows.
-FIGURES = ("received", "accepted", "escalated", "closed", "reworked", "rated", "satisfied")
+FIGURES = (
+    "received",
+    "accepted",
+    "escalated",
+    "closed",
+    "reworked",
+    "rated",
+    "satisfied",
+    *(f"settled_{rung}" for rung in SETTLED),
+    "verified_in_time",
+    "handled",
+    "handling_us",
+)
 
 
 class _Figures(models.Model):
     """What happened in a town in a span of days, each figure by its own date: reported
-    (created_at), accepted (accepted_at; escalated among them), closed (closed_at; reworked
-    among them) and rated (rated_at; satisfied among them)."""
+    (created_at), accepted (accepted_at; escalated among them), closed (closed_at; reworked,
+    each rung of the ladder, verified in time and the handling time among them) and rated
+    (rated_at; satisfied among them). `handling_us` adds up, over the `handled` closed cases
+    that have a resolution, the microseconds from report to resolution (the average handling
+    time is their quotient)."""
 
     town = models.ForeignKey(
         "grids.GridNode", verbose_name=_("town"), on_delete=models.CASCADE, related_name="+"
@@ -25,6 +42,14 @@ class _Figures(models.Model):
     reworked = models.PositiveIntegerField(_("reworked"), default=0)
     rated = models.PositiveIntegerField(_("rated"), default=0)
     satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+    settled_grid = models.PositiveIntegerField(_("settled at a grid"), default=0)
+    settled_village = models.PositiveIntegerField(_("settled at a village"), default=0)
+    settled_town = models.PositiveIntegerField(_("settled at the town"), default=0)
+    settled_county = models.PositiveIntegerField(_("settled at the county"), default=0)
+    settled_other = models.PositiveIntegerField(_("settled elsewhere"), default=0)
+    verified_in_time = models.PositiveIntegerField(_("verified in time"), default=0)
+    handled = models.PositiveIntegerField(_("closed after a resolution"), default=0)
+    handling_us = models.BigIntegerField(_("handling time (µs, added up)"), default=0)
 
     class Meta:
         abstract = True
@@ -63,8 +88,9 @@ class TownMonth(_Figures):
 
 
 class _DueCounts(models.Model):
-    """Standing cases of a town counted by when they fell due and were closed, and whether they
-    were closed and resolved by their deadline."""
+    """Standing cases of a town counted by when they fell due and were closed, whether they
+    were closed and resolved by their deadline, and whether they are open (accepted, dispatched
+    or handling: past their due day, 超期)."""
 
     town = models.ForeignKey(
         "grids.GridNode", verbose_name=_("town"), on_delete=models.CASCADE, related_name="+"
@@ -72,6 +98,7 @@ class _DueCounts(models.Model):
     county_tree = models.PositiveIntegerField(_("county (tree)"))
     closed_on_time = models.BooleanField(_("closed on time"), default=False)
     resolved_on_time = models.BooleanField(_("resolved on time"), default=False)
+    open = models.BooleanField(_("open"), default=False)
     cases = models.PositiveIntegerField(_("cases"), default=0)
 
     class Meta:
@@ -146,6 +173,10 @@ class CaseCount(models.Model):
     due_day = models.DateField(_("due day"), null=True, blank=True)
     closed_on_time = models.BooleanField(_("closed on time"), default=False)
     resolved_on_time = models.BooleanField(_("resolved on time"), default=False)
+    settled = models.CharField(_("settled at"), max_length=8, blank=True)
+    verified_in_time = models.BooleanField(_("verified in time"), default=False)
+    handling_us = models.BigIntegerField(_("handling time (µs)"), null=True, blank=True)
+    open = models.BooleanField(_("open"), default=False)
 
     class Meta:
         verbose_name = _("case as counted")

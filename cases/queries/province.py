@@ -31,6 +31,15 @@ class CountyFigures:
     reworked: int = 0
     rated: int = 0
     satisfied: int = 0
+    # The rest of the rows' figures (cases.models.rollups.FIGURES), which the summary does not show.
+    settled_grid: int = 0
+    settled_village: int = 0
+    settled_town: int = 0
+    settled_county: int = 0
+    settled_other: int = 0
+    verified_in_time: int = 0
+    handled: int = 0
+    handling_us: int = 0
     open: int = 0  # at the last rollup run
     overdue: int = 0  # at the last rollup run
     as_of: dt.datetime | None = None
