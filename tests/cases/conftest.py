@@ -1,10 +1,12 @@
-"""The hand-counted KPI week, which only tests/cases uses; shared fixtures: tests/conftest.py."""
+"""The hand-counted KPI week and the rollup tests' two counties, which only tests/cases uses;
+shared fixtures: tests/conftest.py."""
 
 import datetime as dt
 
 import pytest
 
 from cases import actions
+from tests.cases.rollup_cases import autumn, second, shaanxi  # noqa: F401 -- the rollup tests' cases
 from tests.factories import T0, make_case
 
 S = T0.replace(hour=0)  # that Monday, 00:00

@@ -14,17 +14,7 @@ from cases import rollups
 from cases.models import Case, CaseCount
 from cases.queries import kpis
 from cases.queries.rolled import current_kpis, town_sums
-from tests.cases.test_rollups import (  # noqa: F401 -- fixtures
-    NOW,
-    PERIODS,
-    D,
-    H,
-    at,
-    autumn,
-    make_case,
-    second,
-    shaanxi,
-)
+from tests.cases.rollup_cases import NOW, PERIODS, D, H, at, make_case
 
 
 def places(tree, second):
@@ -118,9 +108,7 @@ def test_where_the_rows_cannot_answer_the_figures_are_counted_live(shaanxi, autu
     )
 
 
-def test_a_village_moved_to_another_town_is_counted_live_until_the_next_run(
-    shaanxi, autumn, tree
-):
+def test_a_village_moved_to_another_town_is_counted_live_until_the_next_run(shaanxi, autumn, tree):
     from grids.actions import node_move
     from tests.factories import UserFactory
 
