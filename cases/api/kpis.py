@@ -14,8 +14,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from cases.api.serializers import KpiSerializer
-from cases.queries import Kpis, kpis
+from cases.queries import Kpis
 from cases.queries.dashboard import parse_period, scope_root
+from cases.queries.rolled import current_kpis
 from gridgov.api.errors import PROBLEM_TYPE, Refused
 from gridgov.api.schema import ProblemSerializer
 from gridgov.api.views import ApiView
@@ -83,7 +84,7 @@ class KpiView(ApiView):
         period = parse_period(request.query_params, timezone.localdate(now))
         if period.error:
             raise Refused({"period": [str(period.error)]})
-        figures = kpis(node, *period.bounds, now=now)
+        figures = current_kpis(node, *period.bounds, now=now)
         data = {
             "node": node,
             "period": {"kind": period.kind, "start": period.start, "last_day": period.last_day},

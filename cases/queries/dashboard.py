@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cases.models import Case
-from cases.queries.cases import Kpis, kpis
+from cases.queries.cases import Kpis
 from cases.queries.charts import ladder_chart, trend_chart
 from cases.queries.figures import (
     DIFFICULTY_WEIGHTS,
@@ -32,6 +32,7 @@ from cases.queries.figures import (
 from cases.queries.hotline import HotlineRates, hotline_rates
 from cases.queries.periods import midnight
 from cases.queries.ranking import Standing, grid_ranking, town_comparison
+from cases.queries.rolled import current
 from grids.models import GridNode, Tier
 
 # What the dashboard page and its benchmark read besides the assembled figures.
@@ -88,7 +89,9 @@ def dashboard(node: GridNode, period: Period, now: dt.datetime | None = None) ->
     # To the second, so that the overdue count and its link's instant are the same moment.
     now = (now or timezone.now()).replace(microsecond=0)
     today = timezone.localdate(now)
-    k = kpis(node, *period.bounds, now=now)
+    # A town's or a county's figures come from the rollups brought up to the moment, so that
+    # they cost the same for ten times the cases (cases.queries.rolled).
+    k, by_town = current(node, *period.bounds, now=now)
     links = _figure_links(node, period.start, period.end, as_of=now)
     weeks, trend_as_of = cached_trend(node, today, now)
     return Dashboard(
@@ -100,7 +103,7 @@ def dashboard(node: GridNode, period: Period, now: dt.datetime | None = None) ->
         trend=weeks,
         trend_as_of=trend_as_of,
         ranking=grid_ranking(node, period, today),
-        towns=town_comparison(node, period) if node.tier == Tier.COUNTY else None,
+        towns=town_comparison(node, period, by_town) if node.tier == Tier.COUNTY else None,
         generated_at=now,
         hotline=hotline_rates(node, *period.bounds, now=now),
     )

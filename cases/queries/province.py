@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
-from cases.models import RollupState, TownDay, TownDue, TownDueMonth, TownMonth
+from cases.models import RollupState
 from cases.models.rollups import FIGURES
 from cases.queries.figures import Period
+from cases.queries.rolled import period_sums
 from grids.models import GridNode, Province
 from staff import access
 
@@ -92,24 +93,6 @@ def provinces_of(user):
     )
 
 
-def _whole_months(period: Period) -> tuple[dt.date, dt.date]:
-    """[first, last): the calendar months lying wholly inside the period, as their first days
-    (first == last when there is none: the period's start)."""
-    first = period.start
-    if first.day != 1:
-        first = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    last = period.end.replace(day=1)
-    return (first, last) if first < last else (period.start, period.start)
-
-
-def _add_up(by_tree: dict[int, CountyFigures], rows) -> None:
-    """Add grouped rows ({"county_tree": …, figure: sum, …}) to each county's figures."""
-    for row in rows.order_by():
-        figures = by_tree[row.pop("county_tree")]
-        for name, value in row.items():
-            setattr(figures, name, getattr(figures, name) + (value or 0))
-
-
 def summary(province: Province, period: Period) -> ProvinceSummary:
     """Each county's figures for [period.start, period.end) from the rollups: six queries."""
     counties = list(
@@ -117,50 +100,10 @@ def summary(province: Province, period: Period) -> ProvinceSummary:
     )
     trees = [c.tree_id for c in counties]
     by_tree = {c.tree_id: CountyFigures(county=c) for c in counties}
-    first, last = _whole_months(period)
-    # The whole months inside the period are read from the month rows (a year is twelve rows a
-    # town), the days before and after them from the day rows.
-    edge_days = Q(day__gte=period.start, day__lt=first) | Q(day__gte=last, day__lt=period.end)
-    for rows in (
-        TownMonth.objects.filter(county_tree__in=trees, month__gte=first, month__lt=last),
-        TownDay.objects.filter(edge_days, county_tree__in=trees),
-    ):
-        _add_up(by_tree, rows.values("county_tree").annotate(**{n: Sum(n) for n in FIGURES}))
-    for figures in by_tree.values():
-        figures.closed_in_period = figures.closed
-        figures.closed = 0  # the "closed of those due" comes from the due rows below
-    # Due in a whole month and closed before the day after the last whole month: closed in the
-    # period, by the month rows. Due then and closed after that but before the period's end:
-    # found in the day rows, with the cases due on the edge days.
-    edge = Q(due_day__gte=period.start, due_day__lt=first) | Q(
-        due_day__gte=last, due_day__lt=period.end
-    )
-    closed_after_the_months = Q(
-        due_day__gte=first, due_day__lt=last, closed_day__gte=last, closed_day__lt=period.end
-    )
-    due_rows = [
-        TownDueMonth.objects.filter(county_tree__in=trees, due_month__gte=first, due_month__lt=last)
-        .values("county_tree")
-        .annotate(
-            due=Sum("cases"),
-            closed=Sum("cases", filter=Q(closed_month__lt=last)),
-            closed_on_time=Sum("cases", filter=Q(closed_on_time=True)),
-            resolved_on_time=Sum("cases", filter=Q(resolved_on_time=True)),
-        ),
-        TownDue.objects.filter(edge | closed_after_the_months, county_tree__in=trees)
-        .values("county_tree")
-        .annotate(
-            due=Sum("cases", filter=edge),
-            closed=Sum(
-                "cases",
-                filter=(edge & Q(closed_day__lt=period.end)) | closed_after_the_months,
-            ),
-            closed_on_time=Sum("cases", filter=edge & Q(closed_on_time=True)),
-            resolved_on_time=Sum("cases", filter=edge & Q(resolved_on_time=True)),
-        ),
-    ]
-    for rows in due_rows:
-        _add_up(by_tree, rows)
+    sums = period_sums(Q(county_tree__in=trees), "county_tree", period.start, period.end)
+    for tree, counts in sums.items():
+        for name, value in counts.items():
+            setattr(by_tree[tree], name, value)
     never = []
     states = {s.county_tree: s for s in RollupState.objects.filter(county_tree__in=trees)}
     for tree, figures in by_tree.items():

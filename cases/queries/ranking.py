@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -171,9 +172,27 @@ def grid_ranking(node: GridNode, period: Period, today: dt.date | None = None) -
     return ranked
 
 
-def town_comparison(county: GridNode, period: Period) -> list[Standing]:
-    """Every town of the county side by side: one grouped query, towns as rows."""
+def town_comparison(
+    county: GridNode, period: Period, by_town: dict[int, Mapping] | None = None
+) -> list[Standing]:
+    """Every town of the county side by side: one grouped query, towns as rows; none when the
+    figures by town are given (read from the rollups, cases.queries.rolled)."""
     towns = list(county.get_children().filter(tier=Tier.TOWN).only("pk", "name", "code"))
-    below_town = [t for t in Tier.values if t not in (Tier.COUNTY, Tier.TOWN)] + [Tier.TOWN]
-    counts = _grouped(county, period, TOWN_CODE_LENGTH, below_town)
+    if by_town is not None:
+        counts = {
+            t.code: {name: by_town.get(t.pk, {}).get(figure, 0) for name, figure in _ROLLED}
+            for t in towns
+        }
+    else:
+        below_town = [t for t in Tier.values if t not in (Tier.COUNTY, Tier.TOWN)] + [Tier.TOWN]
+        counts = _grouped(county, period, TOWN_CODE_LENGTH, below_town)
     return _standings(towns, counts, period, weights=False)
+
+
+# A comparison row's figures by the names the rollups give them.
+_ROLLED = (
+    ("received", "received"),
+    ("due", "due"),
+    ("closed", "closed"),
+    ("on_time", "closed_on_time"),
+)

@@ -86,35 +86,30 @@ def period_sums(
     closed_after_the_months = Q(
         due_day__gte=first, due_day__lt=last, closed_day__gte=last, closed_day__lt=end
     )
-    overdue_months = overdue_days = Q(pk__in=[])
+    month_sums = {
+        "due": Sum("cases", filter=months),
+        "closed": Sum("cases", filter=months & Q(closed_month__lt=last)),
+        "closed_on_time": Sum("cases", filter=months & Q(closed_on_time=True)),
+        "resolved_on_time": Sum("cases", filter=months & Q(resolved_on_time=True)),
+    }
+    day_sums = {
+        "due": Sum("cases", filter=edge),
+        "closed": Sum("cases", filter=(edge & Q(closed_day__lt=end)) | closed_after_the_months),
+        "closed_on_time": Sum("cases", filter=edge & Q(closed_on_time=True)),
+        "resolved_on_time": Sum("cases", filter=edge & Q(resolved_on_time=True)),
+    }
+    month_rows, day_rows = months, edge | closed_after_the_months
     if overdue_before is not None:
         # Open and due before this month by the month rows, due this month before the day by
         # the day rows.
         this_month = overdue_before.replace(day=1)
         overdue_months = Q(open=True, due_month__lt=this_month)
         overdue_days = Q(open=True, due_day__gte=this_month, due_day__lt=overdue_before)
-    add(
-        TownDueMonth.objects.filter(where & (months | overdue_months))
-        .values(group)
-        .annotate(
-            due=Sum("cases", filter=months),
-            closed=Sum("cases", filter=months & Q(closed_month__lt=last)),
-            closed_on_time=Sum("cases", filter=months & Q(closed_on_time=True)),
-            resolved_on_time=Sum("cases", filter=months & Q(resolved_on_time=True)),
-            overdue=Sum("cases", filter=overdue_months),
-        )
-    )
-    add(
-        TownDue.objects.filter(where & (edge | closed_after_the_months | overdue_days))
-        .values(group)
-        .annotate(
-            due=Sum("cases", filter=edge),
-            closed=Sum("cases", filter=(edge & Q(closed_day__lt=end)) | closed_after_the_months),
-            closed_on_time=Sum("cases", filter=edge & Q(closed_on_time=True)),
-            resolved_on_time=Sum("cases", filter=edge & Q(resolved_on_time=True)),
-            overdue=Sum("cases", filter=overdue_days),
-        )
-    )
+        month_sums["overdue"] = Sum("cases", filter=overdue_months)
+        day_sums["overdue"] = Sum("cases", filter=overdue_days)
+        month_rows, day_rows = month_rows | overdue_months, day_rows | overdue_days
+    add(TownDueMonth.objects.filter(where & month_rows).values(group).annotate(**month_sums))
+    add(TownDue.objects.filter(where & day_rows).values(group).annotate(**day_sums))
     return sums
 
 
@@ -241,18 +236,26 @@ def _days(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date] | Non
     return days if (midnight(days[0]), midnight(days[1])) == (start, end) else None
 
 
-def current_kpis(
+def current(
     node: GridNode, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
-) -> Kpis:
-    """`kpis(node, start, end, now)`, read from the rollups where they can answer."""
+) -> tuple[Kpis, dict[int, Counter] | None]:
+    """`kpis(node, start, end, now)`, read from the rollups where they can answer, and the
+    figures by town they were added up from (None when they were counted live)."""
     now = now or timezone.now()
     days = _days(start, end)
     rolled = town_sums(node, *days, now) if days else None
     if rolled is None:
-        return kpis(node, start, end, now=now)
+        return kpis(node, start, end, now=now), None
     total = Counter()
     for counts in rolled.sums.values():
         total.update(counts)
     if not rolled.overdue:
         total["overdue"] = _overdue_at(node, min(end, now))
-    return _kpis(total)
+    return _kpis(total), rolled.sums
+
+
+def current_kpis(
+    node: GridNode, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
+) -> Kpis:
+    """`kpis(node, start, end, now)`, read from the rollups where they can answer."""
+    return current(node, start, end, now)[0]

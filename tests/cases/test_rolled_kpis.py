@@ -184,3 +184,27 @@ def test_the_rolled_figures_cost_the_same_queries_for_a_county_ten_times_the_siz
     assert CaseCount.objects.count() > 50
     assert _count_queries(node, NOW + H) == small == 10
     assert_rolled_equal_live([node], NOW + H)
+
+
+def test_the_county_dashboards_town_comparison_from_the_rollups_equals_the_live_one(
+    shaanxi, autumn, tree
+):
+    from cases.queries.ranking import town_comparison
+    from cases.queries.rolled import current
+
+    rollups.refresh(now=NOW)
+    case = autumn["open_late"]
+    case.status, case.resolved_at, case.closed_at = "closed", NOW, NOW + H
+    case.save()
+    seen = 0
+    for period in PERIODS:
+        _, by_town = current(tree.county, *period.bounds, now=NOW + 2 * H)
+        assert by_town is not None
+        rolled = town_comparison(tree.county, period, by_town)
+        live = town_comparison(tree.county, period)
+        figures = ("received", "due", "closed", "on_time")
+        assert [(s.node.pk, *(getattr(s, f) for f in figures)) for s in rolled] == [
+            (s.node.pk, *(getattr(s, f) for f in figures)) for s in live
+        ], period
+        seen += sum(s.received + s.due for s in live)
+    assert seen  # the comparison counted something
