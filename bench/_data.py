@@ -47,8 +47,9 @@ def insert_cases(
     """Cases numbered first..last in the county, set-based (INSERT … SELECT generate_series).
     9 in 10 in a micro-grid, 1 in 10 in a grid; reported evenly over 730 days. Status and color
     come from a hash of the number, so every grid mixes them (15% open, 75% closed, the rest
-    untriaged or rejected), as bench/phone_home.py does. `days` and `before`: reported over the
-    `days` days that end `before` days ago; `closed`: every case closed (a county's history)."""
+    untriaged or rejected), as bench/phone_home.py does; a case whose closing would lie after
+    `now` is still being handled. `days` and `before`: reported over the `days` days that end
+    `before` days ago; `closed`: every case closed (a county's history)."""
     from django.db import connection
 
     from grids.models import GridNode
@@ -82,7 +83,12 @@ def insert_cases(
                                  'village','town','county'])[1 + mod(s.g, 10)] END,
                 '', s.created, s.created, %(tree)s
             FROM (
-                SELECT g, greatest(mod(h.v, 20), %(min_k)s) AS k,
+              -- A case whose closing would lie in the future is still being handled.
+              SELECT s0.*, CASE WHEN s0.k0 >= 5
+                    AND s0.created + s0.clear * s0.took + interval '2 hours' > %(now)s
+                  THEN 4 ELSE s0.k0 END AS k
+              FROM (
+                SELECT g, greatest(mod(h.v, 20), %(min_k)s) AS k0,
                     CASE WHEN mod(g, 10) = 0
                          THEN (%(grids)s::int[])[1 + mod(g / 10, %(n_grids)s)]
                          ELSE (%(micro)s::int[])[1 + mod(g, %(n_micro)s)] END AS node,
@@ -95,6 +101,7 @@ def insert_cases(
                         AS created
                 FROM generate_series(%(first)s, %(last)s) AS g
                 CROSS JOIN LATERAL (SELECT hashint4(g)::bigint + 2147483648 AS v) AS h
+              ) AS s0
             ) AS s
             """,
             {

@@ -54,6 +54,32 @@ class TriagePolicy(models.Model):
     def __str__(self) -> str:
         return f"{self.get_color_display()} · {self.clear_within} {self.get_day_kind_display()}"
 
+    def save(self, *args, **kwargs):
+        before = (
+            TriagePolicy.objects.filter(pk=self.pk)
+            .values_list("color", "verify_within_hours")
+            .first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if before != (self.color, self.verify_within_hours):
+            _count_every_county_again()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _count_every_county_again()
+        return result
+
+
+def _count_every_county_again() -> None:
+    """The rollups count 及时核查 with a color's hours (cases.rollups): once they change, the
+    counts kept per case no longer say what counting now would, and no case was saved to show
+    it. The next run counts every county whole; until then the dashboards count live."""
+    from cases.models.rollups import RollupState
+
+    RollupState.objects.update(refreshed_at=None)
+
 
 class Holiday(models.Model):
     """An admin's word on one date, which wins over the holiday calendar package: for years it

@@ -208,3 +208,21 @@ def test_the_county_dashboards_town_comparison_from_the_rollups_equals_the_live_
         ], period
         seen += sum(s.received + s.due for s in live)
     assert seen  # the comparison counted something
+
+
+def test_a_color_given_other_hours_to_verify_in_is_counted_again_whole(shaanxi, autumn, tree):
+    from cases.models import TriagePolicy
+
+    rollups.refresh(now=NOW)
+    month = PERIODS[0]
+    policy = TriagePolicy.objects.filter(color="yellow").first() or TriagePolicy(color="yellow")
+    policy.verify_within_hours = 1  # 及时核查 is counted with these hours
+    policy.save()
+    assert town_sums(tree.county, month.start, month.end, NOW) is None  # counted live meanwhile
+    assert current_kpis(tree.county, *month.bounds, now=NOW) == kpis(
+        tree.county, *month.bounds, now=NOW
+    )
+    rollups.refresh(now=NOW + H)
+    assert_rolled_equal_live([tree.county, tree.town1], NOW + H)
+    policy.save()  # saved unchanged: the rollups still answer
+    assert town_sums(tree.county, month.start, month.end, NOW + H) is not None
