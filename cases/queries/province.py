@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from cases.models import RollupState
 from cases.models.rollups import FIGURES
 from cases.queries.figures import Period
@@ -100,7 +98,7 @@ def summary(province: Province, period: Period) -> ProvinceSummary:
     )
     trees = [c.tree_id for c in counties]
     by_tree = {c.tree_id: CountyFigures(county=c) for c in counties}
-    sums = period_sums(Q(county_tree__in=trees), "county_tree", period.start, period.end)
+    sums = period_sums("county_tree", trees, "county_tree", period.start, period.end)
     for tree, counts in sums.items():
         for name, value in counts.items():
             setattr(by_tree[tree], name, value)

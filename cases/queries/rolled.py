@@ -18,11 +18,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import NamedTuple
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases import rollups
-from cases.models import RollupState, TownDay, TownDue, TownDueMonth, TownMonth
+from cases.models import OPEN_STATUSES, RollupState
 from cases.models.rollups import FIGURES, SETTLED
 from cases.queries.cases import (
     STANDING,
@@ -48,68 +49,102 @@ def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     return (first, last) if first < last else (start, start)
 
 
+# The rows' columns a caller may select and group by (period_sums writes them into its SQL).
+_KEYS = ("town_id", "county_tree")
+
+
 def period_sums(
-    where: Q, group: str, start: dt.date, end: dt.date, overdue_before: dt.date | None = None
+    column: str,
+    values,
+    group: str,
+    start: dt.date,
+    end: dt.date,
+    overdue_before: dt.date | None = None,
 ) -> dict[int, Counter]:
-    """The rows matching `where` added up by `group` (`town_id` or `county_tree`) for the days
-    [start, end), in four queries: every figure of FIGURES, `closed` renamed `closed_in_period`;
-    of the cases due in the period, `due`, `closed` (closed before its end) and the two on-time
-    counts; with `overdue_before`, `overdue`: the open cases due before that day.
+    """The rows whose `column` (a town or a county's tree) is one of `values`, added up by
+    `group` for the days [start, end), in four queries: every figure of FIGURES, `closed`
+    renamed `closed_in_period`; of the cases due in the period, `due`, `closed` (closed before
+    its end) and the two on-time counts; with `overdue_before`, `overdue`: the open cases due
+    before that day.
 
     The calendar months lying wholly inside the period are read from the month rows (a year is
-    twelve rows a town), the days before and after them from the day rows."""
-    first, last = whole_months(start, end)
+    twelve rows a town), the days before and after them from the day rows. Written as SQL: the
+    statements are the same on every call, and building them through the ORM cost more than
+    running them."""
+    if column not in _KEYS or group not in _KEYS:
+        raise ValueError(f"period_sums selects and groups by one of {_KEYS}")
+    values = list(values)
     sums: dict[int, Counter] = defaultdict(Counter)
+    if not values:
+        return sums
+    first, last = whole_months(start, end)
+    day = connection.ops.adapt_datefield_value
+    inside = f"{column} IN ({', '.join(['%s'] * len(values))})"
 
-    def add(rows) -> None:
-        for row in rows.order_by():
-            key = row.pop(group)
-            for name, value in row.items():
-                if value:
-                    sums[key][name] += value
+    def add(table: str, columns: dict[str, tuple[str, list]], where: str, params: list) -> None:
+        """One grouped statement: {name: (SQL sum, its parameters)} over the rows `where`."""
+        sql = (
+            f"SELECT {group}, {', '.join(expr for expr, _ in columns.values())} FROM {table} "
+            f"WHERE {inside} AND ({where}) GROUP BY {group}"
+        )
+        sum_params = [p for _, ps in columns.values() for p in ps]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*sum_params, *values, *params])
+            for key, *row in cursor.fetchall():
+                for name, value in zip(columns, row, strict=True):
+                    if value:  # a sum of big integers is a decimal in PostgreSQL
+                        sums[key][name] += int(value)
 
-    figures = {name: Sum(name) for name in FIGURES}
-    edge_days = Q(day__gte=start, day__lt=first) | Q(day__gte=last, day__lt=end)
+    def summed(condition: str, params: list) -> tuple[str, list]:
+        return f"SUM(CASE WHEN {condition} THEN cases ELSE 0 END)", params
+
+    figures = {name: (f"SUM({name})", []) for name in FIGURES}
+    months_params = [day(first), day(last)]
+    edge_params = [day(start), day(first), day(last), day(end)]
+    add("cases_townmonth", figures, "month >= %s AND month < %s", months_params)
     add(
-        TownMonth.objects.filter(where, month__gte=first, month__lt=last)
-        .values(group)
-        .annotate(**figures)
+        "cases_townday",
+        figures,
+        "(day >= %s AND day < %s) OR (day >= %s AND day < %s)",
+        edge_params,
     )
-    add(TownDay.objects.filter(where & edge_days).values(group).annotate(**figures))
     for counts in sums.values():
         counts["closed_in_period"] = counts.pop("closed", 0)
     # Due in a whole month and closed before the month after the last whole month: by the month
     # rows. Due then but closed after that, before the period's end: in the day rows, with the
     # cases due on the edge days.
-    months = Q(due_month__gte=first, due_month__lt=last)
-    edge = Q(due_day__gte=start, due_day__lt=first) | Q(due_day__gte=last, due_day__lt=end)
-    closed_after_the_months = Q(
-        due_day__gte=first, due_day__lt=last, closed_day__gte=last, closed_day__lt=end
-    )
-    month_sums = {
-        "due": Sum("cases", filter=months),
-        "closed": Sum("cases", filter=months & Q(closed_month__lt=last)),
-        "closed_on_time": Sum("cases", filter=months & Q(closed_on_time=True)),
-        "resolved_on_time": Sum("cases", filter=months & Q(resolved_on_time=True)),
+    months = "(due_month >= %s AND due_month < %s)"
+    edge = "((due_day >= %s AND due_day < %s) OR (due_day >= %s AND due_day < %s))"
+    after = "(due_day >= %s AND due_day < %s AND closed_day >= %s AND closed_day < %s)"
+    after_params = [day(first), day(last), day(last), day(end)]
+    m, e = months_params, edge_params
+    by_month = {
+        "due": summed(months, m),
+        "closed": summed(f"{months} AND closed_month < %s", [*m, day(last)]),
+        "closed_on_time": summed(f"{months} AND closed_on_time = %s", [*m, True]),
+        "resolved_on_time": summed(f"{months} AND resolved_on_time = %s", [*m, True]),
     }
-    day_sums = {
-        "due": Sum("cases", filter=edge),
-        "closed": Sum("cases", filter=(edge & Q(closed_day__lt=end)) | closed_after_the_months),
-        "closed_on_time": Sum("cases", filter=edge & Q(closed_on_time=True)),
-        "resolved_on_time": Sum("cases", filter=edge & Q(resolved_on_time=True)),
+    by_day = {
+        "due": summed(edge, e),
+        "closed": summed(f"({edge} AND closed_day < %s) OR {after}", [*e, day(end), *after_params]),
+        "closed_on_time": summed(f"{edge} AND closed_on_time = %s", [*e, True]),
+        "resolved_on_time": summed(f"{edge} AND resolved_on_time = %s", [*e, True]),
     }
-    month_rows, day_rows = months, edge | closed_after_the_months
+    month_rows, month_params = months, list(m)
+    day_rows, day_params = f"{edge} OR {after}", [*e, *after_params]
     if overdue_before is not None:
         # Open and due before this month by the month rows, due this month before the day by
         # the day rows.
-        this_month = overdue_before.replace(day=1)
-        overdue_months = Q(open=True, due_month__lt=this_month)
-        overdue_days = Q(open=True, due_day__gte=this_month, due_day__lt=overdue_before)
-        month_sums["overdue"] = Sum("cases", filter=overdue_months)
-        day_sums["overdue"] = Sum("cases", filter=overdue_days)
-        month_rows, day_rows = month_rows | overdue_months, day_rows | overdue_days
-    add(TownDueMonth.objects.filter(where & month_rows).values(group).annotate(**month_sums))
-    add(TownDue.objects.filter(where & day_rows).values(group).annotate(**day_sums))
+        this_month = day(overdue_before.replace(day=1))
+        overdue_months, om = "(open = %s AND due_month < %s)", [True, this_month]
+        overdue_days = "(open = %s AND due_day >= %s AND due_day < %s)"
+        od = [True, this_month, day(overdue_before)]
+        by_month["overdue"] = summed(overdue_months, om)
+        by_day["overdue"] = summed(overdue_days, od)
+        month_rows, month_params = f"{month_rows} OR {overdue_months}", [*month_params, *om]
+        day_rows, day_params = f"{day_rows} OR {overdue_days}", [*day_params, *od]
+    add("cases_townduemonth", by_month, month_rows, month_params)
+    add("cases_towndue", by_day, day_rows, day_params)
     return sums
 
 
@@ -138,13 +173,13 @@ def _state(tree_id: int):
 
 class Rolled(NamedTuple):
     sums: dict[int, Counter]  # by town (a county's own node among its towns)
-    overdue: bool  # whether each town's `overdue` is 超期数 at the moment asked for
+    overdue: int | None  # 超期数 at the moment asked for, if the rows could say
 
 
 def town_sums(node: GridNode, start: dt.date, end: dt.date, now: dt.datetime) -> Rolled | None:
     """The figures of a county's towns (and of the county's own node), or of one town, for the
-    days [start, end), by town; None when the rows cannot say (see above). 超期数 at `now` is
-    among them while the period runs on at `now`, if `now` is not before the last run.
+    days [start, end), by town; None when the rows cannot say (see above). With them 超期数 at
+    `now`, while the period runs on at `now` and `now` is not before the last run.
 
     Ten queries whatever the county's size. The rollup state is read again at the end: if a run
     committed meanwhile, the rows and the counts kept per case may come from either side of it,
@@ -163,40 +198,34 @@ def town_sums(node: GridNode, start: dt.date, end: dt.date, now: dt.datetime) ->
         since = refreshed_at - rollups.OVERLAP
         # A case unchanged since the run is, at `now`, as the run counted it only if `now` is
         # not before the changes the run left to the next one.
-        overdue = midnight(end) > now >= since
+        running = midnight(end) > now >= since
         today = timezone.localdate(now)
         sums = period_sums(
-            Q(town_id__in=ids), "town_id", start, end, overdue_before=today if overdue else None
+            "town_id", ids, "town_id", start, end, overdue_before=today if running else None
         )
         changes = rollups.changes_since(node.tree_id, root, towns, since)
         _add_changes(sums, changes.tally, ids, start, end)
-        if overdue:
-            _overdue_now(node, rollups.town_of_case(root, towns), sums, changes, ids, now)
+        overdue = _overdue_now(node, sums, changes, ids, now) if running else None
         if _state(node.tree_id).values_list("refreshed_at", flat=True).first() == refreshed_at:
             return Rolled(sums, overdue)
     return None
 
 
-def _overdue_now(node, town_of_case, sums, changes, ids, now) -> None:
-    """Bring the rows' overdue (open cases due before today, as the run counted them) to 超期数
-    at `now`: the changed cases' counts at the run off, and, counted live in one query, those of
-    them overdue now and due before today, and every case due today and overdue now."""
+def _overdue_now(node, sums, changes, ids, now) -> int:
+    """超期数 at `now`: the rows' open cases due before today (as the run counted them) without
+    the cases changed since the run, and, counted live in one query, those changed cases overdue
+    now and the unchanged open cases due today and past their deadline. A case unchanged since
+    before `now` was not resolved after it."""
     today = midnight(timezone.localdate(now))
+    total = sum(counts.pop("overdue", 0) for counts in sums.values())
     for c in changes.before.values():
         if c.town_id in ids and c.open and c.due_day is not None and c.due_day < today.date():
-            sums[c.town_id]["overdue"] -= 1
-    changed = Q(pk__in=changes.read, clear_by__lt=today)
-    due_today = Q(clear_by__gte=today, clear_by__lt=now)
-    rows = (
-        cases_in(node)
-        .filter(STANDING & (changed | due_today), overdue_at(now))
-        .annotate(town=town_of_case)
-        .values("town")
-        .annotate(n=Count("pk"))
-        .order_by()
+            total -= 1
+    changed = STANDING & Q(pk__in=changes.read) & overdue_at(now)
+    due_today = Q(status__in=OPEN_STATUSES, clear_by__gte=today, clear_by__lt=now) & ~Q(
+        pk__in=changes.read
     )
-    for row in rows:
-        sums[row["town"]]["overdue"] += row["n"]
+    return total + cases_in(node).filter(changed | due_today).count()
 
 
 def _overdue_at(node: GridNode, moment: dt.datetime) -> int:
@@ -249,8 +278,9 @@ def current(
     total = Counter()
     for counts in rolled.sums.values():
         total.update(counts)
-    if not rolled.overdue:
-        total["overdue"] = _overdue_at(node, min(end, now))
+    total["overdue"] = (
+        rolled.overdue if rolled.overdue is not None else _overdue_at(node, min(end, now))
+    )
     return _kpis(total), rolled.sums
 
 
