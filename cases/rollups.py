@@ -45,6 +45,7 @@ from cases.models import (
     TownDue,
     TownDueMonth,
     TownMonth,
+    TownOpen,
 )
 from cases.models.rollups import FIGURES, SETTLED
 from cases.queries.cases import (
@@ -81,6 +82,9 @@ class Counted(NamedTuple):
     verified_in_time: bool  # only once closed
     handling_us: int | None  # report to resolution, only once closed after a resolution
     open: bool  # accepted, dispatched or handling: overdue once past its due day
+    held: bool  # on the board: accepted, dispatched or handling
+    holder_tier: str  # the tier of the node holding it, while held
+    held_color: str  # its color, while held
 
 
 COUNTED_FIELDS = Counted._fields
@@ -156,6 +160,11 @@ def counts_now(cases, root: GridNode, towns: list[GridNode]):
         open=ExpressionWrapper(
             Q(status__in=OPEN_STATUSES, accepted_at__isnull=False), output_field=BooleanField()
         ),
+        held=ExpressionWrapper(Q(status__in=OPEN_STATUSES), output_field=BooleanField()),
+        holder_tier=SqlCase(
+            When(status__in=OPEN_STATUSES, then=F("owner_node__tier")), default=Value("")
+        ),
+        held_color=SqlCase(When(status__in=OPEN_STATUSES, then=F("color")), default=Value("")),
     ).values_list("pk", "town_id_", *COUNTED_FIELDS[2:])
     flags = [COUNTED_FIELDS.index(name) for name in _FLAGS]
     handling = COUNTED_FIELDS.index("handling_us")
@@ -176,6 +185,7 @@ _FLAGS = (
     "resolved_on_time",
     "verified_in_time",
     "open",
+    "held",
 )
 
 
@@ -200,6 +210,7 @@ class Tally:
         self.months: dict[tuple[int, dt.date], Counter] = defaultdict(Counter)
         self.dues: Counter = Counter()
         self.due_months: Counter = Counter()
+        self.held: Counter = Counter()  # (town, holder's tier, color): open cases
 
     def add(self, c: Counted, sign: int = 1) -> None:
         for day, figures in (
@@ -218,6 +229,8 @@ class Tally:
             flags = (c.closed_on_time, c.resolved_on_time, c.open)
             self.dues[(c.town_id, c.due_day, c.closed_day, *flags)] += sign
             self.due_months[(c.town_id, _month(c.due_day), _month(c.closed_day), *flags)] += sign
+        if c.held:
+            self.held[(c.town_id, c.holder_tier, c.held_color)] += sign
 
 
 def _closed_figures(c: Counted) -> dict[str, int]:
@@ -331,6 +344,33 @@ def _write(tree_id: int, tally: Tally) -> None:
     _apply_figures(TownMonth, "month", tree_id, tally.months)
     _apply_dues(TownDue, ("due_day", "closed_day"), tree_id, tally.dues)
     _apply_dues(TownDueMonth, ("due_month", "closed_month"), tree_id, tally.due_months)
+    _apply_held(tree_id, tally.held)
+
+
+def _apply_held(tree_id: int, changes: Counter) -> None:
+    """Add `changes` ({(town, holder's tier, color): cases}) to TownOpen."""
+    changes = {k: n for k, n in changes.items() if n}
+    if not changes:
+        return
+    existing = {
+        (row.town_id, row.tier, row.color): row
+        for row in TownOpen.objects.filter(town_id__in={k[0] for k in changes})
+    }
+    new, changed, emptied = [], [], []
+    for (town, tier, color), n in changes.items():
+        row = existing.get((town, tier, color))
+        if row is None:
+            if n < 0:
+                raise _Drift("TownOpen")
+            new.append(TownOpen(town_id=town, county_tree=tree_id, tier=tier, color=color, cases=n))
+            continue
+        row.cases += n
+        if row.cases < 0:
+            raise _Drift("TownOpen")
+        (changed if row.cases else emptied).append(row)
+    TownOpen.objects.bulk_create(new, batch_size=BATCH)
+    TownOpen.objects.bulk_update(changed, ["cases"], batch_size=BATCH)
+    TownOpen.objects.filter(pk__in=[row.pk for row in emptied]).delete()
 
 
 class Changes(NamedTuple):
@@ -374,7 +414,7 @@ def _recount_changed(tree_id: int, root: GridNode, towns: list[GridNode], since)
     return len(changes.towns)
 
 
-_TABLES = (TownDay, TownDue, TownMonth, TownDueMonth)
+_TABLES = (TownDay, TownDue, TownMonth, TownDueMonth, TownOpen)
 
 
 def _refresh_county(tree_id: int, *, full: bool, now: dt.datetime) -> int:

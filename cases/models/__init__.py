@@ -23,6 +23,7 @@ from cases.models.rollups import (
     TownDue,
     TownDueMonth,
     TownMonth,
+    TownOpen,
 )
 from cases.models.units import Category, ResponsibilityItem, Unit
 
@@ -52,6 +53,7 @@ __all__ = [
     "TownDay",
     "TownDue",
     "TownDueMonth",
+    "TownOpen",
     "TownMonth",
     "TriagePolicy",
     "Unit",

@@ -147,6 +147,30 @@ class TownDueMonth(_DueCounts):
         return f"{self.town_id} · {self.due_month:%Y-%m} · {self.cases}"
 
 
+class TownOpen(models.Model):
+    """How many open cases (accepted, dispatched, handling) of a town are held at each tier, by
+    color: the supervision board's level × color table of a whole town or county."""
+
+    town = models.ForeignKey(
+        "grids.GridNode", verbose_name=_("town"), on_delete=models.CASCADE, related_name="+"
+    )
+    county_tree = models.PositiveIntegerField(_("county (tree)"))
+    tier = models.CharField(_("held at (tier)"), max_length=16)
+    color = models.CharField(_("color"), max_length=10, blank=True)
+    cases = models.PositiveIntegerField(_("cases"), default=0)
+
+    class Meta:
+        verbose_name = _("town open cases by holder and color")
+        verbose_name_plural = _("town open cases by holder and color")
+        constraints = [
+            models.UniqueConstraint(fields=["town", "tier", "color"], name="townopen_unique")
+        ]
+        indexes = [models.Index(fields=["county_tree"], name="townopen_county")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} · {self.tier} · {self.color} · {self.cases}"
+
+
 class CaseCount(models.Model):
     """What one case was last counted for in the rows above: its town, the days of its figures
     and its due day. A run takes the changed cases' old counts off the rows and puts their new
@@ -177,6 +201,10 @@ class CaseCount(models.Model):
     verified_in_time = models.BooleanField(_("verified in time"), default=False)
     handling_us = models.BigIntegerField(_("handling time (µs)"), null=True, blank=True)
     open = models.BooleanField(_("open"), default=False)
+    # On the board: open (whether accepted or not), the tier of the node holding it, its color.
+    held = models.BooleanField(_("on the board"), default=False)
+    holder_tier = models.CharField(_("held at (tier)"), max_length=16, blank=True)
+    held_color = models.CharField(_("color"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("case as counted")

@@ -19,11 +19,11 @@ from collections import Counter, defaultdict
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from cases import rollups
-from cases.models import OPEN_STATUSES, RollupState
+from cases.models import OPEN_STATUSES, RollupState, TownOpen
 from cases.models.rollups import FIGURES, SETTLED
 from cases.queries.cases import (
     STANDING,
@@ -171,6 +171,29 @@ def _state(tree_id: int):
     return RollupState.objects.filter(county_tree=tree_id).values_list("refreshed_at", "towns")
 
 
+def _read_consistently(tree_id: int, node_id: int, level: int, read):
+    """`read(root, towns, ids, since)` over the rows of a county (level 0) or a town (level 1)
+    and the cases changed since their last run; None when the rows cannot say (never counted,
+    or places moved between towns since: the rows count them where they were). The rollup
+    state is read again at the end: if a run committed meanwhile, the rows and the counts kept
+    per case may come from either side of it, and everything is read again."""
+    if level > 1:
+        return None
+    for _ in range(2):
+        state = _state(tree_id).first()
+        if state is None or state[0] is None:
+            return None
+        refreshed_at, fingerprint = state
+        root, towns, now_fingerprint = rollups.county_towns(tree_id)
+        if now_fingerprint != fingerprint:
+            return None
+        ids = {root.pk, *(t.pk for t in towns)} if level == 0 else {node_id}
+        result = read(root, towns, ids, refreshed_at - rollups.OVERLAP)
+        if _state(tree_id).values_list("refreshed_at", flat=True).first() == refreshed_at:
+            return result
+    return None
+
+
 class Rolled(NamedTuple):
     sums: dict[int, Counter]  # by town (a county's own node among its towns)
     overdue: int | None  # 超期数 at the moment asked for, if the rows could say
@@ -179,23 +202,10 @@ class Rolled(NamedTuple):
 def town_sums(node: GridNode, start: dt.date, end: dt.date, now: dt.datetime) -> Rolled | None:
     """The figures of a county's towns (and of the county's own node), or of one town, for the
     days [start, end), by town; None when the rows cannot say (see above). With them 超期数 at
-    `now`, while the period runs on at `now` and `now` is not before the last run.
+    `now`, while the period runs on at `now` and `now` is not before the last run. Ten queries
+    whatever the county's size."""
 
-    Ten queries whatever the county's size. The rollup state is read again at the end: if a run
-    committed meanwhile, the rows and the counts kept per case may come from either side of it,
-    and the figures are read again."""
-    if node.level > 1:
-        return None
-    for _ in range(2):
-        state = _state(node.tree_id).first()
-        if state is None or state[0] is None:
-            return None
-        refreshed_at, fingerprint = state
-        root, towns, now_fingerprint = rollups.county_towns(node.tree_id)
-        if now_fingerprint != fingerprint:
-            return None  # places moved between towns: the rows count them where they were
-        ids = {root.pk, *(t.pk for t in towns)} if node.level == 0 else {node.pk}
-        since = refreshed_at - rollups.OVERLAP
+    def read(root, towns, ids, since) -> Rolled:
         # A case unchanged since the run is, at `now`, as the run counted it only if `now` is
         # not before the changes the run left to the next one.
         running = midnight(end) > now >= since
@@ -206,9 +216,34 @@ def town_sums(node: GridNode, start: dt.date, end: dt.date, now: dt.datetime) ->
         changes = rollups.changes_since(node.tree_id, root, towns, since)
         _add_changes(sums, changes.tally, ids, start, end)
         overdue = _overdue_now(node, sums, changes, ids, now) if running else None
-        if _state(node.tree_id).values_list("refreshed_at", flat=True).first() == refreshed_at:
-            return Rolled(sums, overdue)
-    return None
+        return Rolled(sums, overdue)
+
+    return _read_consistently(node.tree_id, node.pk, node.level, read)
+
+
+def held_counts(tree_id: int, node_id: int, level: int) -> Counter | None:
+    """The open cases of a county or a town, now, by (the tier of the node holding them,
+    color): the supervision board's table. The TownOpen rows with the cases changed since the
+    run counted again; None when the rows cannot say. Six queries whatever the county's size."""
+
+    def read(root, towns, ids, since) -> Counter:
+        counts = Counter()
+        rows = (
+            TownOpen.objects.filter(town_id__in=ids)
+            .values_list("tier", "color")
+            .annotate(n=Sum("cases"))
+            .order_by()
+        )
+        for tier, color, n in rows:
+            counts[(tier, color)] += n
+        for (town, tier, color), n in rollups.changes_since(
+            tree_id, root, towns, since
+        ).tally.held.items():
+            if town in ids:
+                counts[(tier, color)] += n
+        return counts
+
+    return _read_consistently(tree_id, node_id, level, read)
 
 
 def _overdue_now(node, sums, changes, ids, now) -> int:

@@ -49,6 +49,7 @@ from staff.access.policy import (
     require_door,
     required,
     scope,
+    scope_spans,
     who_can,
 )
 from staff.access.references import (
@@ -97,6 +98,7 @@ __all__ = [
     "roles",
     "scope",
     "scope_references",
+    "scope_spans",
     "scope_units",
     "scope_users",
     "top_node",

@@ -115,6 +115,16 @@ def _managing_grants(user, action: str) -> list[Grant]:
     return _outermost(_allowing(user, action))
 
 
+def scope_spans(user, action: str) -> list[Grant] | None:
+    """The subtrees `scope` keeps for `action`: the user's grants allowing it, those inside
+    another left out (none for no grant); None for a superuser, who is kept to none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    return _managing_grants(user, action)
+
+
 def scope(user, action: str, queryset: QuerySet, via: str = "node") -> QuerySet:
     """The objects of `queryset` on which `user` may take `action`; `via` is the path to the node
     ("" when the queryset is of GridNode itself)."""
