@@ -15,12 +15,13 @@ not only with the cases), taken with the dashboard's own definition.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -402,6 +403,43 @@ def changes_since(tree_id: int, root: GridNode, towns: list[GridNode], since) ->
         result.tally.add(c)
         result.towns.add(c.town_id)
         result.counted.append(c)
+    return result
+
+
+def held_changes_since(tree_id: int, root: GridNode, towns: list[GridNode], since) -> Counter:
+    """The board's part of `changes_since` alone, in two lean statements: for the county's
+    cases changed since `since`, +1 on (town, holder's tier, color) where each is open now and
+    -1 where it was open when last counted. The cases are read first, as there."""
+    quote = connection.ops.quote_name
+    cases, nodes = quote(Case._meta.db_table), quote(GridNode._meta.db_table)
+    counts = quote(CaseCount._meta.db_table)
+    moment = connection.ops.adapt_datetimefield_value(since)
+    starts = [t.lft for t in towns]
+    open_now = {str(s) for s in OPEN_STATUSES}
+    result: Counter = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id, c.status, c.color, n.lft, o.tier FROM {cases} c"
+            f" JOIN {nodes} n ON n.id = c.node_id JOIN {nodes} o ON o.id = c.owner_node_id"
+            " WHERE c.county_tree = %s AND c.updated_at >= %s",
+            [tree_id, moment],
+        )
+        read = set()
+        for case_id, status, color, lft, tier in cursor.fetchall():
+            read.add(case_id)
+            if status in open_now:
+                i = bisect.bisect_right(starts, lft) - 1
+                town = towns[i].pk if i >= 0 and lft <= towns[i].rght else root.pk
+                result[(town, tier, color)] += 1
+        cursor.execute(
+            f"SELECT k.case_id, k.town_id, k.holder_tier, k.held_color FROM {counts} k"
+            f" JOIN {cases} c ON c.id = k.case_id"
+            " WHERE c.county_tree = %s AND c.updated_at >= %s AND k.held = %s",
+            [tree_id, moment, True],
+        )
+        for case_id, town, tier, color in cursor.fetchall():
+            if case_id in read:
+                result[(town, tier, color)] -= 1
     return result
 
 

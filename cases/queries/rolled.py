@@ -236,9 +236,9 @@ def held_counts(tree_id: int, node_id: int, level: int) -> Counter | None:
         )
         for tier, color, n in rows:
             counts[(tier, color)] += n
-        for (town, tier, color), n in rollups.changes_since(
+        for (town, tier, color), n in rollups.held_changes_since(
             tree_id, root, towns, since
-        ).tally.held.items():
+        ).items():
             if town in ids:
                 counts[(tier, color)] += n
         return counts
