@@ -178,18 +178,22 @@ def _setup_gridgov(url: str) -> None:
 
 def load_gridgov(*, demo: bool = True, cases: int = 0, quiet: bool = True) -> None:
     """Migrate, load the demo (`load_demo`: both counties, their people, ~44 cases with their
-    history), add `cases` generated cases, then VACUUM ANALYZE as autovacuum would (statistics
-    for the planner, the visibility map for index-only scans)."""
+    history), add `cases` generated cases, count the rollups (beat keeps them current in a running
+    county; the dashboards and the board read them), then VACUUM ANALYZE as autovacuum would
+    (statistics for the planner, the visibility map for index-only scans)."""
     import io
 
     from django.core.management import call_command
     from django.db import connection
+
+    from cases import rollups
 
     call_command("migrate", verbosity=0)
     if demo:
         call_command("load_demo", stdout=io.StringIO() if quiet else None)
     if cases:
         add_cases(cases)
+    rollups.rebuild()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 

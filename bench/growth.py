@@ -179,12 +179,14 @@ def explain(sql: str, params) -> dict:
     }
 
 
-def same_figures(county) -> None:
+def same_figures(county, users) -> None:
     """The dashboards' figures as read from the rollups equal those counted from the cases, for
-    the county and its first town, this month and last: stop the run otherwise."""
+    the county and its first town, this month and last, and so do the boards' level × color
+    tables of `users`: stop the run otherwise."""
     import dataclasses
     import datetime as dt
 
+    from django.db.models import Count
     from django.utils import timezone
 
     from cases.queries import kpis
@@ -207,7 +209,23 @@ def same_figures(county) -> None:
                 rolled,
                 live,
             )
-    print("  the dashboards' figures from the rollups equal the live ones: yes")
+    from cases.queries import board
+
+    for user in users:
+        rolled = board._rolled_groups(user, board.BoardFilters())
+        assert rolled is not None, "the board's rollups did not answer"
+        live = list(
+            board._filtered(user, board.BoardFilters(), skip_groups=True)
+            .values("owner_node__tier", "color")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+
+        def key(rows):
+            return sorted((r["owner_node__tier"], r["color"], r["n"]) for r in rows if r["n"])
+
+        assert key(rolled) == key(live), (user, rolled, live)
+    print("  the dashboards' figures and the boards' tables from the rollups equal the live ones")
 
 
 def measure(page_fns: dict, requests: int, plans: bool, label: str) -> dict:
@@ -330,7 +348,7 @@ def growth(args) -> None:
         settle()
         done = size
         print(f"{size:,} cases in the county, loaded in {time.perf_counter() - t:.1f} s")
-        same_figures(county)
+        same_figures(county, (town_user, county_user))
         t = time.perf_counter()
         results.append(
             measure(pages(town_user, county_user, names), args.requests, args.plans, f"{size:,}")
