@@ -12,8 +12,10 @@ the county has piled up over the years, nor what other counties hold in the same
 2. Shared database. The same county (a second database) with 100,000 cases alone, then with 19
    other counties of 100,000 cases each in the same database (2,000,000 in all). The other
    counties have a smaller tree (10 towns, 50 villages, 200 grids, 400 micro-grids): what they
-   put in the way of the first county's queries is their case rows, not their nodes. Pages: the
-   town and county dashboards and the board. Goal: shared ≤ 1.2× alone, same query count.
+   put in the way of the first county's queries is their case rows, not their nodes. The county
+   alone is kept as a copy of its database (CREATE DATABASE … TEMPLATE) before the others are
+   added, and the two databases are measured in interleaved rounds. Pages: the town and county
+   dashboards and the board. Goal: shared ≤ 1.2× alone, same query count.
 
 Every page runs through Django's test client (production settings, a local-memory cache so
 that no other process's cache is touched; the cache is cleared after each load, then each page
@@ -31,6 +33,7 @@ import os
 import re
 import statistics
 import time
+from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 from _data import build_tree, insert_cases
@@ -71,22 +74,38 @@ def build_small_county(index: int):
 
 
 def settle() -> None:
-    """After a bulk load: the rollups counted again (the dashboards read a town's and a
-    county's figures from them; the load writes rows with old `updated_at` stamps, which beat's
-    incremental run does not look for, as after a restore: `manage.py rollups --rebuild`),
-    VACUUM ANALYZE as autovacuum would, and an empty cache."""
+    """After a bulk load: the rollups counted again (the dashboards and the boards read a
+    town's and a county's figures from them; the load writes rows with old `updated_at` stamps,
+    which beat's incremental run does not look for, as after a restore), in a process of its
+    own as a worker's would be, so that its millions of objects do not weigh on the measuring
+    process's memory; then VACUUM ANALYZE as autovacuum would, and an empty cache."""
+    import subprocess
+    import sys
+
     from django.core.cache import cache
     from django.db import connection
 
-    from cases import rollups
-
     t = time.perf_counter()
-    rollups.rebuild()
-    print(f"  rollups counted again in {time.perf_counter() - t:.1f} s")
+    subprocess.run(
+        [sys.executable, "manage.py", "rollups", "--rebuild", "--skip-checks"],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "DATABASE_URL": _database_url(connection)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    print(
+        f"  rollups counted again in {time.perf_counter() - t:.1f} s (manage.py rollups --rebuild)"
+    )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE cases_case")
         cursor.execute("ANALYZE")
     cache.clear()
+
+
+def _database_url(connection) -> str:
+    """The URL of the database this process is on (the shared part switches databases)."""
+    s = connection.settings_dict
+    return f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def people(county):
@@ -365,7 +384,65 @@ def growth(args) -> None:
     )
 
 
+def _use_database(name: str) -> None:
+    """Point this process at another database of the same server (closing its connection)."""
+    from django.core.cache import cache
+    from django.db import connections
+
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = name
+    cache.clear()  # the two databases share node ids: nothing kept from the other one
+
+
+def _copy_database(source: str, copy: str) -> None:
+    """CREATE DATABASE copy TEMPLATE source (no connection may be open on the source)."""
+    import psycopg2
+    from django.db import connections
+
+    connections.close_all()
+    s = connections["default"].settings_dict
+    admin = psycopg2.connect(
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+        user=s["USER"] or "postgres",
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
+    admin.close()
+
+
+def measure_interleaved(databases: dict, page_fns: dict, requests: int, plans: bool) -> dict:
+    """`measure` on several databases at once, in interleaved rounds: every round each database
+    in turn (connected anew and each page warmed once), so that the machine's drift falls on all
+    of them alike. {label: measure's result}."""
+    results = {}
+    for label, name in databases.items():
+        _use_database(name)
+        results[label] = measure(page_fns, 0, plans, label)  # query counts, plans, no timing
+        for row in results[label].values():
+            row["times"] = []
+    per_round = max(1, requests // ROUNDS)
+    for _ in range(ROUNDS):
+        for label, name in databases.items():
+            _use_database(name)
+            for fn, _path in page_fns.values():
+                fn()
+            for page, (fn, _path) in page_fns.items():
+                for _ in range(per_round):
+                    t = time.perf_counter()
+                    fn()
+                    results[label][page]["times"].append(time.perf_counter() - t)
+    for result in results.values():
+        for row in result.values():
+            row["ms"] = statistics.median(row["times"]) * 1000
+    return results
+
+
 def shared(args) -> None:
+    from django.db import connection
     from django.utils import timezone
 
     from cases.models import Case
@@ -376,10 +453,12 @@ def shared(args) -> None:
     now = timezone.now()
     insert_cases(county, 1, args.county, now)
     settle()
-    print(f"one county, {args.county:,} cases, built in {time.perf_counter() - t:.1f} s")
     names = ("board, town", "board, county", "dashboard, town", "dashboard, county")
-    alone = measure(pages(town_user, county_user, names), args.requests, args.plans, "alone")
-    scans_of(alone)
+    page_fns = pages(town_user, county_user, names)  # logged in: the copy has the sessions too
+    print(f"one county, {args.county:,} cases, built in {time.perf_counter() - t:.1f} s")
+    shared_name = connection.settings_dict["NAME"]
+    alone_name = f"{shared_name}_alone"
+    _copy_database(shared_name, alone_name)
     t = time.perf_counter()
     trees = 0.0
     for i in range(1, OTHER_COUNTIES + 1):
@@ -391,17 +470,36 @@ def shared(args) -> None:
     total = Case.objects.count()
     print(
         f"{OTHER_COUNTIES} other counties added ({total:,} cases in all) in "
-        f"{time.perf_counter() - t:.1f} s (their trees {trees:.1f} s)"
+        f"{time.perf_counter() - t:.1f} s (their trees {trees:.1f} s); the county alone kept "
+        f"as a copy, {alone_name}"
     )
-    together = measure(pages(town_user, county_user, names), args.requests, args.plans, "shared")
-    scans_of(together)
+    try:
+        both = measure_interleaved(
+            {"alone": alone_name, "shared": shared_name}, page_fns, args.requests, args.plans
+        )
+    finally:
+        _use_database(shared_name)
+        if not args.keep:
+            _drop_database(alone_name)
+    for label in ("alone", "shared"):
+        print(f"  {label}:")
+        scans_of(both[label])
     table(
         f"Shared database: the county's {args.county:,} cases alone → with {OTHER_COUNTIES} "
-        f"other counties ({total:,} cases)",
-        alone,
-        together,
+        f"other counties ({total:,} cases); the two databases measured in interleaved rounds",
+        both["alone"],
+        both["shared"],
         ("alone", "shared"),
         1.2,
+    )
+
+
+def _drop_database(name: str) -> None:
+    from django.db import connections
+
+    s = connections["default"].settings_dict
+    drop(
+        f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
     )
 
 
