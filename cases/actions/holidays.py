@@ -62,7 +62,8 @@ def recompute_deadlines(actor, year: int, now: dt.datetime | None = None) -> lis
             if after == before:
                 continue
             case.clear_by = after
-            fields = ["clear_by"]
+            # updated_at too: the rollups and the dashboards find changed cases by it.
+            fields = ["clear_by", "updated_at"]
             if after > now:  # the old deadline's warning and overdue flag no longer hold
                 case.overdue_since = case.warned_at = None
                 fields += ["overdue_since", "warned_at"]

@@ -338,3 +338,30 @@ def test_an_uploaded_arrangement_is_read_within_the_ledgers_limits_and_cleaned()
     )
     with pytest.raises(ValueError):
         policy.arrangement_text("a.txt", ("2027-01-01 休 元旦\n" * 2_000).encode())
+
+
+def test_a_recomputed_deadline_reaches_the_rollups_and_the_dashboards_figures(red_case, tree):
+    # The rollups and the dashboards read the cases changed since their last run by
+    # updated_at: a deadline moved without it would stay counted on its old due day.
+    import dataclasses
+
+    from cases import rollups
+    from cases.models import Case
+    from cases.queries import dashboard as figures
+    from cases.queries import kpis
+    from cases.queries.rolled import current_kpis, town_sums
+
+    # Reported a while before the last run, so that the run after it sees only what changed.
+    Case.objects.filter(pk=red_case.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    rollups.refresh()
+    spring_festival_rows()
+    assert actions.recompute_deadlines(None, 2027) == [red_case.pk]
+    rollups.refresh()  # an ordinary run: only the cases changed since the last one
+    now = timezone.now()
+    old_week = figures.Period("range", dt.date(2027, 2, 15), dt.date(2027, 2, 22))
+    for node in (tree.county, tree.town1):
+        assert town_sums(node, old_week.start, old_week.end, now) is not None  # read rolled
+        rolled = current_kpis(node, *old_week.bounds, now=now)
+        live = kpis(node, *old_week.bounds, now=now)
+        assert live.due == 0  # the deadline left the week of 16 February
+        assert dataclasses.asdict(rolled) == dataclasses.asdict(live), node.name
