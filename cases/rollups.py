@@ -325,8 +325,12 @@ def _save_counted(tree_id: int, counted: list[Counted], *, replace: bool = True)
 
 def _recount_county(tree_id: int, root: GridNode, towns: list[GridNode]) -> int:
     """Every row of the county counted again from all its cases; the towns counted."""
-    for table in (*_TABLES, CaseCount):
-        table.objects.filter(county_tree=tree_id).delete()
+    # A town moved in from another county is still counted there until that county is counted
+    # again, which may come after this one: its rows and its cases' counts move here now.
+    places = [root.pk, *(t.pk for t in towns)]
+    for table in _TABLES:
+        table.objects.filter(Q(county_tree=tree_id) | Q(town_id__in=places)).delete()
+    CaseCount.objects.filter(Q(county_tree=tree_id) | Q(case__county_tree=tree_id)).delete()
     tally = Tally()
     counted = []
     for c in counts_now(Case.objects.filter(county_tree=tree_id), root, towns):

@@ -169,6 +169,27 @@ def test_a_village_moved_to_another_town_recounts_its_county(shaanxi, autumn, tr
     assert rolled(tree.town1, NOV)["received"] == 0
 
 
+def test_a_town_moved_into_a_county_counted_before_its_own_is_counted_there(
+    shaanxi, autumn, tree, second
+):
+    # Counties are counted in the order of their trees: here the county the town joins comes
+    # first, while the county it left still holds its cases' counts.
+    from grids.actions import node_move
+    from tests.factories import UserFactory
+
+    rollups.refresh(now=NOW)
+    county, town, _grid = second
+    assert tree.county.tree_id < county.tree_id
+    assert Case.objects.filter(county_tree=county.tree_id).exists()
+    root = UserFactory(username="root", is_superuser=True)
+    node_move(actor=root, node_id=town.pk, new_parent_id=tree.county.pk, new_code="610722199")
+    for node in (tree.county, county, town):
+        node.refresh_from_db()
+    rollups.refresh(now=NOW + H)
+    assert not Case.objects.filter(county_tree=county.tree_id).exists()
+    assert_equal_everywhere([tree.county, county, town], NOW + H)
+
+
 def test_the_rebuild_command_counts_every_county_again(shaanxi, autumn, tree, capsys):
     rollups.refresh(now=NOW)
     TownDue.objects.all().delete()
