@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from gridgov.cleaning import StrictJSONField, parse_id
+from gridgov.paging import CappedPaginator
 from staff import access
 
 
@@ -100,6 +101,12 @@ class ScopedModelAdmin(ScopedForms):
     """What every ModelAdmin of the site shares: scoped foreign keys, and an object outside
     the user's scope is 404, exactly like a missing one (Django would redirect with a message
     that it "doesn't exist", which still says something)."""
+
+    # A county's lists run to hundreds of thousands of rows (its cases, the outbox): the pager
+    # counts no further than anyone pages, and the list's total without its filters is not
+    # counted at all (each would be a COUNT over every row in scope on every page).
+    paginator = CappedPaginator
+    show_full_result_count = False
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404("No such object.")

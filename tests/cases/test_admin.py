@@ -117,3 +117,32 @@ def test_work_this_case_shows_one_short_form_per_action_with_names_and_local_uni
     assert "王刚 (worker_a)" in dispatch  # people by their names
     assert units.platform.name in dispatch and elsewhere.name not in dispatch
     assert 'name="handler"' not in supervise  # each form only asks what its action needs
+
+
+def test_the_admins_case_list_counts_no_further_than_its_cap_and_reads_no_date_hierarchy(
+    client, cast, tree, monkeypatch
+):
+    # A county's half a million cases: no COUNT over all of them on each page, and no reading
+    # of every case's year for a date hierarchy (the day reported is a filter instead).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.admin import CaseAdmin
+    from gridgov.paging import CappedPaginator
+    from tests.conftest import page_text
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    monkeypatch.setattr(CaseAdmin, "list_per_page", 2)
+    for _ in range(5):
+        make_case(cast, tree.grid_a, "accepted", now=T0)
+    client.force_login(cast.county_admin)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/cases/case/")
+    assert page.status_code == 200
+    assert "超过 3 个事件" in page_text(page)
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts), counts
+    assert not [q["sql"] for q in queries if "MIN(" in q["sql"].upper() or "TRUNC" in q["sql"]]
+    assert "created_at__gte" in page.content.decode()  # the day reported, as a filter
+    assert "今天" in page_text(page)  # Django's own word for the filter, not the phone's page
+    assert client.get("/admin/cases/case/?created_at__gte=2026-13-45").status_code in (200, 302)
