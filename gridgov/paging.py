@@ -15,7 +15,12 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            # Which rows the LIMIT keeps does not change how many: unordered, the database can
+            # stop at the cap instead of sorting every row in scope first.
+            rows = rows.order_by()
+        return rows[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
