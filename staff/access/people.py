@@ -10,7 +10,7 @@ from django.http import Http404
 
 from grids.models import GridNode, span_contains
 from staff.access.policy import _filtered, _managing_grants, can, in_scope
-from staff.models import ROLE_TIERS, Assignment
+from staff.models import ROLE_TIERS, Assignment, ProvincePost
 
 
 def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
@@ -20,7 +20,8 @@ def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
     strictly below one of the manager's own grants for `action`, and none is at or above the
     manager's level: so a town admin can never reach a county person, a peer of their own
     town, or someone who also works in another town. People with no grant at all (just created,
-    still to be placed) may be managed. Superusers are managed only by superusers.
+    still to be placed) may be managed, but not a province official (a ProvincePost, held now,
+    before or later). Superusers are managed only by superusers.
     """
 
     def wholly_below(people: QuerySet, selected) -> QuerySet:
@@ -30,7 +31,14 @@ def scope_users(user, action: str, queryset: QuerySet) -> QuerySet:
         below = GridNode.strictly_below_q(*selected, via="node")
         outside = Assignment.objects.exclude(below).values("user_id")
         too_high = Assignment.objects.filter(node__level__lte=top_level).values("user_id")
-        return people.filter(is_superuser=False).exclude(pk__in=outside).exclude(pk__in=too_high)
+        # A province post holds no Assignment yet stands above every county of its province.
+        provincial = ProvincePost.objects.values("user_id")
+        return (
+            people.filter(is_superuser=False)
+            .exclude(pk__in=outside)
+            .exclude(pk__in=too_high)
+            .exclude(pk__in=provincial)
+        )
 
     return _filtered(user, action, queryset, narrow=wholly_below)
 

@@ -230,3 +230,24 @@ def test_a_superuser_opens_any_persons_page(client, cast):
     root = UserFactory(username="root", is_superuser=True, is_staff=True)
     client.force_login(root)
     assert client.get(f"/admin/auth/user/{cast.worker_a.pk}/change/").status_code == 200
+
+
+def test_no_town_or_county_admin_takes_over_a_province_official(client, cast, tree):
+    # A province official holds a ProvincePost, no Assignment: still far above any county.
+    from grids.models import Province
+    from staff.models import ProvincePost
+
+    province = Province.objects.create(code="61", name="陕西省")
+    tree.county.province = province
+    tree.county.save()
+    official = UserFactory(username="sheng", first_name="省平台")
+    ProvincePost.objects.create(user=official, province=province)
+    for admin in (cast.town1_admin, cast.county_admin):
+        assert not access.may_manage(admin, official)
+        client.force_login(admin)
+        url = f"/admin/auth/user/{official.pk}/password/"
+        answer = client.post(url, {"password1": "x-Takeover-2026", "password2": "x-Takeover-2026"})
+        assert answer.status_code == 404
+        assert client.get(f"/admin/auth/user/{official.pk}/change/").status_code == 404
+    official.refresh_from_db()
+    assert official.check_password(PASSWORD)
