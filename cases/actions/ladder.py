@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from cases import policy, workflow
 from cases.actions._common import _apply, _locked, _notify, _now, _text
-from cases.actions.handling import _resolve
+from cases.actions.handling import _require_handler, _resolve
 from cases.models import (
     Case,
     CaseEvent,
@@ -89,6 +89,8 @@ def case_mediate(
         raise DomainError(_("Say whether the mediation settled the matter."))
     if outcome == Mediation.Outcome.SUCCESS:
         agreement = _text(agreement, _("the agreement"))
+        # A success resolves the case: only whom it was dispatched to may, as for resolving.
+        _require_handler(actor, case)
     mediation = Mediation.objects.create(
         case=case,
         level=case.owner_node,

@@ -149,3 +149,24 @@ def test_nobody_outside_the_cases_subtree_can_act_on_it(cast, report, act, outsi
     with pytest.raises(Http404):
         act(case, getattr(cast, outsider))
     assert CaseEvent.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.parametrize("who", ["natural_staff", "outpost_staff", "village_chief"])
+def test_a_mediation_settles_a_case_only_in_the_hands_it_was_dispatched_to(cast, tree, units, who):
+    # A success resolves the case, and only whom it was dispatched to may resolve it; anyone
+    # else who may mediate still records a mediation that failed.
+    case = make_case(cast, tree.grid_a, "handling", now=T0)
+    assert case.handler_id == cast.worker_a.pk
+    other = getattr(units, who, None) or getattr(cast, who)
+    with pytest.raises(DomainError):
+        actions.case_mediate(
+            actor=other, case_id=case.pk, outcome="success", agreement="双方和解", now=T0
+        )
+    case.refresh_from_db()
+    assert case.status == Status.HANDLING and not case.mediations.exists()
+    actions.case_mediate(actor=other, case_id=case.pk, outcome="failure", now=T0)
+    actions.case_mediate(
+        actor=cast.worker_a, case_id=case.pk, outcome="success", agreement="双方和解", now=T0
+    )
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED
