@@ -274,6 +274,11 @@ def points_award(
     account = _locked_account(account_id)
     if actor is not None:  # None: the system's own writes (the demo, an import)
         access.require(actor, "points.award", account)
+        # A grid chief both earns points and awards them: their own card is someone else's to mark.
+        if account.user_id == actor.pk:
+            raise DomainError(
+                _("Points on your own card are awarded by someone else."), field="amount"
+            )
     number = parse_int(amount, minimum=-MOST_BY_HAND, maximum=MOST_BY_HAND)
     if not number:
         raise DomainError(

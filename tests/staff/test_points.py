@@ -388,3 +388,15 @@ def test_a_volunteer_earns_by_the_hours_activities_and_help_orders_of_the_month(
         "help_order": (2, 6),
     }
     assert account.balance == 34 and account.node == tree.grid_a
+
+
+def test_a_grid_chief_does_not_award_points_to_their_own_card(cast, tree):
+    chief = cast.village_chief
+    card = actions.points_account_open(actor=chief, user_id=chief.pk, village_id=tree.village1.pk)
+    with pytest.raises(DomainError):
+        actions.points_award(actor=chief, account_id=card.pk, amount="500", reason="自己奖励")
+    card.refresh_from_db()
+    assert card.balance == 0 and not card.entries.exists()
+    actions.points_award(actor=cast.staff_town1, account_id=card.pk, amount="5", reason="调解有功")
+    card.refresh_from_db()
+    assert card.balance == 5
