@@ -55,9 +55,16 @@ _ARGUMENTS = {
 _MEDIA = gettext_lazy("Media link (not opened): %(url)s")
 
 
-def submission_id(token: uuid.UUID) -> str:
-    """The case's submission id for a token: the token's 32 hex digits, marked as Open311's."""
-    return f"{_SUBMISSION_PREFIX}{token.hex}"
+def submission_id(token: uuid.UUID, client) -> str:
+    """The case's submission id for one client's token: the token's 32 hex digits, marked as
+    Open311's, and the client's number. Two clients that happen to send the same key make two
+    cases, and neither is answered with the other's."""
+    return f"{token_prefix(token)}{client.pk}"
+
+
+def token_prefix(token: uuid.UUID) -> str:
+    """What the submission ids of a token begin with, whichever client sent it."""
+    return f"{_SUBMISSION_PREFIX}{token.hex}-"
 
 
 def parse_token(value: str) -> uuid.UUID | None:
@@ -186,7 +193,7 @@ def post(request, fmt: str):
     account_id = params.text(data, "account_id", limit=100)
     token = _token(request)
     if token is not None:
-        earlier = Case.objects.filter(submission_id=submission_id(token)).first()
+        earlier = Case.objects.filter(submission_id=submission_id(token, client)).first()
         if earlier is not None:
             return _answer(request, earlier, fmt, account_id)
     try:
@@ -199,7 +206,7 @@ def post(request, fmt: str):
             location=address,
             latitude=lat,
             longitude=long,
-            submission_id=submission_id(token) if token is not None else None,
+            submission_id=submission_id(token, client) if token is not None else None,
         )
     except DuplicateReport as exc:
         raise Refusal(400, exc.message) from None
@@ -209,7 +216,11 @@ def post(request, fmt: str):
         raise Refusal(404, _("That place does not take residents' reports.")) from None
     except IntegrityError:
         # Two copies of one keyed report raced: the other one made the case.
-        earlier = Case.objects.filter(submission_id=submission_id(token)).first() if token else None
+        earlier = (
+            Case.objects.filter(submission_id=submission_id(token, client)).first()
+            if token
+            else None
+        )
         if earlier is None:
             raise
         return _answer(request, earlier, fmt, account_id)

@@ -280,6 +280,29 @@ def test_an_idempotency_key_makes_a_retry_return_the_first_report(open311, servi
     refused(open311.post(headers={"Idempotency-Key": "order-42"}, **report(services)), 400)
 
 
+def test_two_clients_sending_the_same_key_make_two_reports_each_answered_with_its_own(
+    cast, tree, services
+):
+    # A key is one client's: another client's report under the same key is its own case, and
+    # is never answered with the first client's tracking code (which rates and reopens it).
+    from tests.open311.conftest import Open311 as Door
+
+    town1 = make_client(tree.town1, ["center_staff"], ["open311"], name="A")
+    town2 = make_client(tree.town2, ["center_staff"], ["open311"], name="B")
+    key = str(uuid.uuid4())
+    first = made(Door(town1.key).post(headers={"Idempotency-Key": key}, **report(services)))
+    place = {"address_string": "西原公村第一网格", "description": "另一件事：路面塌陷"}
+    other = made(
+        Door(town2.key).post(headers={"Idempotency-Key": key}, **report(services, **place))
+    )
+    assert other != first and Case.objects.count() == 2
+    assert other.node == tree.grid_c
+    again = made(
+        Door(town2.key).post(headers={"Idempotency-Key": key}, **report(services, **place))
+    )
+    assert again == other and Case.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("content_type", "body"),
     [
