@@ -10,6 +10,7 @@ uses `parse_int` / `parse_decimal`, which read only ASCII digits and finite valu
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -102,6 +103,22 @@ class StrictJSONField(forms.JSONField):
             if "\\u0000" in json.dumps(parsed):
                 raise invalid
         return super().to_python(value)
+
+
+# The widest offsets any place keeps (UTC−12 to UTC+14): Python reads up to ±23:59, and
+# PostgreSQL refuses a timestamp whose offset is beyond ±15:59.
+_WIDEST_OFFSET = dt.timedelta(hours=14)
+
+
+def plausible_moment(moment: dt.datetime) -> bool:
+    """Is this a moment of a year from 1900 to 2999, in a time zone some place uses (or none
+    given)? Anything else cannot be a case's time, and some of it the database refuses."""
+    offset = moment.utcoffset()
+    return 1900 <= moment.year <= 2999 and (offset is None or abs(offset) <= _WIDEST_OFFSET)
+
+
+def plausible_day(day: dt.date) -> bool:
+    return 1900 <= day.year <= 2999
 
 
 def _no_constant(name: str):

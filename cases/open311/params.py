@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.open311.render import Refusal
-from gridgov.cleaning import parse_decimal
+from gridgov.cleaning import parse_decimal, plausible_moment
 from grids.models import GridNode, Tier
 
 # The spec's sample dates are 2010; a year outside these is a typing error, and date
@@ -81,6 +81,8 @@ def moment(data, name: str, *, end: bool = False) -> dt.datetime | None:
     except (ValueError, OverflowError):
         raise refused from None
     if when.tzinfo is None or when.utcoffset() is None or when.year not in _YEARS:
+        raise refused
+    if not plausible_moment(when):
         raise refused
     return when
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import OPEN_STATUSES, Case, CaseEvent, Status
-from gridgov.cleaning import parse_id
+from gridgov.cleaning import parse_id, plausible_moment
 from grids.models import GridNode, Tier
 from staff import access
 
@@ -301,7 +301,7 @@ def _bound(value: str | None, *, end: bool) -> tuple[dt.datetime, str] | None:
             label = moment.strftime("%Y-%m-%d %H:%M")
     except (ValueError, OverflowError):
         return None
-    if not 1900 <= moment.year <= 2999:
+    if not plausible_moment(moment):
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())

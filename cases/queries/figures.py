@@ -21,6 +21,7 @@ from cases.models import PeriodicReport, Status
 from cases.queries.cases import SETTLED_OTHER, STANDING, Kpis, cases_in, closed_on_time
 from cases.queries.periods import midnight, period_containing
 from gridgov.cache import get_or_none, set_quietly
+from gridgov.cleaning import plausible_day
 from grids.models import GridNode
 from staff import access
 
@@ -64,9 +65,10 @@ class Period:
 
 def _day(value: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value or "")
+        day = dt.date.fromisoformat(value or "")
     except ValueError:
         return None
+    return day if plausible_day(day) else None
 
 
 def parse_period(params, today: dt.date) -> Period:

@@ -221,3 +221,15 @@ def test_random_coordinates_never_make_a_server_error_or_a_half_save(open311, se
         Case.objects.all().delete()
 
     check()
+
+
+def test_a_list_with_a_time_offset_no_place_keeps_is_refused(cast, tree, services):
+    # Python reads offsets up to ±23:59; PostgreSQL refuses those beyond ±15:59.
+    from tests.api.conftest import make_client
+    from tests.open311.conftest import Open311
+
+    system = make_client(tree.town1, ["center_staff"], ["open311"])
+    answer = Open311(system.key).get(
+        "requests", start_date="2026-11-01T00:00:00+20:00", end_date="2026-11-20T00:00:00+20:00"
+    )
+    assert answer.status_code == 400, answer.content[:300]
