@@ -88,16 +88,30 @@ class HotlineOrders(ApiView):
     def post(self, request):
         client = hotline_client(request)
         order = adapter.read_order(self.body(adapter.OrderInSerializer))
-        known = HotlineOrder.objects.filter(client=client, order_no=order.order_no).first()
+        known = (
+            HotlineOrder.objects.select_related("case__node")
+            .filter(client=client, order_no=order.order_no)
+            .first()
+        )
         if known is not None:
-            return _answer(known)
+            return _answer(_seen_by(request.user, known))
         made, created = actions.hotline_order_receive(
             actor=request.user,
             client_id=client.pk,
             order=order,
             photos=order_photos(order.attachments),
         )
-        return _answer(made, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if not created:  # made by a copy of this order that came in at the same moment
+            return _answer(_seen_by(request.user, made))
+        return _answer(made, status.HTTP_201_CREATED)
+
+
+def _seen_by(user, order: HotlineOrder) -> HotlineOrder:
+    """The order sent before, if its case is still in the client's area: one moved out since
+    (the client's area changed) is no longer the client's to read, as on the events door."""
+    if not access.can(user, "case.view", order.case):
+        raise Http404("No such order.")
+    return order
 
 
 def _refusal(user, case, name: str) -> Exception | None:

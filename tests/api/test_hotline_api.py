@@ -95,6 +95,10 @@ def test_an_order_outside_the_hotlines_area_now_is_not_found(cast, tree):
     )
     response = Api(town1.key).post(EVENTS, {"order_no": made.order_no, "event": "urge"})
     refused(response, 404)
+    # Sent again on the orders door, it is not answered with its case either.
+    again = Api(town1.key).post("/api/v1/hotline/orders/", order(made.order_no))
+    refused(again, 404)
+    assert Case.objects.filter(source="hotline").count() == 1
 
 
 # ---------------------------------------------------------------- what it refuses
