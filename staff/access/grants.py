@@ -69,9 +69,27 @@ def _grants_sql() -> str:
 
 
 def forget_grants(user) -> None:
-    """Drop the cached grants (after assignments of this user changed in this request)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the cached grants and units (after assignments of this user changed in this
+    request)."""
+    for attr in (_CACHE_ATTR, _UNITS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+_UNITS_ATTR = "_gridgov_unit_ids"
+
+
+def _unit_ids(user) -> frozenset[int]:
+    """The units of the user's active posts, read once and kept on the user for the request."""
+    cached = getattr(user, _UNITS_ATTR, None)
+    if cached is None:
+        cached = frozenset(
+            Assignment.objects.active()
+            .filter(user_id=user.pk, unit__isnull=False)
+            .values_list("unit_id", flat=True)
+        )
+        setattr(user, _UNITS_ATTR, cached)
+    return cached
 
 
 def standing(user) -> tuple:

@@ -12,7 +12,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from grids.models import GridNode
-from staff.access.grants import Grant, _allowing, _grants, _roles_for
+from staff.access.grants import Grant, _allowing, _grants, _roles_for, _unit_ids
+from staff.access.table import UNIT_ROLES
 from staff.models import Assignment
 
 
@@ -49,7 +50,24 @@ def can(user, action: str, obj) -> bool:
     if user.is_superuser:
         return True
     node = node_of(obj, action)
-    return any(g.covers(node) for g in _allowing(user, action))
+    covering = [g for g in _allowing(user, action) if g.covers(node)]
+    if not covering:
+        return False
+    if _works_cases_given(action) and all(g.role in UNIT_ROLES for g in covering):
+        return _given_to(user, obj)
+    return True
+
+
+def _works_cases_given(action: str) -> bool:
+    return action.startswith("case.") and action != "case.view"
+
+
+def _given_to(user, case) -> bool:
+    """Was the case given to this person, or to a unit they work for (an outpost's case counts
+    for its county department too)?"""
+    if getattr(case, "handler_id", None) == user.pk:
+        return True
+    return getattr(case, "handler_unit_id", None) is not None and is_member(user, case.handler_unit)
 
 
 def can_anywhere(user, action: str) -> bool:
@@ -167,8 +185,7 @@ def is_member(user, unit) -> bool:
         return False
     if user.is_superuser:
         return True
-    units = {unit.pk, unit.parent_id} - {None}
-    return Assignment.objects.active().filter(user_id=user.pk, unit_id__in=units).exists()
+    return bool({unit.pk, unit.parent_id} & _unit_ids(user))
 
 
 def assignments_over(action: str, obj) -> QuerySet:

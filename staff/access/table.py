@@ -34,6 +34,12 @@ DESK_ROLES = frozenset(
 )
 
 
+# A county department's or a town outpost's post covers the whole county or town, yet they
+# work only the cases given to their unit (or to one of them): on any other case their post
+# lets them read, nothing more (policy.can).
+UNIT_ROLES = frozenset({R.DEPARTMENT, R.OUTPOST})
+
+
 # Who works cases: hands them out, and handles them.
 DISPATCHERS = frozenset({R.CENTER_STAFF, R.LEADER, R.COMMANDER})
 

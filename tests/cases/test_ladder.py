@@ -151,22 +151,53 @@ def test_nobody_outside_the_cases_subtree_can_act_on_it(cast, report, act, outsi
     assert CaseEvent.objects.filter(case=case).count() == 1
 
 
-@pytest.mark.parametrize("who", ["natural_staff", "outpost_staff", "village_chief"])
-def test_a_mediation_settles_a_case_only_in_the_hands_it_was_dispatched_to(cast, tree, units, who):
-    # A success resolves the case, and only whom it was dispatched to may resolve it; anyone
-    # else who may mediate still records a mediation that failed.
+def test_a_mediation_settles_a_case_only_in_the_hands_it_was_dispatched_to(cast, tree):
+    # A success resolves the case, and only whom it was dispatched to may resolve it; the
+    # village's chief, who may mediate too, still records a mediation that failed.
     case = make_case(cast, tree.grid_a, "handling", now=T0)
     assert case.handler_id == cast.worker_a.pk
-    other = getattr(units, who, None) or getattr(cast, who)
     with pytest.raises(DomainError):
         actions.case_mediate(
-            actor=other, case_id=case.pk, outcome="success", agreement="双方和解", now=T0
+            actor=cast.village_chief,
+            case_id=case.pk,
+            outcome="success",
+            agreement="双方和解",
+            now=T0,
         )
     case.refresh_from_db()
     assert case.status == Status.HANDLING and not case.mediations.exists()
-    actions.case_mediate(actor=other, case_id=case.pk, outcome="failure", now=T0)
+    actions.case_mediate(actor=cast.village_chief, case_id=case.pk, outcome="failure", now=T0)
     actions.case_mediate(
         actor=cast.worker_a, case_id=case.pk, outcome="success", agreement="双方和解", now=T0
     )
     case.refresh_from_db()
     assert case.status == Status.RESOLVED
+
+
+@pytest.mark.parametrize("who", ["natural_staff", "outpost_staff"])
+def test_a_county_department_or_outpost_works_only_the_cases_given_to_its_unit(
+    client, cast, tree, units, who
+):
+    # Their posts cover the county or the town, yet they work the cases given to their unit:
+    # any other case they may read, and neither mediate, escalate nor see the reporter's phone.
+    staffer = getattr(units, who)
+    case = make_case(cast, tree.grid_a, "handling", now=T0, reporter_phone="13812345678")
+    for act in (
+        lambda: actions.case_mediate(
+            actor=staffer, case_id=case.pk, outcome="success", agreement="和解", now=T0
+        ),
+        lambda: actions.case_escalate(actor=staffer, case_id=case.pk, reason="x", now=T0),
+    ):
+        with pytest.raises(PermissionDenied):
+            act()
+    case.refresh_from_db()
+    assert (case.status, case.owner_node_id) == (Status.HANDLING, tree.grid_a.pk)
+    client.force_login(staffer)
+    assert client.get(f"/desk/cases/{case.pk}/").status_code == 200  # read, as before
+    phone = client.post(f"/desk/cases/{case.pk}/reporter-phone/", {"reason": "回访"})
+    assert phone.status_code == 403 and b"13812345678" not in phone.content
+    given = make_case(cast, tree.grid_a, "handling", now=T0, unit=units.land_outpost,
+                      handler=units.outpost_staff)  # fmt: skip
+    actions.case_escalate(actor=staffer, case_id=given.pk, reason="需上级协调", now=T0)
+    given.refresh_from_db()
+    assert given.owner_node_id == tree.village1.pk
