@@ -5,6 +5,7 @@ addresses, ports or keys from an exception's text."""
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import json
 import re
 import smtplib
@@ -12,6 +13,7 @@ import socket
 import ssl
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 from django.core.mail import get_connection, send_mail
 from django.utils.translation import gettext as _
@@ -74,18 +76,70 @@ def post_to_robot(url: str, body: dict) -> None:
         raise DeliveryError(f"robot error {errcode if isinstance(errcode, int) else '?'}")
 
 
-def post_signed(url: str, body: bytes, headers: dict[str, str]) -> None:
-    """POST a signed JSON body to another system's webhook (the 12345 hotline's), with the
-    robots' timeouts and no redirects; an answer other than 2xx is an HTTPError. The caller
-    checks the address (cases/hotline/outgoing.py)."""
-    request = urllib.request.Request(
-        url,
-        data=body,
-        headers={"Content-Type": "application/json; charset=utf-8", **headers},
-        method="POST",
-    )
-    with _opener.open(request, timeout=DELIVERY_TIMEOUT) as response:
+def address_for(host: str, port: int, *, inside_ok: bool = False) -> str:
+    """The one address to connect to for `host`. A name that leads inside (loopback, a private
+    network) is refused unless `inside_ok` (the operator listed it): an admin who may type a
+    webhook's address must not reach the server's own network through a name. The connection
+    then goes to this address, so a name that changes its answer cannot slip past."""
+    try:
+        found = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise DeliveryError("unknown host") from None
+    addresses = [info[4][0] for info in found]
+    if not addresses:
+        raise DeliveryError("unknown host")
+    if not inside_ok and any(not ipaddress.ip_address(a).is_global for a in addresses):
+        raise DeliveryError(INVALID_ADDRESS, final=True)
+    return addresses[0]
+
+
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    """A connection to `host` made to the address already looked up for it."""
+
+    def __init__(self, host, port, *, address, **kwargs):
+        super().__init__(host, port, **kwargs)
+        self._address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS, the certificate checked against the host's name."""
+
+    def __init__(self, host, port, *, address, **kwargs):
+        super().__init__(host, port, context=ssl.create_default_context(), **kwargs)
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def post_signed(url: str, body: bytes, headers: dict[str, str], *, address: str) -> None:
+    """POST a signed JSON body to another system's webhook (the 12345 hotline's) at the
+    `address` looked up for its host (address_for), with the robots' timeouts and no
+    redirects; an answer other than 2xx is an HTTPError. The caller checks the address
+    (cases/hotline/outgoing.py)."""
+    parts = urlsplit(url)
+    secure = parts.scheme == "https"
+    kind = PinnedHTTPSConnection if secure else PinnedHTTPConnection
+    port = parts.port or (443 if secure else 80)
+    connection = kind(parts.hostname, port, address=address, timeout=DELIVERY_TIMEOUT)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request(
+            "POST",
+            target,
+            body=body,
+            headers={"Content-Type": "application/json; charset=utf-8", **headers},
+        )
+        response = connection.getresponse()
         response.read(2000)
+    finally:
+        connection.close()
+    if not 200 <= response.status < 300:
+        raise urllib.error.HTTPError(url, response.status, response.reason, response.headers, None)
 
 
 def error_category(exc: BaseException) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import socket
-import ssl
 from time import monotonic
 from urllib.parse import urlsplit
 
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 from cases import photos
 from cases.hotline.adapter import AttachmentIn
 from cases.models.hotline import listed_origins, origin_of
-from gridgov.channels import DELIVERY_TIMEOUT
+from gridgov.channels import DELIVERY_TIMEOUT, PinnedHTTPConnection, PinnedHTTPSConnection
 from gridgov.errors import DomainError
 
 MAX_FETCH_BYTES = photos.MAX_UPLOAD_BYTES
@@ -59,25 +58,6 @@ def _address(host: str, port: int) -> str:
     return addresses[0]
 
 
-class _PinnedHTTP(http.client.HTTPConnection):
-    def __init__(self, host, port, *, address, **kwargs):
-        super().__init__(host, port, **kwargs)
-        self._address = address
-
-    def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, host, port, *, address, **kwargs):
-        super().__init__(host, port, context=ssl.create_default_context(), **kwargs)
-        self._address = address
-
-    def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
-
-
 def _fetch(url: str) -> bytes:
     origin = origin_of(url)
     if origin is None or origin not in listed_origins(settings.GRIDGOV_HOTLINE_ATTACHMENT_HOSTS):
@@ -85,7 +65,7 @@ def _fetch(url: str) -> bytes:
     scheme, host, port = origin
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    kind = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+    kind = PinnedHTTPSConnection if scheme == "https" else PinnedHTTPConnection
     connection = kind(host, port, address=_address(host, port), timeout=DELIVERY_TIMEOUT)
     started = monotonic()
     try:

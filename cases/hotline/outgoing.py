@@ -17,9 +17,11 @@ import hmac
 import json
 import time
 
+from django.conf import settings
+
 from cases.hotline import adapter
 from cases.models import Case, HotlineConfig, HotlineOrder, Source
-from cases.models.hotline import webhook_url_allowed
+from cases.models.hotline import listed_origins, origin_of, webhook_url_allowed
 from gridgov import channels
 from gridgov.models import Delivery, OutboxMessage
 
@@ -116,10 +118,13 @@ def send(delivery: Delivery) -> None:
         raise channels.DeliveryError(HOTLINE_OFF)
     if not webhook_url_allowed(config.webhook_url):
         raise channels.DeliveryError(channels.INVALID_ADDRESS, final=True)
+    _scheme, host, port = origin_of(config.webhook_url)
+    listed = origin_of(config.webhook_url) in listed_origins(settings.GRIDGOV_HOTLINE_HTTP_HOSTS)
+    address = channels.address_for(host, port, inside_ok=listed)
     body = body_bytes(payload["body"])
     headers = {
         SIGNATURE_HEADER: signature(config.secret, int(time.time()), body),
         EVENT_HEADER: str(payload["body"].get("event", "")),
         DELIVERY_HEADER: str(delivery.pk),
     }
-    channels.post_signed(config.webhook_url, body, headers)
+    channels.post_signed(config.webhook_url, body, headers, address=address)
