@@ -29,10 +29,11 @@ INVALID_ADDRESS = "invalid address"
 class DeliveryError(Exception):
     """A delivery that did not go out, as the short category the delivery list shows."""
 
-    def __init__(self, category: str, *, final: bool = False):
+    def __init__(self, category: str, *, final: bool = False, waiting: bool = False):
         super().__init__(category)
         self.category = category
         self.final = final  # trying again cannot help
+        self.waiting = waiting  # not tried: the channel is off for now, the message waits
 
 
 def send_email(*, subject: str, text: str, to: str) -> None:

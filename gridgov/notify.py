@@ -37,6 +37,10 @@ LEASE = dt.timedelta(minutes=2)
 LEASE_MARGIN = dt.timedelta(seconds=6 * DELIVERY_TIMEOUT)
 
 
+# How often a message to a channel switched off looks whether it is on again.
+WHILE_OFF = dt.timedelta(minutes=10)
+
+
 def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** (attempts - 1), 60))
 
@@ -623,7 +627,11 @@ def _attempt(delivery: Delivery, now: dt.datetime) -> None:
         else:
             log.warning("delivery %s failed: %s", delivery.pk, category)
         delivery.last_error = category
-        if delivery.attempts >= MAX_ATTEMPTS or getattr(exc, "final", False):
+        if getattr(exc, "waiting", False):
+            # Nothing was tried (a hotline switched off): it waits, however long, uncounted.
+            delivery.attempts -= 1
+            delivery.next_attempt_at = now + WHILE_OFF
+        elif delivery.attempts >= MAX_ATTEMPTS or getattr(exc, "final", False):
             delivery.state = Delivery.State.FAILED
             delivery.next_attempt_at = None
             _report_failure(delivery)

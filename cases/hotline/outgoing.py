@@ -114,8 +114,10 @@ def send(delivery: Delivery) -> None:
     config = (
         HotlineConfig.objects.select_related("client").filter(client_id=payload["client"]).first()
     )
-    if config is None or not config.active or config.client.revoked_at is not None:
-        raise channels.DeliveryError(HOTLINE_OFF)
+    if config is None or config.client.revoked_at is not None:
+        raise channels.DeliveryError(HOTLINE_OFF, final=True)  # gone: it will not come back
+    if not config.active:
+        raise channels.DeliveryError(HOTLINE_OFF, waiting=True)
     if not webhook_url_allowed(config.webhook_url):
         raise channels.DeliveryError(channels.INVALID_ADDRESS, final=True)
     _scheme, host, port = origin_of(config.webhook_url)

@@ -117,3 +117,35 @@ def test_a_message_the_hotline_never_takes_fails_for_good_and_its_admins_hear(ca
     from gridgov.models import Notice
 
     assert Notice.objects.filter(user=cast.county_admin, message__kind="channel_failed").exists()
+
+
+def test_a_hotline_switched_off_keeps_its_messages_waiting_until_it_is_on_again(
+    cast, tree, settings
+):
+    # Switched off, nothing is tried and nothing counts as a try: hours later, switched on
+    # again, the message goes out.
+    fake = FakeHotline()
+    settings.GRIDGOV_HOTLINE_HTTP_HOSTS = [fake.origin]
+    try:
+        hotline = make_hotline(tree.county, url=fake.url)
+        Api(hotline.key).post("/api/v1/hotline/orders/", order("SX-OFF-1"))
+        case = Case.objects.get(hotline_order__order_no="SX-OFF-1")
+        hotline.config.active = False
+        hotline.config.save()
+        advance(cast, case, "handling", handler="village_chief")  # -> "signed" message queued
+        now = timezone.now() + dt.timedelta(seconds=1)
+        for _ in range(notify.MAX_ATTEMPTS + 2):  # over an hour switched off
+            notify.deliver_pending(now=now)
+            now += notify.WHILE_OFF + dt.timedelta(seconds=1)
+        delivery = Delivery.objects.get(message__kind="hotline_signed")
+        assert (delivery.state, delivery.attempts) == ("pending", 0), delivery.last_error
+        assert fake.events() == []
+        # Switched back on: the waiting message should now go out.
+        hotline.config.active = True
+        hotline.config.save()
+        notify.deliver_pending(now=now + dt.timedelta(hours=2))
+        delivery.refresh_from_db()
+        assert delivery.state == "sent", (delivery.state, delivery.attempts, delivery.last_error)
+        assert fake.events() == ["signed"]
+    finally:
+        fake.close()
