@@ -16,6 +16,7 @@ from cases.models import (
     CaseEvent,
     CaseSequence,
 )
+from cases.models.case import DESCRIPTION_CHARS
 from gridgov import outbox
 from gridgov.errors import DomainError
 from grids.models import GridNode, Tier
@@ -64,7 +65,7 @@ def _notify(kind: str, case: Case, **payload) -> None:
     )
 
 
-def _text(value: str, field_label: str, *, limit: int = 5000) -> str:
+def _text(value: str, field_label: str, *, limit: int = DESCRIPTION_CHARS) -> str:
     value = (value or "").strip()
     if not value:
         raise DomainError(_("Please give %(what)s.") % {"what": field_label})

@@ -28,6 +28,7 @@ from cases.hotline import outgoing
 from cases.hotline.adapter import OrderIn
 from cases.hotline.routing import landing
 from cases.models import Case, Category, HotlineConfig, HotlineOrder, Source
+from cases.models.case import DESCRIPTION_CHARS
 from gridgov.api.clients import may_manage_client
 from gridgov.errors import DomainError
 from gridgov.language import in_site_language
@@ -72,7 +73,12 @@ def _description(order: OrderIn, *, unknown_code: bool) -> str:
                 gettext_lazy("The town code %(code)s names no place here."), code=order.town_code
             )
         )
-    return f"{order.content}\n\n" + "\n".join(lines)
+    tail = "\n\n" + "\n".join(lines)
+    content = order.content
+    room = DESCRIPTION_CHARS - len(tail)
+    if len(content) > room:  # the whole order stays at the hotline, under its number
+        content = content[: room - 1] + "…"
+    return content + tail
 
 
 def _title(order: OrderIn) -> str:

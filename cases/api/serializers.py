@@ -24,6 +24,7 @@ from cases.models import (
     Status,
     Unit,
 )
+from cases.models.case import DESCRIPTION_CHARS
 from cases.pages import EVENT_LABELS
 from cases.queries import Kpis
 from gridgov.cleaning import MAX_FIELD_CHARS
@@ -426,7 +427,9 @@ class CaseCreateSerializer(serializers.Serializer):
         help_text=_("Where it happened: a node's code (or give node)."),
     )
     title = serializers.CharField(max_length=200, help_text=_("A short title."))
-    description = serializers.CharField(max_length=MAX_FIELD_CHARS, help_text=_("What happened."))
+    description = serializers.CharField(
+        max_length=DESCRIPTION_CHARS, help_text=_("What happened (at most 5,000 characters).")
+    )
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(),
         required=False,

@@ -18,6 +18,10 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
+# The most a case's description keeps: every door refuses more, or says where it cut.
+DESCRIPTION_CHARS = 5000
+
+
 class CaseSequence(models.Model):
     """The last case number handed out per town and year (locked when a case is reported)."""
 

@@ -55,11 +55,11 @@ _ARGUMENTS = {
 _MEDIA = gettext_lazy("Media link (not opened): %(url)s")
 
 
-def submission_id(token: uuid.UUID, client) -> str:
+def submission_id(token: uuid.UUID, client_id: int) -> str:
     """The case's submission id for one client's token: the token's 32 hex digits, marked as
     Open311's, and the client's number. Two clients that happen to send the same key make two
     cases, and neither is answered with the other's."""
-    return f"{token_prefix(token)}{client.pk}"
+    return f"{token_prefix(token)}{client_id}"
 
 
 def token_prefix(token: uuid.UUID) -> str:
@@ -193,7 +193,7 @@ def post(request, fmt: str):
     account_id = params.text(data, "account_id", limit=100)
     token = _token(request)
     if token is not None:
-        earlier = Case.objects.filter(submission_id=submission_id(token, client)).first()
+        earlier = Case.objects.filter(submission_id=submission_id(token, client.pk)).first()
         if earlier is not None:
             return _answer(request, earlier, fmt, account_id)
     try:
@@ -206,7 +206,7 @@ def post(request, fmt: str):
             location=address,
             latitude=lat,
             longitude=long,
-            submission_id=submission_id(token, client) if token is not None else None,
+            submission_id=submission_id(token, client.pk) if token is not None else None,
         )
     except DuplicateReport as exc:
         raise Refusal(400, exc.message) from None
@@ -217,7 +217,7 @@ def post(request, fmt: str):
     except IntegrityError:
         # Two copies of one keyed report raced: the other one made the case.
         earlier = (
-            Case.objects.filter(submission_id=submission_id(token, client)).first()
+            Case.objects.filter(submission_id=submission_id(token, client.pk)).first()
             if token
             else None
         )

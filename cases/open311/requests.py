@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,11 +172,7 @@ def request_from_token(request, fmt, token: str):
     if parsed is not None:
         case = (
             _in(county, Case.objects.all())
-            .filter(
-                Q(submission_id=report.submission_id(parsed, client))
-                if client is not None
-                else Q(submission_id__startswith=report.token_prefix(parsed))
-            )
+            .filter(submission_id__startswith=report.token_prefix(parsed))
             .only("tracking_code")
             .first()
         )

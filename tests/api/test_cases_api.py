@@ -181,3 +181,16 @@ def test_a_notice_about_a_case_no_longer_followed_does_not_name_it(cast, tree, a
     Notice.objects.create(user=cast.worker_a, message=message, case=case, text="x")
     notice = api(user=cast.worker_a).get("/api/v1/notices/").json()["results"][0]
     assert notice["case"] is None and case.number not in notice["text"]
+
+
+def test_a_description_longer_than_a_case_keeps_is_refused_not_cut(cast, tree):
+    from tests.api.conftest import Api, make_client
+
+    system = make_client(tree.town1, ["center_staff"])
+    text = "甲" * 4990 + "END-OF-REPORT-0123456789"
+    answer = Api(system.key).post(
+        "/api/v1/cases/", {"node_code": tree.grid_a.code, "title": "t", "description": text}
+    )
+    assert answer.status_code in (400, 422), answer.content[:300]
+    assert "description" in answer.content.decode()
+    assert not Case.objects.filter(title="t").exists()

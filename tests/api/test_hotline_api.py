@@ -461,3 +461,12 @@ def test_two_pushes_racing_with_one_number_make_one_case(tree):
     assert sorted(o.status_code for o in outcomes) == [200, 201], outcomes
     assert outcomes[0].json()["case_id"] == outcomes[1].json()["case_id"]
     assert Case.objects.count() == 1 and HotlineOrder.objects.count() == 1
+
+
+def test_an_order_at_its_content_limit_keeps_its_number_and_says_where_it_was_cut(cast, tree):
+    line = make_hotline(tree.county)
+    answer = Api(line.key).post("/api/v1/hotline/orders/", order("SX-LONG-1", content="乙" * 5000))
+    assert answer.status_code == 201, answer.content[:300]
+    case = Case.objects.get(pk=answer.json()["case_id"])
+    assert "SX-LONG-1" in case.description and "乙…" in case.description
+    assert len(case.description) <= 5000

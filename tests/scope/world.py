@@ -259,7 +259,7 @@ def _open311_on(grid, name: str) -> SimpleNamespace:
         category_id=category.pk,
         reporter_name="王五",
         reporter_phone="13700001234",
-        submission_id=submission_id(token),
+        submission_id=submission_id(token, 0),  # 0: no client of the world's
     )
     return SimpleNamespace(service_code=category.pk, token=str(token))
 
