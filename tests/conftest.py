@@ -2,6 +2,7 @@
 the county's units, and cases reported through the actions. Every test folder uses these
 fixtures from here: none defines or imports its own copy."""
 
+import contextlib
 from types import SimpleNamespace
 
 import pytest
@@ -218,6 +219,27 @@ def kept_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def demo_kept(django_db_blocker):
+    """The demo loaded (`load_demo`) for a test module's tests that only read it: written in a
+    transaction that stays open while they run, each test's own transaction a savepoint in
+    it, and rolled back at the end (a load takes a second or two). Use it in a module-scoped
+    fixture: `with demo_kept(django_db_blocker): yield ...`."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from gridgov.demo import load_demo
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        load_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from cases.models import (
@@ -22,24 +20,19 @@ from cases.models import (
 )
 from cases.queries import kpis
 from gridgov import demo
-from gridgov.demo import CHENGGU, SHAHEYING, load_demo
+from gridgov.demo import CHENGGU, SHAHEYING
 from grids.models import GridNode, Tier
 from staff.models import Assignment
+from tests.conftest import demo_kept
 
 
 @pytest.fixture(scope="module")
 def _loaded_once(django_db_setup, django_db_blocker):
     """The demo, loaded once for this module (about a second a load) in a transaction that is
     rolled back at the module's end; each test runs in a savepoint inside it."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        load_demo()
+    with demo_kept(django_db_blocker):
         first = demo.load_case_data()
         yield first, _counts()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -3,26 +3,19 @@ its town hotline on every grid's page, and 博望街道's road segments with the
 (seed 001: 42 segments, 44 party-member and 32 merchant chiefs)."""
 
 import pytest
-from django.db import transaction
 from django.db.models import F
-from django.test import override_settings
 
 from gridgov import demo
-from gridgov.demo import BOWANG, LIANGJIAAN_GRID_1, SHAHEYING, load_demo
+from gridgov.demo import BOWANG, LIANGJIAAN_GRID_1, SHAHEYING
 from grids.models import GridNode, StreetSegment
 from staff.models import Assignment, Profile
+from tests.conftest import demo_kept
 
 
 @pytest.fixture(scope="module")
 def _loaded_once(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        load_demo()
+    with demo_kept(django_db_blocker):
         yield demo.load_case_data()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

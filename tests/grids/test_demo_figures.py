@@ -4,27 +4,20 @@ read it; loading it again, or into a tree partly there, is tests/grids/test_demo
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Count, F, Sum
-from django.test import override_settings
 
-from gridgov.demo import DEMO_PASSWORD, LAWAN_MICRO_1, LIANGJIAAN_GRID_1, NAMED_LOGINS, load_demo
+from gridgov.demo import DEMO_PASSWORD, LAWAN_MICRO_1, LIANGJIAAN_GRID_1, NAMED_LOGINS
 from grids.models import GridNode, Household, Resident
 from staff import access
 from staff.models import Assignment
+from tests.conftest import demo_kept
 
 
 @pytest.fixture(scope="module")
 def _loaded_once(django_db_setup, django_db_blocker):
     # Each test's own transaction is a savepoint inside this one; all is rolled back at the end.
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        load_demo()
+    with demo_kept(django_db_blocker):
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@ with their 五公开, requests in every state worked through the actions, and ho
 a second load adds nothing."""
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from gridgov import demo
-from gridgov.demo import SHAHEYING, load_demo
+from gridgov.demo import SHAHEYING
 from grids.models import GridNode
 from services.models import (
     Activity,
@@ -21,6 +19,7 @@ from services.models import (
     ServiceRequestEvent,
     VolunteerTeam,
 )
+from tests.conftest import demo_kept
 
 
 def _counts() -> dict:
@@ -42,15 +41,9 @@ def _counts() -> dict:
 
 @pytest.fixture(scope="module")
 def _loaded_once(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        load_demo()
+    with demo_kept(django_db_blocker):
         first = demo.load_case_data()
         yield first, _counts()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

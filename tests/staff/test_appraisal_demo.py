@@ -3,12 +3,10 @@ appraisal of 梁家庵村 published (王刚 sees his score on the phone), 徐家
 county's rules, points earned, cards, the villages' shops; a second load adds nothing."""
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from gridgov import demo
-from gridgov.demo import LIANGJIAAN, load_demo
+from gridgov.demo import LIANGJIAAN
 from staff.models import (
     AppraisalLine,
     AppraisalRule,
@@ -19,7 +17,7 @@ from staff.models import (
     Redemption,
     ShopItem,
 )
-from tests.conftest import page_text
+from tests.conftest import demo_kept, page_text
 
 MODELS = (
     AppraisalRule,
@@ -39,15 +37,9 @@ def _counts() -> dict:
 
 @pytest.fixture(scope="module")
 def _loaded_once(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        load_demo()
+    with demo_kept(django_db_blocker):
         first = demo.load_case_data()
         yield first, _counts()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

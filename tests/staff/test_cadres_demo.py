@@ -3,12 +3,11 @@ patrol this week and a patrol under way today for him to join, the town's scores
 last month; a second load adds nothing."""
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from gridgov import demo
-from gridgov.demo import LIANGJIAAN, load_demo
+from gridgov.demo import LIANGJIAAN
 from staff.models import CoPatrol, Link, OutpostScore
+from tests.conftest import demo_kept
 
 MODELS = (Link, CoPatrol, OutpostScore)
 
@@ -19,15 +18,9 @@ def _counts() -> dict:
 
 @pytest.fixture(scope="module")
 def _loaded_once(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        load_demo()
+    with demo_kept(django_db_blocker):
         first = demo.load_case_data()
         yield first, _counts()
-        transaction.set_rollback(True)
 
 
 def test_the_demo_villages_have_their_linked_cadres_and_departments(_loaded_once, db):

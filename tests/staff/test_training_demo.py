@@ -3,14 +3,11 @@ signed in by the code, another worker marked by hand, 周道远 at the county's)
 certificate, 周道远's evaluation of him; a second load adds nothing."""
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from gridgov import demo
-from gridgov.demo import load_demo
 from staff.models import Attendance, Certificate, Evaluation, TrainingPlan, TrainingSession
-from tests.conftest import page_text
+from tests.conftest import demo_kept, page_text
 
 MODELS = (TrainingPlan, TrainingSession, Attendance, Certificate, Evaluation)
 
@@ -21,15 +18,9 @@ def _counts() -> dict:
 
 @pytest.fixture(scope="module")
 def _loaded_once(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        load_demo()
+    with demo_kept(django_db_blocker):
         first = demo.load_case_data()
         yield first, _counts()
-        transaction.set_rollback(True)
 
 
 def test_the_demo_has_plans_sessions_attendance_and_a_certificate(_loaded_once, db, client):
