@@ -19,12 +19,26 @@ from staff import access
 
 
 def find_order(request, order_id: int) -> HelpOrder:
+    """The order, for whoever has a part in it: 404 outside the person's scope, 403 inside it
+    for someone with none (the order names a resident and what they need)."""
     found = get_object_or_404(
         HelpOrder.objects.select_related("node", "team", "volunteer__user", "placed_by"),
         pk=order_id,
     )
     access.require(request.user, "volunteer.view", found)
+    if not _has_a_part(request.user, found):
+        raise PermissionDenied
     return found
+
+
+def _has_a_part(user, found: HelpOrder) -> bool:
+    """Those who hand orders out (as on the orders' list), who placed it, the volunteers of the
+    team it went to, and anyone with something to do on it now."""
+    if user.is_superuser or found.placed_by_id == user.pk:
+        return True
+    if access.can(user, "helporder.dispatch", found) or orders.volunteer_of(user, found):
+        return True
+    return any(orders.available_actions(user, found, page) for page in (orders.DESK, orders.MOBILE))
 
 
 def order_context(request, found: HelpOrder, *, page: str, bound=None) -> dict:
