@@ -254,13 +254,18 @@ def figures(user, params) -> Figures:
 # ---------------------------------------------------------------- duty slots
 
 
-def upcoming_slots(town: GridNode, *, today: dt.date | None = None, days: int = 62) -> list:
-    """The town's duty slots from today on (about two months), with their free seats."""
-    today = today or timezone.localdate()
+def upcoming_slots(
+    town: GridNode, *, today: dt.date | None = None, days: int = 62, now=None
+) -> list:
+    """The town's duty slots from today on (about two months), with their free seats; of
+    today's, those not over yet."""
+    local = timezone.localtime(now or timezone.now())
+    today = today or local.date()
     slots = (
         DutySlot.objects.filter(
             town=town, date__gte=today, date__lte=today + dt.timedelta(days=days)
         )
+        .exclude(date=local.date(), ends__lte=local.time())
         .select_related("item")
         .annotate(taken=Count("bookings", filter=Q(bookings__cancelled_at__isnull=True)))
         .order_by("date", "starts", "window", "pk")[:200]

@@ -38,7 +38,8 @@ def duty_book(
     try:
         with transaction.atomic():
             slot = _slot(slot_id)
-            if slot.date < timezone.localtime(now).date():
+            local = timezone.localtime(now)
+            if (slot.date, slot.ends) <= (local.date(), local.time()):
                 raise DomainError(_("This duty slot is over."), field="slot")
             item = None
             if slot.item_id:

@@ -142,3 +142,31 @@ def test_two_writes_of_one_seat_at_once_past_the_lock_still_make_one_booking(tre
     assert sum(isinstance(o, DutyBooking) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, IntegrityError) for o in outcomes) == 1, outcomes
     assert DutyBooking.objects.filter(slot=slot).count() == 1
+
+
+def test_a_slot_over_this_morning_is_neither_offered_nor_booked_that_afternoon(tree):
+    from services import queries
+    from services.models import DutySlot
+    from tests.services.test_public_pages import next_day_off
+
+    day = next_day_off()
+    slot = DutySlot.objects.create(
+        town=tree.town1,
+        date=day,
+        starts=dt.time(9),
+        ends=dt.time(12),
+        window="便民服务大厅",
+        capacity=3,
+    )
+    morning = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    afternoon = timezone.make_aware(dt.datetime.combine(day, dt.time(15)))
+    assert slot in queries.upcoming_slots(tree.town1, now=morning)
+    assert slot not in queries.upcoming_slots(tree.town1, now=afternoon)
+    with pytest.raises(DomainError):
+        actions.duty_book(
+            slot_id=slot.pk, resident_name="王大爷", resident_phone="13800001234", now=afternoon
+        )
+    booked = actions.duty_book(
+        slot_id=slot.pk, resident_name="王大爷", resident_phone="13800001234", now=morning
+    )
+    assert booked.slot == slot
