@@ -337,9 +337,10 @@ def orders_sweep(*, now: dt.datetime | None = None) -> int:
             f"""INSERT INTO {box} (kind, case_id, payload, dedupe_key, created_at, attempts,
                                    last_error)
                 SELECT 'help_order_overdue', NULL, {payload},
-                       'help_order_overdue:' || id || ':' || status, %s, 0, ''
+                       'help_order_overdue:' || id || ':' || status || ':' || %s, %s, 0, ''
                 FROM {table} WHERE overdue_since = %s
                 ON CONFLICT (dedupe_key) DO NOTHING""",
-            ['{"automatic": true, "help_order": ', stamp, stamp],
+            # Each lapse is told: an order handed back and late again is a second notice.
+            ['{"automatic": true, "help_order": ', now.isoformat(), stamp, stamp],
         )
     return claimed

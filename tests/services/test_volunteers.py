@@ -396,3 +396,25 @@ def test_an_activitys_sign_ups_and_the_tracking_pages_take_the_same_queries_howe
     # the session, the user, the grants, the activity with its team, its sign-ups, the bell;
     # an order and its steps; a request and its steps
     assert counted() == before == [6, 2, 2]
+
+
+def test_an_order_handed_back_and_late_again_is_told_to_the_dispatchers_again(cast, tree, team):
+    order = actions.help_order_place(
+        actor=cast.worker_a,
+        kind="care_visit",
+        node_id=tree.grid_a.pk,
+        resident_name="孙奶奶",
+        resident_phone="13600001234",
+        now=T0,
+    )
+    late = T0 + dt.timedelta(days=5)
+    assert actions.orders_sweep(now=late) == 1  # placed, not dispatched in time
+    actions.help_order_dispatch(
+        actor=cast.staff_town1, order_id=order.pk, team_id=team.care.pk, now=late
+    )
+    actions.help_order_take(actor=team.helper, order_id=order.pk, now=late)
+    actions.help_order_hand_back(actor=team.helper, order_id=order.pk, reason="临时外出", now=late)
+    later = late + dt.timedelta(days=5)
+    assert actions.orders_sweep(now=later) == 1  # placed again, not dispatched again
+    assert HelpOrderEvent.objects.filter(order=order, action="overdue").count() == 2
+    assert OutboxMessage.objects.filter(kind="help_order_overdue").count() == 2
