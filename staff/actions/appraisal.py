@@ -353,8 +353,16 @@ def appraisal_score(
     """Score a manual item of a line (attendance, conduct …) with the reason, while the sheet is
     under review; the line's score, grade and pay follow."""
     now = _now(now)
+    # The sheet first, as signing and counting it again take it: a score never lands on a
+    # sheet signed meanwhile, nor is a line's total counted from points changed meanwhile.
+    sheet_id = AppraisalLine.objects.filter(pk=line_id).values_list("sheet_id", flat=True).first()
+    if sheet_id is None:
+        raise Http404("No such line.")
+    _sheet(sheet_id)
     line = _line(line_id)
     access.require(actor, "appraisal.score", line)
+    if line.worker_id == actor.pk:
+        raise DomainError(_("Your own line is scored by someone else."), field="points")
     if line.sheet.status != SheetStatus.DRAFT:
         raise DomainError(
             _("This sheet is signed: its scores change only by answering an objection.")

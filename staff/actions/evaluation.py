@@ -137,6 +137,8 @@ def evaluation_decide(
     )
     access.require(actor, view, result)
     access.require(actor, decide, result)
+    if result.subject_id == actor.pk:
+        raise DomainError(_("What follows your own evaluation is decided by someone else."))
     if result.decision:
         raise DomainError(_("The decision is already recorded."))
     if not worker and not result.forwarded_at:

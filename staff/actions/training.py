@@ -178,6 +178,11 @@ def training_attendance_mark(
     person = trainees_of(actor, session.node).filter(pk=user_id or 0).first()
     if person is None:
         raise DomainError(_("Choose someone who serves here."), field="user")
+    if person.pk == actor.pk:
+        raise DomainError(
+            _("Your own attendance is marked by someone else, or by the session's code."),
+            field="user",
+        )
     if session.starts > now:
         raise DomainError(_("Attendance is marked once the session has started."), field="user")
     return _attend(session, person, how=AttendanceHow.HAND, by=actor, now=now)
