@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -82,24 +82,38 @@ def service_request_receive(
     known = {m.index for m in version.material_list}
     typed = (parse_int(i) if isinstance(i, str) else i for i in materials or ())
     received = sorted({i for i in typed if isinstance(i, int) and i in known})
-    request = ServiceRequest.objects.create(
-        number=next_number(item.node.town, now),
-        item=item,
-        version=version,
-        node=node,
-        channel=channel,
-        status=RequestStatus.RECEIVED,
-        resident_name=text(
-            resident_name, _("the resident's name"), limit=50, field="resident_name"
-        ),
-        resident_phone=(resident_phone or "").strip()[:20],
-        note=text(note, "", required=False),
-        received_materials=received,
-        received_by=actor if channel == Channel.WINDOW else None,
-        errand_runner=actor if channel == Channel.ERRAND else None,
-        received_at=now,
-        submission_id=submission_id or None,
-    )
+    try:
+        # In a savepoint: a copy of this submission sent at the same moment (a phone's retry)
+        # may commit first; the unique submission id then refuses this one, and it answers
+        # with that one.
+        with transaction.atomic():
+            request = ServiceRequest.objects.create(
+                number=next_number(item.node.town, now),
+                item=item,
+                version=version,
+                node=node,
+                channel=channel,
+                status=RequestStatus.RECEIVED,
+                resident_name=text(
+                    resident_name, _("the resident's name"), limit=50, field="resident_name"
+                ),
+                resident_phone=(resident_phone or "").strip()[:20],
+                note=text(note, "", required=False),
+                received_materials=received,
+                received_by=actor if channel == Channel.WINDOW else None,
+                errand_runner=actor if channel == Channel.ERRAND else None,
+                received_at=now,
+                submission_id=submission_id or None,
+            )
+    except IntegrityError:
+        earlier = (
+            ServiceRequest.objects.filter(submission_id=submission_id).first()
+            if submission_id
+            else None
+        )
+        if earlier is None:
+            raise
+        return earlier
     event(request, actor=actor, action="receive", from_status="", now=now)
     if channel == Channel.WINDOW:
         visit(request, actor=actor, now=now, reason=_("Brought the request to the window"))

@@ -61,3 +61,31 @@ def test_each_action_is_taken_only_from_the_statuses_the_table_allows(
         request.status,
         cast.staff_town1,
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_submission_sent_twice_at_once_is_one_request_and_both_answers_name_it(
+    cast, tree, item, window
+):
+    # A phone's retry while the first copy is still saving: the unique submission id refuses
+    # the second, which answers with the first instead of a server error.
+    from services.models import ServiceRequest
+    from tests.concurrency import run_at_once
+
+    def send():
+        return actions.service_request_receive(
+            actor=cast.worker_a,
+            item_id=item.pk,
+            node_id=tree.grid_a.pk,
+            resident_name="张秀兰",
+            resident_phone="13800001234",
+            channel="errand",
+            submission_id="retry-0123456789",
+            now=T0,
+        )
+
+    first, second = run_at_once(send, send)
+    assert isinstance(first, ServiceRequest) and isinstance(second, ServiceRequest), (first, second)
+    assert first.pk == second.pk
+    assert ServiceRequest.objects.filter(submission_id="retry-0123456789").count() == 1
