@@ -89,4 +89,9 @@ BEAT_SCHEDULE = {
         "task": "gridgov.tasks.purge_idempotency",
         "schedule": crontab(hour=3, minute=37),
     },
+    # Ledger files kept for a confirm that can no longer come (they hold full ID numbers).
+    "purge-unconfirmed-imports": {
+        "task": "grids.tasks.purge_unconfirmed_imports",
+        "schedule": crontab(minute=47),
+    },
 }

@@ -3,7 +3,9 @@ upload, a preview that names every bad row, then all rows or none."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -31,6 +33,20 @@ def _import_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def purge_unconfirmed(now: float | None = None) -> int:
+    """Delete the files kept for a confirm that never came (their person logged out, or their
+    session ended): each holds a ledger's full ID numbers, outside the logged reveals. A file
+    older than a session can no longer be confirmed by anyone. Returns how many went."""
+    oldest = (now if now is not None else time.time()) - settings.SESSION_COOKIE_AGE
+    gone = 0
+    for path in _import_dir().glob("*.xlsx"):
+        with contextlib.suppress(FileNotFoundError):  # confirmed or cancelled meanwhile
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+                gone += 1
+    return gone
 
 
 def _pending(request):

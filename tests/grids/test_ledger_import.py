@@ -447,3 +447,26 @@ def test_the_database_keeps_one_record_per_id_number(tree):
     Resident.objects.create(household=h, name="丙", id_number="")  # blank is not a number
     with pytest.raises(IntegrityError), transaction.atomic():
         Resident.objects.create(household=h, name="丁", id_number=id_number("61072219800101123"))
+
+
+def test_a_preview_never_confirmed_is_deleted_once_no_session_could_confirm_it(
+    client, cast, tree, tmp_path, settings
+):
+    # The kept file holds the ledger's full ID numbers: beat deletes it once it is older than
+    # a session, since only its person's session could still confirm it.
+    import time
+
+    from gridgov.schedule import BEAT_SCHEDULE
+    from grids.desk.ledger_import import purge_unconfirmed
+    from grids.tasks import purge_unconfirmed_imports
+
+    assert BEAT_SCHEDULE["purge-unconfirmed-imports"]["task"] == purge_unconfirmed_imports.name
+    client.force_login(cast.staff_town1)
+    assert upload(client, tree.village1, ledger_xlsx(good_ledger_rows(tree, 3))).status_code == 200
+    client.logout()
+    kept = list((tmp_path / "imports").glob("*.xlsx"))
+    assert len(kept) == 1
+    assert purge_unconfirmed() == 0  # within a session's time it may still be confirmed
+    later = time.time() + settings.SESSION_COOKIE_AGE + 60
+    assert purge_unconfirmed(now=later) == 1
+    assert not kept[0].exists()
