@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
-import socket
 from time import monotonic
 from urllib.parse import urlsplit
 
@@ -25,7 +24,14 @@ from django.utils.translation import gettext as _
 from cases import photos
 from cases.hotline.adapter import AttachmentIn
 from cases.models.hotline import listed_origins, origin_of
-from gridgov.channels import DELIVERY_TIMEOUT, PinnedHTTPConnection, PinnedHTTPSConnection
+from gridgov.channels import (
+    DELIVERY_TIMEOUT,
+    INVALID_ADDRESS,
+    DeliveryError,
+    PinnedHTTPConnection,
+    PinnedHTTPSConnection,
+    address_for,
+)
 from gridgov.errors import DomainError
 
 MAX_FETCH_BYTES = photos.MAX_UPLOAD_BYTES
@@ -47,15 +53,11 @@ def _literal(host: str) -> bool:
 def _address(host: str, port: int) -> str:
     """The one address to connect to; an inside one only when the host is that address."""
     try:
-        found = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
+        return address_for(host, port, inside_ok=_literal(host))
+    except DeliveryError as exc:
+        if exc.category == INVALID_ADDRESS:
+            raise _Refused(_("its host is an inside address")) from None
         raise _Refused(_("its host is unknown")) from None
-    addresses = [info[4][0] for info in found]
-    if not addresses:
-        raise _Refused(_("its host is unknown"))
-    if not _literal(host) and any(not ipaddress.ip_address(a).is_global for a in addresses):
-        raise _Refused(_("its host is an inside address"))
-    return addresses[0]
 
 
 def _fetch(url: str) -> bytes:

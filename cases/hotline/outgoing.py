@@ -120,9 +120,9 @@ def send(delivery: Delivery) -> None:
         raise channels.DeliveryError(HOTLINE_OFF, waiting=True)
     if not webhook_url_allowed(config.webhook_url):
         raise channels.DeliveryError(channels.INVALID_ADDRESS, final=True)
-    _scheme, host, port = origin_of(config.webhook_url)
-    listed = origin_of(config.webhook_url) in listed_origins(settings.GRIDGOV_HOTLINE_HTTP_HOSTS)
-    address = channels.address_for(host, port, inside_ok=listed)
+    origin = origin_of(config.webhook_url)
+    listed = origin in listed_origins(settings.GRIDGOV_HOTLINE_HTTP_HOSTS)
+    address = channels.address_for(origin[1], origin[2], inside_ok=listed)
     body = body_bytes(payload["body"])
     headers = {
         SIGNATURE_HEADER: signature(config.secret, int(time.time()), body),
